@@ -1,0 +1,57 @@
+//! The error summary at the top of `main` (GOV.UK pattern): a titled list of
+//! links, one per problem, each moving focus to its field. It is focused when it
+//! appears, and announced through the `role=alert` child.
+
+use crate::error::FieldError;
+use leptos::prelude::*;
+
+#[component]
+pub fn ErrorSummary(
+    /// The problems to list; nothing is rendered while empty.
+    #[prop(into)]
+    errors: Signal<Vec<FieldError>>,
+    /// A problem that belongs to no field (e.g. too many attempts).
+    #[prop(into, optional)]
+    general: Signal<Option<String>>,
+) -> impl IntoView {
+    let visible = move || !errors.with(Vec::is_empty) || general.with(Option::is_some);
+
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if visible() {
+            request_animation_frame(|| crate::components::focus_first("main .error-summary"));
+        }
+    });
+
+    view! {
+        <Show when=visible>
+            <div class="error-summary" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+                <div role="alert">
+                    <h2 class="error-summary-title" id="error-summary-title">
+                        "Hay un problema"
+                    </h2>
+                    {move || general.get().map(|m| view! { <p class="error-summary-general">{m}</p> })}
+                    <ul class="error-summary-list">
+                        <For
+                            each=move || errors.get()
+                            key=|e| (e.field.clone(), e.message.clone())
+                            let(e)
+                        >
+                            <li>
+                                <a
+                                    href=format!("#{}", e.field)
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        crate::components::focus_first(&format!("#{}", e.field));
+                                    }
+                                >
+                                    {e.message.clone()}
+                                </a>
+                            </li>
+                        </For>
+                    </ul>
+                </div>
+            </div>
+        </Show>
+    }
+}

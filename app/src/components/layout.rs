@@ -1,0 +1,108 @@
+//! The page frame: skip link, header, main, footer with the office hours.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Office hours of the contact centre (SPEC §2.3).
+pub const OFFICE_HOURS: &str = "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)";
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    focus_heading_after_navigation();
+    view! {
+        <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
+        <header class="site-header">
+            <div class="container header-inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand-name">"Instituto de Seguridad Social"</span>
+                    <span class="brand-service">"Clave de servicios en línea"</span>
+                </A>
+                <a class="help-link" href="#ayuda">"Ayuda"</a>
+            </div>
+        </header>
+        <main id="contenido" class="container" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer" id="ayuda">
+            <div class="container">
+                <h2 class="footer-title">"Ayuda y contacto"</h2>
+                <OfficeHours/>
+                <p>
+                    "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes."
+                </p>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+pub fn OfficeHours() -> impl IntoView {
+    view! {
+        <p class="office-hours">
+            "Atención al público: " <strong>{OFFICE_HOURS}</strong> "."
+        </p>
+    }
+}
+
+/// `<title>` of a page: "Error: " first when the page shows errors.
+#[component]
+pub fn PageTitle(text: &'static str, #[prop(into, optional)] error: Signal<bool>) -> impl IntoView {
+    let full = move || {
+        if error.get() {
+            format!("Error: {text} – Clave")
+        } else {
+            format!("{text} – Clave")
+        }
+    };
+    view! { <Title text=full/> }
+}
+
+/// A link back to the previous step, placed before the heading.
+#[component]
+pub fn BackLink(href: &'static str) -> impl IntoView {
+    view! {
+        <A href=href attr:class="back-link">"Volver"</A>
+    }
+}
+
+/// After a client-side route change, move focus to the new page's `h1` (or its
+/// error summary) so screen-reader users hear where they are.
+fn focus_heading_after_navigation() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos_router::hooks::use_location;
+        let pathname = use_location().pathname;
+        let first = StoredValue::new(true);
+        // Tells tests (and styles) that the page is interactive.
+        Effect::new(|_| {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        });
+        Effect::new(move |_| {
+            pathname.track();
+            if first.get_value() {
+                first.set_value(false);
+                return;
+            }
+            request_animation_frame(|| {
+                crate::components::focus_first("main .error-summary, main h1")
+            });
+        });
+    }
+}
+
+/// Focuses the first element matching `selector`, if any.
+#[cfg(feature = "hydrate")]
+pub fn focus_first_impl(selector: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

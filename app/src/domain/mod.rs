@@ -1,0 +1,7 @@
+//! Plain-Rust rules of the product: no Leptos, no database. Shared by the server
+//! and the browser (the cédula check and the captcha solver run in both).
+
+pub mod answer;
+pub mod captcha;
+pub mod cedula;
+pub mod flow;

@@ -1,0 +1,127 @@
+//! The error type every server function returns.
+//!
+//! It is serialised into the response (or, for a form posted without JavaScript,
+//! into the redirect URL) so the page can render the error summary and put back
+//! what the user typed. Internal failures carry no detail: they are logged on the
+//! server and shown as one generic Spanish sentence.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// One message attached to a form field (`field` is the input's `id`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// A rejected form: what was wrong and the values to show again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormErrors {
+    pub errors: Vec<FieldError>,
+    pub values: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn with_value(mut self, field: &str, value: &str) -> Self {
+        self.values.push((field.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn error(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+
+    pub fn value_of(&self, field: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Bad input: shown in the error summary and beside each field.
+    #[error("formulario con errores")]
+    Form(FormErrors),
+    /// Too many attempts from this client or for this cédula.
+    #[error("demasiados intentos")]
+    RateLimited(FormErrors),
+    /// The flow cookie is missing, unknown or past its idle timeout.
+    #[error("el trámite caducó")]
+    FlowExpired,
+    /// The step was posted out of order.
+    #[error("paso no permitido")]
+    StepNotAllowed,
+    /// Anything else: logged on the server, never described to the user.
+    #[error("error interno")]
+    Internal,
+    /// Transport or (de)serialisation failure inside the server-function machinery.
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+impl AppError {
+    /// The form part of the error, if the page should show field messages.
+    pub fn form(&self) -> Option<&FormErrors> {
+        match self {
+            AppError::Form(f) | AppError::RateLimited(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// A sentence for errors that are not about one field.
+    pub fn general_message(&self) -> Option<&'static str> {
+        match self {
+            AppError::Form(_) | AppError::RateLimited(_) => None,
+            AppError::FlowExpired => Some(
+                "Su trámite caducó por inactividad. Por seguridad debe empezar de nuevo.",
+            ),
+            AppError::StepNotAllowed => {
+                Some("Ese paso todavía no está disponible. Continúe desde el paso actual.")
+            }
+            AppError::Internal | AppError::ServerFn(_) => Some(
+                "No pudimos completar la solicitud por un problema del sistema. Inténtelo de nuevo en unos minutos.",
+            ),
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            AppError::Form(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::FlowExpired => StatusCode::GONE,
+            AppError::StepNotAllowed => StatusCode::CONFLICT,
+            AppError::ServerFn(ServerFnErrorErr::Args(_))
+            | AppError::ServerFn(ServerFnErrorErr::Deserialization(_)) => StatusCode::BAD_REQUEST,
+            AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Step 1, "Buscar": cédula and the "No soy un robot" captcha.
+//!
+//! Inputs: `cedula` (spaces and hyphens allowed), `robot` (the checkbox),
+//! `captcha` (the proof-of-work payload; empty without JavaScript).
+//!
+//! Reveals: nothing about the registry. Every well-formed cédula gets the same
+//! answer — a new flow and the identity step — whether or not it is registered;
+//! the registry is not even read here. Bad input writes nothing to the database.
+//!
+//! Without JavaScript: the form posts normally; errors come back through a
+//! redirect to this page, and the missing proof of work is made up for by
+//! stricter per-IP and per-cédula limits.
+
+use crate::components::captcha::CaptchaCheckbox;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::TextField;
+use crate::domain::cedula::Cedula;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+
+pub const PAGE: &str = "/recuperar/buscar";
+
+/// Messages of this step, shared by the browser check and the server.
+pub const ROBOT_UNCHECKED: &str = "Marque la casilla «No soy un robot».";
+pub const CAPTCHA_REJECTED: &str =
+    "No pudimos confirmar que no es un robot. Marque otra vez la casilla «No soy un robot» y espere a que diga «Verificado».";
+pub const TOO_MANY_STARTS: &str =
+    "Se hicieron demasiados intentos desde su conexión. Por seguridad, espere una hora antes de volver a intentarlo.";
+pub const TOO_MANY_FOR_CEDULA: &str =
+    "Se hicieron demasiados intentos con esta cédula. Por seguridad, espere una hora antes de volver a intentarlo.";
+
+/// The checks that need no server: the same rules and wording on both sides.
+pub fn validate_form(cedula: &str, robot: bool) -> Result<Cedula, FormErrors> {
+    let mut errors = FormErrors::default().with_value("cedula", cedula);
+    let parsed = Cedula::parse(cedula);
+    if let Err(e) = &parsed {
+        errors = errors.error("cedula", e.message_es());
+    }
+    if !robot {
+        errors = errors.error("robot", ROBOT_UNCHECKED);
+    }
+    match parsed {
+        Ok(c) if errors.is_empty() => Ok(c),
+        _ => Err(errors),
+    }
+}
+
+/// Starts a recovery flow and moves to the identity step.
+#[server(endpoint = "recuperar/buscar")]
+pub async fn buscar(
+    cedula: Option<String>,
+    robot: Option<String>,
+    captcha: Option<String>,
+) -> Result<(), AppError> {
+    // Every field is optional on the wire so a missing one gets a clear message.
+    let result = server::buscar(
+        cedula.unwrap_or_default(),
+        robot.is_some(),
+        captcha.unwrap_or_default(),
+    )
+    .await;
+    crate::web::finish(result, <Buscar as leptos::server_fn::ServerFn>::PATH, PAGE)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::services::rate_limit::{spend, Budget};
+    use crate::services::{captcha, flow, keyed_hash, now_unix};
+    use crate::web::{client_ip, flow_cookie, internal, state};
+
+    pub async fn buscar(cedula: String, robot: bool, payload: String) -> Result<(), AppError> {
+        const MAX_INPUT: usize = 64;
+        let cedula_input: String = cedula.chars().take(MAX_INPUT).collect();
+        let valid = validate_form(&cedula_input, robot).map_err(AppError::Form)?;
+
+        let st = state();
+        let s = &st.settings;
+        let now = now_unix();
+        let ip = client_ip(s)
+            .map(|ip| keyed_hash(s.secret(), "ip", &ip.to_string()))
+            .unwrap_or_else(|| "unknown".into());
+        let keep = || FormErrors::default().with_value("cedula", &cedula_input);
+
+        if payload.is_empty() {
+            // No proof of work (no JavaScript): tighter budgets stand in for it.
+            let ip_ok = spend(
+                &st.db,
+                &format!("nojs-start:ip:{ip}"),
+                Budget::per_hour(s.nojs_ip_flow_starts_per_hour),
+                now,
+            )
+            .await
+            .map_err(internal("rate limit"))?;
+            if !ip_ok {
+                return Err(AppError::RateLimited(
+                    keep().error("cedula", TOO_MANY_STARTS),
+                ));
+            }
+            let cedula_key = keyed_hash(s.secret(), "cedula", valid.as_str());
+            let cedula_ok = spend(
+                &st.db,
+                &format!("nojs-start:cedula:{cedula_key}"),
+                Budget::per_hour(s.nojs_cedula_flow_starts_per_hour),
+                now,
+            )
+            .await
+            .map_err(internal("rate limit"))?;
+            if !cedula_ok {
+                return Err(AppError::RateLimited(
+                    keep().error("cedula", TOO_MANY_FOR_CEDULA),
+                ));
+            }
+        } else if payload.len() > 4_096
+            || captcha::redeem(&st.db, s.secret(), &payload, now)
+                .await
+                .map_err(internal("captcha"))?
+                .is_err()
+        {
+            return Err(AppError::Form(keep().error("robot", CAPTCHA_REJECTED)));
+        }
+
+        let within = spend(
+            &st.db,
+            &format!("start:ip:{ip}"),
+            Budget::per_hour(s.ip_flow_starts_per_hour),
+            now,
+        )
+        .await
+        .map_err(internal("rate limit"))?;
+        if !within {
+            return Err(AppError::RateLimited(
+                keep().error("cedula", TOO_MANY_STARTS),
+            ));
+        }
+
+        let (token, _) = flow::start_recovery(&st.db, &valid, s.flow_idle_secs, now)
+            .await
+            .map_err(internal("start flow"))?;
+        let res = expect_context::<leptos_axum::ResponseOptions>();
+        if let Ok(v) =
+            axum::http::HeaderValue::from_str(&flow_cookie(s, &token.0, s.flow_idle_secs))
+        {
+            res.append_header(axum::http::header::SET_COOKIE, v);
+        }
+        leptos_axum::redirect(super::super::identidad::PAGE);
+        Ok(())
+    }
+}
+
+#[component]
+pub fn BuscarPage() -> impl IntoView {
+    let action = ServerAction::<Buscar>::new();
+    // Problems found in the browser before posting (same rules as the server).
+    let client_errors = RwSignal::new(None::<FormErrors>);
+
+    let server_error = move || action.value().get().and_then(Result::err);
+    let form = Signal::derive(move || {
+        client_errors
+            .get()
+            .or_else(|| server_error().and_then(|e| e.form().cloned()))
+    });
+    let general = Signal::derive(move || {
+        client_errors
+            .with(Option::is_none)
+            .then(|| server_error().and_then(|e| e.general_message().map(str::to_owned)))
+            .flatten()
+    });
+    let has_error =
+        Signal::derive(move || form.with(Option::is_some) || general.with(Option::is_some));
+    let errors = Signal::derive(move || form.get().map(|f| f.errors).unwrap_or_default());
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || form.with(|f| f.as_ref().and_then(|f| f.message_for(field))))
+    };
+    let cedula_value =
+        Signal::derive(move || form.with(|f| f.as_ref().and_then(|f| f.value_of("cedula"))));
+    let renew = Signal::derive(move || action.version().get());
+
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            let cedula = document()
+                .get_element_by_id("cedula")
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+                .map(|e| e.value())
+                .unwrap_or_default();
+            let robot = document()
+                .get_element_by_id("robot")
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+                .is_some_and(|e| e.checked());
+            match validate_form(&cedula, robot) {
+                Ok(_) => client_errors.set(None),
+                Err(errors) => {
+                    ev.prevent_default();
+                    client_errors.set(Some(errors));
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+
+    view! {
+        <PageTitle text="Buscar su cédula – Recuperar clave" error=has_error/>
+        <BackLink href="/recuperar"/>
+        <ErrorSummary errors=errors general=general/>
+        <ActionForm action=action attr:novalidate="" attr:class="form">
+            <span class="caption">"Recuperar clave · paso 1 de 6"</span>
+            <TextField
+                id="cedula"
+                label="¿Cuál es su número de cédula?"
+                heading=true
+                hint="Los 10 dígitos de su cédula de identidad, por ejemplo 1714307103."
+                error=field_error("cedula")
+                value=cedula_value
+                inputmode="numeric"
+                autocomplete="username"
+                class="input-width-10"
+            />
+            <CaptchaCheckbox error=field_error("robot") renew=renew/>
+            <button type="submit" class="button" on:click=check_in_browser>
+                "Buscar"
+            </button>
+        </ActionForm>
+    }
+}

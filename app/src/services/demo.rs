@@ -1,0 +1,266 @@
+//! The synthetic demo registry shipped for the embedded run and the tests.
+//!
+//! Every person here is invented: valid cédulas (check digit computed), e-mails
+//! on `example.com` / `example.org`. Some have a clave and four security answers,
+//! some have none, one is locked and one lives abroad.
+
+use super::hashing;
+use crate::domain::answer::normalise;
+use entity::{affiliate, credential, security_answer, security_question};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait,
+};
+
+/// The clave of every demo affiliate that has one.
+pub const DEMO_CLAVE: &str = "cielo claro sobre el Cotopaxi";
+
+/// The demo answers to questions 1–4 of the catalogue, in order.
+pub const DEMO_ANSWERS: [&str; 4] = ["Andrea", "Olmedo", "Locro de papa", "Carmita"];
+
+/// A person of the demo registry.
+pub struct DemoAffiliate {
+    pub cedula: &'static str,
+    pub given_names: &'static str,
+    pub surnames: &'static str,
+    pub birth_date: (i32, u32, u32),
+    pub codigo_dactilar: &'static str,
+    pub email: &'static str,
+    pub country: &'static str,
+    pub has_clave: bool,
+    pub locked: bool,
+    /// What the README says about this person.
+    pub note: &'static str,
+}
+
+pub const DEMO_AFFILIATES: [DemoAffiliate; 7] = [
+    DemoAffiliate {
+        cedula: "1712345675",
+        given_names: "María José",
+        surnames: "Pérez López",
+        birth_date: (1985, 3, 14),
+        codigo_dactilar: "V4443V4242",
+        email: "maria.perez@example.com",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliada con clave (recuperar clave)",
+    },
+    DemoAffiliate {
+        cedula: "0918765439",
+        given_names: "Carlos Andrés",
+        surnames: "Guamán Tipán",
+        birth_date: (1979, 11, 2),
+        codigo_dactilar: "E1234I5678",
+        email: "carlos.guaman@example.org",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliado con clave",
+    },
+    DemoAffiliate {
+        cedula: "1755512348",
+        given_names: "Blanca Piedad",
+        surnames: "Torres Vaca",
+        birth_date: (1948, 7, 25),
+        codigo_dactilar: "A2345B6789",
+        email: "blanca.torres@example.com",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "jubilada con clave",
+    },
+    DemoAffiliate {
+        cedula: "0104567896",
+        given_names: "Rosa Elena",
+        surnames: "Quishpe Andrade",
+        birth_date: (1992, 1, 30),
+        codigo_dactilar: "C3456D7890",
+        email: "rosa.quishpe@example.com",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "afiliada sin clave (solicitar clave)",
+    },
+    DemoAffiliate {
+        cedula: "1305678904",
+        given_names: "Luis Alberto",
+        surnames: "Chávez Mora",
+        birth_date: (2001, 9, 9),
+        codigo_dactilar: "F4567G8901",
+        email: "luis.chavez@example.org",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "afiliado sin clave",
+    },
+    DemoAffiliate {
+        cedula: "1709876542",
+        given_names: "Ana Lucía",
+        surnames: "Vera Cedeño",
+        birth_date: (1990, 5, 5),
+        codigo_dactilar: "H5678J9012",
+        email: "ana.vera@example.com",
+        country: "EC",
+        has_clave: true,
+        locked: true,
+        note: "cuenta bloqueada",
+    },
+    DemoAffiliate {
+        cedula: "3023456787",
+        given_names: "Jorge Enrique",
+        surnames: "Salazar Ortiz",
+        birth_date: (1970, 12, 1),
+        codigo_dactilar: "K6789L0123",
+        email: "jorge.salazar@example.org",
+        country: "ES",
+        has_clave: true,
+        locked: false,
+        note: "residente en el exterior (España)",
+    },
+];
+
+/// The security-question catalogue (Spanish, English). Chosen so answers are
+/// memorable but not public records or easy guesses.
+pub const QUESTIONS: [(&str, &str); 13] = [
+    (
+        "¿Cómo se llamaba su mejor amigo o amiga de la infancia?",
+        "What was the name of your best childhood friend?",
+    ),
+    (
+        "¿En qué calle vivía cuando tenía diez años?",
+        "What street did you live on when you were ten?",
+    ),
+    (
+        "¿Cuál fue el primer plato que aprendió a cocinar?",
+        "What was the first dish you learned to cook?",
+    ),
+    (
+        "¿Cómo se llamaba su profesor o profesora favorito de la escuela?",
+        "What was the name of your favourite school teacher?",
+    ),
+    (
+        "¿Qué apodo le pusieron en su primer trabajo?",
+        "What nickname were you given at your first job?",
+    ),
+    (
+        "¿Cuál fue el primer espectáculo o concierto al que asistió?",
+        "What was the first show or concert you went to?",
+    ),
+    (
+        "¿De qué marca fue su primer teléfono celular?",
+        "What brand was your first mobile phone?",
+    ),
+    (
+        "¿Qué personaje de un libro o película admiraba de niño?",
+        "Which character from a book or film did you admire as a child?",
+    ),
+    (
+        "¿Dónde pasó las vacaciones que más recuerda de su niñez?",
+        "Where did you spend the holiday you remember most from childhood?",
+    ),
+    (
+        "¿Qué regalo de su infancia recuerda más?",
+        "Which childhood present do you remember most?",
+    ),
+    (
+        "¿Cómo se llamaba el barrio donde vivían sus abuelos?",
+        "What was the name of the neighbourhood where your grandparents lived?",
+    ),
+    (
+        "¿Cuál fue el primer libro que leyó por gusto?",
+        "What was the first book you read for pleasure?",
+    ),
+    (
+        "¿Qué instrumento o deporte quiso aprender y nunca aprendió?",
+        "Which instrument or sport did you want to learn but never did?",
+    ),
+];
+
+/// True when the registry has nobody in it yet.
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(affiliate::Entity::find().count(db).await? == 0)
+}
+
+/// Loads the catalogue and the demo people. Hashing happens before the
+/// transaction so the database is never held while argon2 runs.
+pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
+    let internal = |e: argon2::password_hash::Error| DbErr::Custom(format!("hashing: {e}"));
+    let clave_hash = hashing::hash(DEMO_CLAVE.to_owned())
+        .await
+        .map_err(internal)?;
+    let mut answer_hashes = Vec::new();
+    for a in DEMO_ANSWERS {
+        answer_hashes.push(hashing::hash(normalise(a)).await.map_err(internal)?);
+    }
+
+    let txn = db.begin().await?;
+    if security_question::Entity::find().count(&txn).await? == 0 {
+        security_question::Entity::insert_many(QUESTIONS.iter().map(|(es, en)| {
+            security_question::ActiveModel {
+                id: NotSet,
+                text_es: Set((*es).to_owned()),
+                text_en: Set((*en).to_owned()),
+                active: Set(true),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    let question_ids: Vec<i32> = {
+        use sea_orm::QueryOrder;
+        security_question::Entity::find()
+            .order_by_asc(security_question::Column::Id)
+            .all(&txn)
+            .await?
+            .into_iter()
+            .take(4)
+            .map(|q| q.id)
+            .collect()
+    };
+
+    for p in DEMO_AFFILIATES.iter() {
+        if affiliate::Entity::find_by_id(p.cedula)
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let (y, m, d) = p.birth_date;
+        affiliate::Entity::insert(affiliate::ActiveModel {
+            cedula: Set(p.cedula.into()),
+            given_names: Set(p.given_names.into()),
+            surnames: Set(p.surnames.into()),
+            birth_date: Set(chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")),
+            codigo_dactilar: Set(p.codigo_dactilar.into()),
+            email: Set(p.email.into()),
+            phone: Set(None),
+            country: Set(p.country.into()),
+            status: Set(if p.locked { "locked" } else { "active" }.into()),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        if p.has_clave {
+            credential::Entity::insert(credential::ActiveModel {
+                cedula: Set(p.cedula.into()),
+                password_hash: Set(clave_hash.clone()),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+            for (qid, hash) in question_ids.iter().zip(&answer_hashes) {
+                security_answer::Entity::insert(security_answer::ActiveModel {
+                    id: NotSet,
+                    cedula: Set(p.cedula.into()),
+                    question_id: Set(*qid),
+                    answer_hash: Set(hash.clone()),
+                })
+                .exec_without_returning(&txn)
+                .await?;
+            }
+        }
+    }
+    txn.commit().await
+}

@@ -1,0 +1,41 @@
+//! Server-only services: database access, captcha used-set, rate limits, flows.
+//!
+//! Stateless functions taking `&DatabaseConnection`, so every instance behind a
+//! load balancer shares the same state through the database.
+
+pub mod captcha;
+pub mod db;
+pub mod demo;
+pub mod flow;
+pub mod hashing;
+pub mod rate_limit;
+pub mod settings;
+pub mod test_support;
+
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+pub use settings::{Mode, Settings};
+
+/// What every request handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Hex HMAC-SHA-256 of `value` under the server secret: for values that must be
+/// matched later but never stored in clear (client IPs, codes).
+pub fn keyed_hash(secret: &[u8], purpose: &str, value: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key");
+    mac.update(purpose.as_bytes());
+    mac.update(&[0]);
+    mac.update(value.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}

@@ -1,0 +1,309 @@
+//! Typed configuration, read once from environment variables and validated.
+//!
+//! Every problem is reported at start with the variable's name, so a bad
+//! deployment fails fast instead of misbehaving later.
+
+use secrecy::{ExposeSecret, SecretBox};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Embedded default: demo data allowed, development mailbox on, random secret if unset.
+    Development,
+    /// Real deployment: secret and public URL required, development helpers off.
+    Production,
+}
+
+pub struct Settings {
+    pub mode: Mode,
+    pub site_addr: SocketAddr,
+    pub database_url: String,
+    /// Base of every link the server builds (never taken from the `Host` header).
+    pub public_url: String,
+    /// Key for captcha signatures and keyed hashes (IP addresses, codes).
+    pub secret: SecretBox<Vec<u8>>,
+    pub captcha_maxnumber: u64,
+    pub captcha_ttl_secs: i64,
+    pub flow_idle_secs: i64,
+    /// Flow starts per client IP per hour when the captcha was solved.
+    pub ip_flow_starts_per_hour: i32,
+    /// Flow starts per client IP per hour without a solved captcha (no JavaScript).
+    pub nojs_ip_flow_starts_per_hour: i32,
+    /// Flow starts per cédula per hour without a solved captcha.
+    pub nojs_cedula_flow_starts_per_hour: i32,
+    /// Take the client IP from the last `X-Forwarded-For` hop (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("mode", &self.mode)
+            .field("site_addr", &self.site_addr)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("secret", &"[redacted]")
+            .field("captcha_maxnumber", &self.captcha_maxnumber)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One bad variable and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for SettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.var, self.message)
+    }
+}
+
+/// The default captcha difficulty; see `bench/` for how it was chosen.
+pub const DEFAULT_CAPTCHA_MAXNUMBER: u64 = 1_000_000;
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, Vec<SettingError>> {
+        Self::from_map(&std::env::vars().collect())
+    }
+
+    /// Reads settings from a variable map (the environment, or a test's map).
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Settings, Vec<SettingError>> {
+        let mut errors = Vec::new();
+        let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let mode = match get("CLAVE_MODE").unwrap_or("development") {
+            "development" | "dev" => Mode::Development,
+            "production" | "prod" => Mode::Production,
+            other => {
+                errors.push(SettingError {
+                    var: "CLAVE_MODE",
+                    message: format!("«{other}» is not a mode; use development or production"),
+                });
+                Mode::Development
+            }
+        };
+
+        let site_addr = match get("LEPTOS_SITE_ADDR").unwrap_or("127.0.0.1:3000").parse() {
+            Ok(a) => a,
+            Err(_) => {
+                errors.push(SettingError {
+                    var: "LEPTOS_SITE_ADDR",
+                    message: "must be an IP address and port, e.g. 127.0.0.1:3000".into(),
+                });
+                SocketAddr::from(([127, 0, 0, 1], 3000))
+            }
+        };
+
+        let database_url = get("DATABASE_URL")
+            .unwrap_or("sqlite://clave.sqlite3?mode=rwc")
+            .to_owned();
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            errors.push(SettingError {
+                var: "DATABASE_URL",
+                message: format!(
+                    "«{}» is not supported; use sqlite://FILE?mode=rwc or postgres://USER@HOST/DB",
+                    redact_url(&database_url)
+                ),
+            });
+        }
+
+        let default_public = format!("http://{site_addr}");
+        let public_url = get("CLAVE_PUBLIC_URL")
+            .map(str::to_owned)
+            .unwrap_or(default_public)
+            .trim_end_matches('/')
+            .to_owned();
+        let public_ok = public_url.starts_with("https://")
+            || (public_url.starts_with("http://") && mode == Mode::Development);
+        if !public_ok {
+            errors.push(SettingError {
+                var: "CLAVE_PUBLIC_URL",
+                message: "must be an https:// URL in production (http:// only in development)"
+                    .into(),
+            });
+        }
+        if mode == Mode::Production && get("CLAVE_PUBLIC_URL").is_none() {
+            errors.push(SettingError {
+                var: "CLAVE_PUBLIC_URL",
+                message: "is required in production: links in e-mails are built from it".into(),
+            });
+        }
+
+        let secret = match get("CLAVE_SECRET") {
+            Some(s) if s.len() >= 32 => s.as_bytes().to_vec(),
+            Some(_) => {
+                errors.push(SettingError {
+                    var: "CLAVE_SECRET",
+                    message: "must be at least 32 characters of random text".into(),
+                });
+                Vec::new()
+            }
+            None if mode == Mode::Production => {
+                errors.push(SettingError {
+                    var: "CLAVE_SECRET",
+                    message: "is required in production (shared by every instance)".into(),
+                });
+                Vec::new()
+            }
+            None => {
+                use rand::RngCore;
+                let mut key = vec![0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut key);
+                key
+            }
+        };
+
+        let mut number = |var: &'static str, default: i64, min: i64, max: i64| -> i64 {
+            match get(var) {
+                None => default,
+                Some(raw) => match raw.parse::<i64>() {
+                    Ok(v) if (min..=max).contains(&v) => v,
+                    _ => {
+                        errors.push(SettingError {
+                            var,
+                            message: format!("«{raw}» must be a whole number from {min} to {max}"),
+                        });
+                        default
+                    }
+                },
+            }
+        };
+        let captcha_maxnumber = number(
+            "CLAVE_CAPTCHA_MAXNUMBER",
+            DEFAULT_CAPTCHA_MAXNUMBER as i64,
+            1_000,
+            100_000_000,
+        ) as u64;
+        let captcha_ttl_secs = number("CLAVE_CAPTCHA_TTL_SECS", 600, 30, 3_600);
+        let flow_idle_secs = number("CLAVE_FLOW_IDLE_SECS", 15 * 60, 60, 3_600);
+        let ip_flow_starts_per_hour =
+            number("CLAVE_IP_FLOW_STARTS_PER_HOUR", 30, 1, 100_000) as i32;
+        let nojs_ip_flow_starts_per_hour =
+            number("CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR", 10, 1, 100_000) as i32;
+        let nojs_cedula_flow_starts_per_hour =
+            number("CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR", 5, 1, 100_000) as i32;
+
+        let trust_forwarded_for = match get("CLAVE_TRUST_FORWARDED_FOR").unwrap_or("false") {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            other => {
+                errors.push(SettingError {
+                    var: "CLAVE_TRUST_FORWARDED_FOR",
+                    message: format!("«{other}» must be true or false"),
+                });
+                false
+            }
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Settings {
+            mode,
+            site_addr,
+            database_url,
+            public_url,
+            secret: SecretBox::new(Box::new(secret)),
+            captcha_maxnumber,
+            captcha_ttl_secs,
+            flow_idle_secs,
+            ip_flow_starts_per_hour,
+            nojs_ip_flow_starts_per_hour,
+            nojs_cedula_flow_starts_per_hour,
+            trust_forwarded_for,
+        })
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        self.secret.expose_secret()
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix unless the site is plain-HTTP
+    /// (allowed only for local development, where browsers would drop them).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_embedded_default_needs_no_variables() {
+        let s = Settings::from_map(&vars(&[])).unwrap();
+        assert_eq!(s.mode, Mode::Development);
+        assert!(s.database_url.starts_with("sqlite:"));
+        assert_eq!(s.secret().len(), 32);
+        assert!(!s.secure_cookies());
+        assert_eq!(s.captcha_maxnumber, DEFAULT_CAPTCHA_MAXNUMBER);
+    }
+
+    #[test]
+    fn every_bad_value_is_named() {
+        let err = Settings::from_map(&vars(&[
+            ("DATABASE_URL", "mysql://x"),
+            ("LEPTOS_SITE_ADDR", "localhost:99999"),
+            ("CLAVE_CAPTCHA_MAXNUMBER", "lots"),
+            ("CLAVE_MODE", "staging"),
+        ]))
+        .unwrap_err();
+        let named: Vec<_> = err.iter().map(|e| e.var).collect();
+        for var in [
+            "DATABASE_URL",
+            "LEPTOS_SITE_ADDR",
+            "CLAVE_CAPTCHA_MAXNUMBER",
+            "CLAVE_MODE",
+        ] {
+            assert!(named.contains(&var), "{var} not reported in {err:?}");
+        }
+    }
+
+    #[test]
+    fn production_requires_a_secret_and_an_https_public_url() {
+        let err = Settings::from_map(&vars(&[("CLAVE_MODE", "production")])).unwrap_err();
+        let named: Vec<_> = err.iter().map(|e| e.var).collect();
+        assert!(named.contains(&"CLAVE_SECRET"));
+        assert!(named.contains(&"CLAVE_PUBLIC_URL"));
+
+        let ok = Settings::from_map(&vars(&[
+            ("CLAVE_MODE", "production"),
+            ("CLAVE_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("CLAVE_PUBLIC_URL", "https://clave.example.org/"),
+        ]))
+        .unwrap();
+        assert_eq!(ok.public_url, "https://clave.example.org");
+        assert!(ok.secure_cookies());
+    }
+
+    #[test]
+    fn credentials_in_the_database_url_are_not_printed() {
+        let err = Settings::from_map(&vars(&[("DATABASE_URL", "mysql://u:pw@h/db")])).unwrap_err();
+        assert!(!err[0].message.contains("pw"));
+        let s = Settings::from_map(&vars(&[("DATABASE_URL", "postgres://u:pw@h/db")])).unwrap();
+        assert!(!format!("{s:?}").contains("pw"));
+    }
+}

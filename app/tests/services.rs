@@ -1,0 +1,224 @@
+//! Service tests, each run on SQLite and on PostgreSQL.
+
+use app::domain::captcha::{self, CaptchaError, Solution, ALGORITHM};
+use app::domain::cedula::Cedula;
+use app::services::captcha::{issue, redeem, Rejection};
+use app::services::rate_limit::{spend, used, Budget};
+use app::services::{demo, flow, hashing, test_support};
+use entity::{affiliate, captcha_use, credential, security_answer, security_question};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+const KEY: &[u8] = b"a test key that is long enough!!";
+const NOW: i64 = 1_800_000_000;
+
+fn solved_payload(now: i64) -> String {
+    let challenge = issue(KEY, 2_000, 600, now);
+    let number = captcha::solve(&challenge).expect("solvable");
+    Solution {
+        algorithm: ALGORITHM.into(),
+        challenge: challenge.challenge,
+        number,
+        salt: challenge.salt,
+        signature: challenge.signature,
+        took: 1,
+    }
+    .to_payload()
+}
+
+#[tokio::test]
+async fn rate_limit_counts_per_key_and_window() {
+    for (name, db) in test_support::each_backend().await {
+        let b = Budget {
+            limit: 2,
+            window_secs: 3_600,
+        };
+        assert!(spend(&db, "k", b, NOW).await.unwrap(), "{name}");
+        assert!(spend(&db, "k", b, NOW + 1).await.unwrap(), "{name}");
+        assert!(
+            !spend(&db, "k", b, NOW + 2).await.unwrap(),
+            "{name}: third is over"
+        );
+        assert!(
+            spend(&db, "other", b, NOW).await.unwrap(),
+            "{name}: keys independent"
+        );
+        assert_eq!(used(&db, "k", b, NOW).await.unwrap(), 3, "{name}");
+        let next_window = NOW - NOW.rem_euclid(3_600) + 3_600;
+        assert!(
+            spend(&db, "k", b, next_window).await.unwrap(),
+            "{name}: new window"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_spends_never_exceed_the_budget() {
+    for (name, db) in test_support::each_backend().await {
+        let b = Budget::per_hour(10);
+        let tasks: Vec<_> = (0..25)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { spend(&db, "burst", b, NOW).await.unwrap() })
+            })
+            .collect();
+        let mut allowed = 0;
+        for t in tasks {
+            allowed += t.await.unwrap() as i32;
+        }
+        assert_eq!(allowed, 10, "{name}");
+        assert_eq!(used(&db, "burst", b, NOW).await.unwrap(), 25, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_captcha_solution_is_redeemed_once() {
+    for (name, db) in test_support::each_backend().await {
+        let payload = solved_payload(NOW);
+        assert_eq!(
+            redeem(&db, KEY, &payload, NOW).await.unwrap(),
+            Ok(()),
+            "{name}"
+        );
+        assert_eq!(
+            redeem(&db, KEY, &payload, NOW + 1).await.unwrap(),
+            Err(Rejection::Replayed),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_redemptions_of_one_solution_give_one_success() {
+    for (name, db) in test_support::each_backend().await {
+        let payload = solved_payload(NOW);
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let (db, p) = (db.clone(), payload.clone());
+                tokio::spawn(async move { redeem(&db, KEY, &p, NOW).await.unwrap() })
+            })
+            .collect();
+        let mut ok = 0;
+        for t in tasks {
+            ok += t.await.unwrap().is_ok() as i32;
+        }
+        assert_eq!(ok, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn rejected_solutions_write_nothing() {
+    for (name, db) in test_support::each_backend().await {
+        let payload = solved_payload(NOW);
+        assert_eq!(
+            redeem(&db, b"another key, also long enough!!!", &payload, NOW)
+                .await
+                .unwrap(),
+            Err(Rejection::Invalid(CaptchaError::BadSignature)),
+            "{name}"
+        );
+        assert_eq!(
+            redeem(&db, KEY, &payload, NOW + 601).await.unwrap(),
+            Err(Rejection::Invalid(CaptchaError::Expired)),
+            "{name}"
+        );
+        assert_eq!(
+            redeem(&db, KEY, "not base64 at all", NOW).await.unwrap(),
+            Err(Rejection::Invalid(CaptchaError::Malformed)),
+            "{name}"
+        );
+        assert_eq!(
+            captcha_use::Entity::find().count(&db).await.unwrap(),
+            0,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn used_signatures_are_forgotten_after_they_expire() {
+    for (name, db) in test_support::each_backend().await {
+        redeem(&db, KEY, &solved_payload(NOW), NOW)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(captcha_use::Entity::find().count(&db).await.unwrap(), 1);
+        // Redeeming another solution later sweeps the expired entry.
+        redeem(&db, KEY, &solved_payload(NOW + 700), NOW + 700)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            captcha_use::Entity::find().count(&db).await.unwrap(),
+            1,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn flows_are_found_by_token_until_they_expire() {
+    for (name, db) in test_support::each_backend().await {
+        let cedula = Cedula::parse("1712345675").unwrap();
+        let (token, model) = flow::start_recovery(&db, &cedula, 900, NOW).await.unwrap();
+        assert_eq!(token.0.len(), 64, "256 random bits, hex");
+        assert_ne!(
+            model.id, token.0,
+            "{name}: only a hash of the token is stored"
+        );
+        assert_eq!(model.state, "identity_pending");
+        assert_eq!(model.expires_at, NOW + 900);
+        let found = flow::find_live(&db, &token.0, NOW + 899).await.unwrap();
+        assert_eq!(found.map(|f| f.cedula), Some("1712345675".into()), "{name}");
+        assert!(flow::find_live(&db, &token.0, NOW + 900)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(flow::find_live(&db, &"0".repeat(64), NOW)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(flow::find_live(&db, "short", NOW).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn the_demo_registry_loads_once_with_hashed_secrets() {
+    for (name, db) in test_support::each_backend().await {
+        assert!(demo::is_empty(&db).await.unwrap());
+        demo::seed(&db, NOW).await.unwrap();
+        demo::seed(&db, NOW).await.unwrap();
+        let people = affiliate::Entity::find().all(&db).await.unwrap();
+        assert_eq!(people.len(), demo::DEMO_AFFILIATES.len(), "{name}");
+        for p in &people {
+            Cedula::parse(&p.cedula).expect("demo cédulas are valid");
+            assert!(p.email.ends_with("@example.com") || p.email.ends_with("@example.org"));
+        }
+        assert_eq!(people.iter().filter(|p| p.status == "locked").count(), 1);
+        assert_eq!(people.iter().filter(|p| p.country != "EC").count(), 1);
+        assert_eq!(
+            security_question::Entity::find().count(&db).await.unwrap(),
+            demo::QUESTIONS.len() as u64
+        );
+        let with_clave = demo::DEMO_AFFILIATES.iter().filter(|p| p.has_clave).count();
+        assert!(with_clave >= 2 && with_clave < people.len());
+        let creds = credential::Entity::find().all(&db).await.unwrap();
+        assert_eq!(creds.len(), with_clave, "{name}");
+        assert!(creds[0]
+            .password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(hashing::verify(demo::DEMO_CLAVE.into(), creds[0].password_hash.clone()).await);
+        let answers = security_answer::Entity::find().all(&db).await.unwrap();
+        assert_eq!(answers.len(), with_clave * 4, "{name}");
+        let normalised = app::domain::answer::normalise("  locro DE PAPÁ ");
+        assert!(answers
+            .iter()
+            .any(|a| argon2_matches(&normalised, &a.answer_hash)));
+    }
+}
+
+fn argon2_matches(answer: &str, phc: &str) -> bool {
+    use argon2::{PasswordHash, PasswordVerifier};
+    argon2::Argon2::default()
+        .verify_password(answer.as_bytes(), &PasswordHash::new(phc).unwrap())
+        .is_ok()
+}

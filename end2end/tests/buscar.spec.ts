@@ -1,0 +1,133 @@
+import { expect, test } from "@playwright/test";
+import {
+  DEMO_WITH_CLAVE,
+  UNREGISTERED,
+  expectNoAxeViolations,
+  jsEnabled,
+  passCaptcha,
+  ready,
+} from "./helpers";
+
+test.describe("Recuperar clave · paso 1 (Buscar)", () => {
+  test("start page leads to the search step", async ({ page }, testInfo) => {
+    await page.goto("/");
+    await ready(page, testInfo);
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("link", { name: "Recuperar clave" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Recuperar su clave");
+    await expect(page).toHaveTitle("Recuperar clave – Clave");
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("link", { name: "Comenzar" }).click();
+    await expect(page).toHaveURL(/\/recuperar\/buscar$/);
+    await expect(page.getByLabel("¿Cuál es su número de cédula?")).toBeVisible();
+  });
+
+  for (const [label, cedula] of [
+    ["registered", DEMO_WITH_CLAVE],
+    ["unregistered", UNREGISTERED],
+  ]) {
+    test(`a well-formed ${label} cédula reaches the identity step`, async ({ page }, testInfo) => {
+      await page.goto("/recuperar/buscar");
+      await ready(page, testInfo);
+      await expect(page).toHaveTitle("Buscar su cédula – Recuperar clave – Clave");
+      await expectNoAxeViolations(page, testInfo);
+      await page.getByLabel("¿Cuál es su número de cédula?").fill(cedula.slice(0, 9) + "-" + cedula[9]);
+      await passCaptcha(page, testInfo);
+      await page.getByRole("button", { name: "Buscar" }).click();
+      await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+      await expect(page.locator(".cedula-echo")).toHaveText(cedula);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirme que es usted");
+      if (jsEnabled(testInfo)) {
+        await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+      }
+      await expectNoAxeViolations(page, testInfo);
+    });
+  }
+
+  const invalid: [string, string, RegExp][] = [
+    ["empty", "", /Ingrese su número de cédula/],
+    ["length", "17143071", /10 dígitos/],
+    ["digits", "17143O7103", /solo/i],
+    ["province", "9914307103", /provincia/i],
+    ["third digit", "1794307103", /tercer dígito/i],
+    ["check digit", "1714307104", /último dígito|no es válid/i],
+  ];
+  for (const [rule, value, message] of invalid) {
+    test(`invalid cédula (${rule}) shows the error and keeps the input`, async ({ page }, testInfo) => {
+      await page.goto("/recuperar/buscar");
+      await ready(page, testInfo);
+      const field = page.getByLabel("¿Cuál es su número de cédula?");
+      await field.fill(value);
+      await passCaptcha(page, testInfo);
+      await page.getByRole("button", { name: "Buscar" }).click();
+
+      const summary = page.locator(".error-summary");
+      await expect(summary).toBeVisible();
+      await expect(summary).toBeFocused();
+      await expect(page).toHaveTitle(/^Error: /);
+      const link = summary.getByRole("link", { name: message });
+      await expect(link).toBeVisible();
+      const inline = page.locator("#cedula-error");
+      await expect(inline).toContainText(await link.innerText());
+      await expect(field).toHaveAttribute("aria-describedby", /cedula-error/);
+      await expect(field).toHaveAttribute("aria-invalid", "true");
+      await expect(field).toHaveValue(value);
+      await expect(page).toHaveURL(/\/recuperar\/buscar/);
+      await expectNoAxeViolations(page, testInfo);
+      if (jsEnabled(testInfo)) {
+        await link.click();
+        await expect(field).toBeFocused();
+      }
+    });
+  }
+
+  test("the robot checkbox is required", async ({ page }, testInfo) => {
+    await page.goto("/recuperar/buscar");
+    await ready(page, testInfo);
+    await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
+    await page.getByRole("button", { name: "Buscar" }).click();
+    await expect(page.locator(".error-summary")).toContainText("No soy un robot");
+    await expect(page.getByLabel("¿Cuál es su número de cédula?")).toHaveValue(DEMO_WITH_CLAVE);
+    await expectNoAxeViolations(page, testInfo);
+  });
+
+  test("a captcha solution is accepted only once", async ({ page }, testInfo) => {
+    test.skip(!jsEnabled(testInfo), "the proof of work only exists with JavaScript");
+    await page.goto("/recuperar/buscar");
+    await ready(page, testInfo);
+    await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
+    await passCaptcha(page, testInfo);
+    const used = await page.locator('input[name="captcha"]').inputValue();
+    expect(used.length).toBeGreaterThan(20);
+    await page.getByRole("button", { name: "Buscar" }).click();
+    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+
+    await page.goto("/recuperar/buscar");
+    await ready(page, testInfo);
+    await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
+    await passCaptcha(page, testInfo);
+    // Put the spent solution back, as a replaying bot would.
+    await page.locator('input[name="captcha"]').evaluate((el, v) => {
+      (el as HTMLInputElement).value = v;
+    }, used);
+    await page.getByRole("button", { name: "Buscar" }).click();
+    const summary = page.locator(".error-summary");
+    await expect(summary).toContainText("No pudimos confirmar que no es un robot");
+    await expect(page).toHaveURL(/\/recuperar\/buscar/);
+    await expect(page.getByLabel("¿Cuál es su número de cédula?")).toHaveValue(DEMO_WITH_CLAVE);
+    await expectNoAxeViolations(page, testInfo);
+    // A fresh challenge is solved again, and the form then goes through.
+    await expect(page.getByRole("status")).toHaveText(/Verificado/, { timeout: 30_000 });
+    await page.getByRole("button", { name: "Buscar" }).click();
+    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+  });
+
+  test("the identity step without a flow offers a restart", async ({ page }, testInfo) => {
+    await page.goto("/recuperar/identidad");
+    await ready(page, testInfo);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Empiece de nuevo");
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("link", { name: "Volver a empezar" }).click();
+    await expect(page).toHaveURL(/\/recuperar\/buscar$/);
+  });
+});

@@ -1,0 +1,17 @@
+//! Database migrations shared by SQLite and PostgreSQL.
+//!
+//! Only portable column types are used (text, integers, dates); every instant is
+//! stored as Unix seconds in a `BIGINT`, so both backends compare them the same way.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_init;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_init::Migration)]
+    }
+}

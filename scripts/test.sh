@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: unit, property and differential tests, service tests on
+# SQLite and PostgreSQL, HTTP tests, and the Playwright journeys in Chromium.
+source "$(dirname "$0")/env.sh"
+ensure_rust_tools
+ensure_node_packages
+ensure_chromium
+ensure_python_stdnum
+ensure_postgres
+cd "$ROOT"
+
+# A fresh PostgreSQL database for this run; each test makes its own schema in it.
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS clave_test WITH (FORCE)"
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE clave_test"
+export CLAVE_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/clave_test"
+
+say "Unit, property, differential, service and HTTP tests"
+cargo test --locked -p app --features ssr
+cargo test --locked -p server -p entity -p migration
+
+say "End-to-end tests (release build, Chromium)"
+E2E_DIR="$CACHE/e2e"
+rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
+export DATABASE_URL="sqlite://$E2E_DIR/clave.sqlite3?mode=rwc"
+export LEPTOS_SITE_ADDR="127.0.0.1:${CLAVE_E2E_PORT:-3000}"
+export CLAVE_IP_FLOW_STARTS_PER_HOUR=100000
+export CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000
+export CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000
+cargo leptos end-to-end --release --cargo-locked

@@ -1,0 +1,140 @@
+//! The axum application: Leptos pages and server functions, health checks and
+//! the security headers. `app()` is what `main` serves and what tests drive
+//! with `oneshot`.
+
+use app::services::{AppState, Mode};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use sea_orm::ConnectionTrait;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted (forms here are a few hundred bytes).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Builds the whole HTTP application.
+pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            leptos::nonce::provide_nonce();
+            if let (Some(nonce), Some(res)) =
+                (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+            {
+                if let Ok(v) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+                    res.insert_header(header::CONTENT_SECURITY_POLICY, v);
+                }
+            }
+        }
+    };
+    let ops = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state.clone());
+
+    Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context, {
+            let leptos_options = leptos_options.clone();
+            move || shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        .merge(ops)
+        .layer(middleware::from_fn_with_state(state.clone(), check_origin))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts(&state),
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                // The path only: queries may carry form errors.
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+}
+
+fn hsts(state: &AppState) -> Option<HeaderValue> {
+    state
+        .settings
+        .secure_cookies()
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+}
+
+/// The page policy: scripts only from this origin or carrying this response's
+/// nonce (Leptos's inline hydration scripts); WASM compilation allowed.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Refuses state-changing requests whose `Origin` is another site. Browsers
+/// always send `Origin` on cross-site POSTs, so a missing header is not a CSRF
+/// vector (it comes from non-browser clients).
+async fn check_origin(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        if let Some(origin) = req.headers().get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or_default();
+            if !origin_allowed(&state, origin) {
+                return (StatusCode::FORBIDDEN, "Origen no permitido.").into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn origin_allowed(state: &AppState, origin: &str) -> bool {
+    let s = &state.settings;
+    if origin == s.public_url {
+        return true;
+    }
+    // In development the same server is also reached as localhost.
+    s.mode == Mode::Development
+        && (origin == format!("http://localhost:{}", s.site_addr.port())
+            || origin == format!("http://127.0.0.1:{}", s.site_addr.port()))
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let backend = state.db.get_database_backend();
+    match state
+        .db
+        .execute_raw(sea_orm::Statement::from_string(backend, "SELECT 1"))
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `clave`: the one server binary (serve, migrate, seed-demo).
+
+use app::services::{db, demo, now_unix, AppState, Mode, Settings};
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "clave",
+    about = "Solicitud y recuperación de la clave de servicios en línea"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the synthetic demo registry (skipped for people already present).
+    SeedDemo,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(errors) => {
+            eprintln!("Invalid configuration:");
+            for e in errors {
+                eprintln!("  - {e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command.unwrap_or(Command::Serve), settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    let conn = db::open(&settings.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    match command {
+        Command::Migrate => {
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            demo::seed(&conn, now_unix()).await?;
+            print_demo();
+            Ok(())
+        }
+        Command::Serve => serve(conn, settings).await,
+    }
+}
+
+async fn serve(
+    conn: sea_orm::DatabaseConnection,
+    settings: Settings,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if settings.mode == Mode::Development && demo::is_empty(&conn).await? {
+        demo::seed(&conn, now_unix()).await?;
+    }
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    leptos_options.site_addr = settings.site_addr;
+    let addr = settings.site_addr;
+    let dev = settings.mode == Mode::Development;
+    let public_url = settings.public_url.clone();
+    let state = AppState {
+        db: conn,
+        settings: Arc::new(settings),
+    };
+    let router = server::app(state, leptos_options);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Clave is listening on {public_url}/");
+    if dev {
+        print_demo();
+    }
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+fn print_demo() {
+    println!("Demo affiliates (clave: «{}»):", demo::DEMO_CLAVE);
+    for p in demo::DEMO_AFFILIATES.iter() {
+        println!(
+            "  {}  {} {}  born {:04}-{:02}-{:02}  — {}",
+            p.cedula,
+            p.given_names,
+            p.surnames,
+            p.birth_date.0,
+            p.birth_date.1,
+            p.birth_date.2,
+            p.note
+        );
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    if std::env::var("CLAVE_LOG_FORMAT").as_deref() == Ok("json") {
+        fmt().json().with_env_filter(filter).init();
+    } else {
+        fmt().with_env_filter(filter).init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,424 @@
+//! HTTP-level tests of step 1 and the application shell, driving `app()` with
+//! `oneshot` on SQLite and PostgreSQL.
+
+use app::domain::captcha::{self, Solution, ALGORITHM};
+use app::services::{test_support, AppState, Settings};
+use axum::body::{to_bytes, Body};
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use entity::{captcha_use, rate_limit, recovery_flow};
+use leptos::config::LeptosOptions;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef-test";
+const REGISTERED: &str = "1712345675";
+const UNREGISTERED: &str = "1714307103";
+
+struct Harness {
+    app: Router,
+    db: DatabaseConnection,
+    settings: Arc<Settings>,
+}
+
+async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
+    let mut vars: HashMap<String, String> = [
+        ("CLAVE_SECRET", SECRET),
+        ("CLAVE_CAPTCHA_MAXNUMBER", "2000"),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let settings = Arc::new(Settings::from_map(&vars).expect("valid test settings"));
+    app::services::demo::seed(&db, app::services::now_unix())
+        .await
+        .unwrap();
+    let state = AppState {
+        db: db.clone(),
+        settings: settings.clone(),
+    };
+    let options = LeptosOptions::builder()
+        .output_name("clave")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    let app = server::app(state, options)
+        .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))));
+    Harness { app, db, settings }
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn form_encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A step-1 post as the hydrated page sends it (JSON back) or as a plain form.
+fn post_buscar(fields: &[(&str, &str)], plain_form: bool) -> Request<Body> {
+    let body = form_encode(fields);
+    Request::post("/api/recuperar/buscar")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, body.len())
+        .header(
+            header::ACCEPT,
+            if plain_form {
+                "text/html,application/xhtml+xml"
+            } else {
+                "application/json"
+            },
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn solved(h: &Harness) -> String {
+    let req = Request::get("/api/captcha/challenge")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, body) = send(&h.app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let c: captcha::Challenge = serde_json::from_str(&body).unwrap();
+    let number = captcha::solve(&c).unwrap();
+    Solution {
+        algorithm: ALGORITHM.into(),
+        challenge: c.challenge,
+        number,
+        salt: c.salt,
+        signature: c.signature,
+        took: 5,
+    }
+    .to_payload()
+}
+
+async fn counts(db: &DatabaseConnection) -> (u64, u64, u64) {
+    (
+        recovery_flow::Entity::find().count(db).await.unwrap(),
+        rate_limit::Entity::find().count(db).await.unwrap(),
+        captcha_use::Entity::find().count(db).await.unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let h = harness(test_support::sqlite().await, &[]).await;
+    let (status, headers, body) = send(&h.app, get("/recuperar/buscar")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"es\""));
+    assert!(body.contains("novalidate"));
+    assert!(body.contains("autocomplete=\"username\""));
+    assert!(body.contains("inputmode=\"numeric\""));
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a nonce in the CSP");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS on plain HTTP"
+    );
+
+    let (status, _, body) = send(&h.app, get("/no-such-page")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("No encontramos esa página"));
+    assert_eq!(send(&h.app, get("/healthz")).await.0, StatusCode::OK);
+    assert_eq!(send(&h.app, get("/readyz")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_valid_cedula_starts_a_flow_the_same_way_registered_or_not() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[]).await;
+        let mut shapes = Vec::new();
+        for cedula in [REGISTERED, UNREGISTERED] {
+            let payload = solved(&h).await;
+            let typed = format!("{}-{}", &cedula[..9], &cedula[9..]);
+            let (status, headers, body) = send(
+                &h.app,
+                post_buscar(
+                    &[("cedula", &typed), ("robot", "si"), ("captcha", &payload)],
+                    true,
+                ),
+            )
+            .await;
+            assert!(status.is_redirection(), "{name}: {status} {body}");
+            assert_eq!(headers[header::LOCATION], "/recuperar/identidad");
+            let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+            assert!(cookie.starts_with("clave_flow="), "{cookie}");
+            for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+                assert!(cookie.contains(attr), "{name}: {cookie} lacks {attr}");
+            }
+            let token = cookie["clave_flow=".len()..]
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned();
+            assert_eq!(token.len(), 64, "256-bit token");
+            shapes.push((status, body));
+
+            let page = Request::get("/recuperar/identidad")
+                .header(header::COOKIE, format!("clave_flow={token}"))
+                .body(Body::empty())
+                .unwrap();
+            let (status, _, html) = send(&h.app, page).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains(cedula), "{name}: the cédula is shown back");
+            assert!(html.contains("Confirme que es usted"));
+        }
+        assert_eq!(
+            shapes[0], shapes[1],
+            "{name}: registered and unknown look the same"
+        );
+        assert_eq!(counts(&h.db).await.0, 2);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_clearly_and_writes_nothing() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[]).await;
+        let payload = solved(&h).await;
+        let before = counts(&h.db).await;
+        for (cedula, expected) in [
+            ("", "Ingrese su número de cédula"),
+            ("123", "10 dígitos"),
+            ("17143O7103", "solo puede tener números"),
+            ("9914307103", "provincia"),
+            ("1794307103", "tercer dígito"),
+            ("1714307104", "último dígito"),
+        ] {
+            let (status, _, body) = send(
+                &h.app,
+                post_buscar(
+                    &[("cedula", cedula), ("robot", "si"), ("captcha", &payload)],
+                    false,
+                ),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {cedula}");
+            assert!(body.contains(expected), "{name}: {cedula} → {body}");
+            assert!(
+                body.contains(&format!("\"{cedula}\"")),
+                "input kept: {body}"
+            );
+        }
+        let (status, _, body) = send(
+            &h.app,
+            post_buscar(&[("cedula", REGISTERED), ("captcha", &payload)], false),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("No soy un robot"));
+        // Garbage and missing fields never crash the handler.
+        let (status, _, _) = send(&h.app, post_buscar(&[("robot", "si")], false)).await;
+        assert!(status.is_client_error(), "{name}: {status}");
+        assert_eq!(counts(&h.db).await, before, "{name}: nothing written");
+    }
+}
+
+#[tokio::test]
+async fn without_javascript_errors_come_back_on_the_page() {
+    let h = harness(test_support::sqlite().await, &[]).await;
+    let (status, headers, _) = send(
+        &h.app,
+        post_buscar(&[("cedula", "17143071"), ("robot", "si")], true),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("/recuperar/buscar?__path="),
+        "{location}"
+    );
+    let (status, _, html) = send(&h.app, get(&location)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<title>Error: "), "title prefixed");
+    assert!(html.contains("error-summary"));
+    assert!(html.contains("href=\"#cedula\""));
+    assert!(html.contains("La cédula debe tener 10 dígitos."));
+    assert!(html.contains("value=\"17143071\""), "input kept");
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert_eq!(counts(&h.db).await, (0, 0, 0));
+}
+
+#[tokio::test]
+async fn a_captcha_solution_works_once() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[]).await;
+        let payload = solved(&h).await;
+        let fields = [
+            ("cedula", REGISTERED),
+            ("robot", "si"),
+            ("captcha", &payload),
+        ];
+        let (status, _, _) = send(&h.app, post_buscar(&fields, false)).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        let (status, _, body) = send(&h.app, post_buscar(&fields, false)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(body.contains("No pudimos confirmar que no es un robot"));
+        assert_eq!(counts(&h.db).await.0, 1, "{name}: no second flow");
+
+        // A forged payload is refused the same way.
+        let forged = payload.replace('A', "B");
+        let (status, _, _) = send(
+            &h.app,
+            post_buscar(
+                &[
+                    ("cedula", REGISTERED),
+                    ("robot", "si"),
+                    ("captcha", &forged),
+                ],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_per_ip_budget_of_flow_starts_holds() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[("CLAVE_IP_FLOW_STARTS_PER_HOUR", "2")]).await;
+        for i in 0..3 {
+            let payload = solved(&h).await;
+            let (status, _, body) = send(
+                &h.app,
+                post_buscar(
+                    &[
+                        ("cedula", REGISTERED),
+                        ("robot", "si"),
+                        ("captcha", &payload),
+                    ],
+                    false,
+                ),
+            )
+            .await;
+            if i < 2 {
+                assert_eq!(status, StatusCode::OK, "{name}: start {i}");
+            } else {
+                assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{name}");
+                assert!(
+                    body.contains("demasiados intentos desde su conexión"),
+                    "{body}"
+                );
+            }
+        }
+        assert_eq!(counts(&h.db).await.0, 2, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn without_the_proof_of_work_stricter_limits_apply() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(
+            db,
+            &[
+                ("CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR", "1"),
+                ("CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR", "3"),
+            ],
+        )
+        .await;
+        let start =
+            |cedula: &'static str| post_buscar(&[("cedula", cedula), ("robot", "si")], false);
+        assert_eq!(
+            send(&h.app, start(REGISTERED)).await.0,
+            StatusCode::OK,
+            "{name}"
+        );
+        let (status, _, body) = send(&h.app, start(REGISTERED)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{name}");
+        assert!(
+            body.contains("demasiados intentos con esta cédula"),
+            "{body}"
+        );
+        assert_eq!(send(&h.app, start(UNREGISTERED)).await.0, StatusCode::OK);
+        let (status, _, body) = send(&h.app, start("0104567896")).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{name}: per-IP");
+        assert!(body.contains("desde su conexión"));
+        assert_eq!(counts(&h.db).await.0, 2, "{name}");
+        assert!(h.settings.nojs_ip_flow_starts_per_hour < h.settings.ip_flow_starts_per_hour);
+    }
+}
+
+#[tokio::test]
+async fn foreign_origins_and_huge_bodies_are_refused() {
+    let h = harness(test_support::sqlite().await, &[]).await;
+    let mut req = post_buscar(&[("cedula", REGISTERED), ("robot", "si")], false);
+    req.headers_mut()
+        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+    assert_eq!(send(&h.app, req).await.0, StatusCode::FORBIDDEN);
+
+    let mut req = post_buscar(&[("cedula", REGISTERED), ("robot", "si")], false);
+    req.headers_mut()
+        .insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+    assert_eq!(send(&h.app, req).await.0, StatusCode::OK);
+
+    let huge = "x".repeat(64 * 1024);
+    let (status, _, _) = send(
+        &h.app,
+        post_buscar(&[("cedula", &huge), ("robot", "si")], false),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(counts(&h.db).await.0, 1);
+}
+
+#[tokio::test]
+async fn the_identity_step_without_a_live_flow_offers_a_restart() {
+    let h = harness(test_support::sqlite().await, &[]).await;
+    let (status, _, html) = send(&h.app, get("/recuperar/identidad")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Empiece de nuevo"));
+    assert!(html.contains("href=\"/recuperar/buscar\""));
+    let req = Request::get("/recuperar/identidad")
+        .header(header::COOKIE, format!("clave_flow={}", "a".repeat(64)))
+        .body(Body::empty())
+        .unwrap();
+    assert!(send(&h.app, req).await.2.contains("Empiece de nuevo"));
+}
