@@ -74,3 +74,33 @@ ensure_postgres() {
     exit 1
   fi
 }
+
+# Starts the release binary on a free loopback port with an SQLite database in
+# directory $1; sets CLAVE_BASE_URL and SERVER_PID. Extra settings come from the
+# caller's environment. Stopped by stop_release_server (or at exit).
+start_release_server() {
+  local dir="$1" port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=clave LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$dir/clave.sqlite3?mode=rwc" \
+    "$CARGO_TARGET_DIR/release/clave" serve >"$dir/server.log" 2>&1 &
+  SERVER_PID=$!
+  trap stop_release_server EXIT
+  export CLAVE_BASE_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 60); do
+    curl -fsS "$CLAVE_BASE_URL/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "the server did not start; its log:" >&2
+  cat "$dir/server.log" >&2
+  return 1
+}
+
+stop_release_server() {
+  if [ -n "${SERVER_PID:-}" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}

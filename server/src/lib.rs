@@ -98,19 +98,32 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Refuses state-changing requests whose `Origin` is another site. Browsers
-/// always send `Origin` on cross-site POSTs, so a missing header is not a CSRF
-/// vector (it comes from non-browser clients).
+/// Refuses state-changing requests from other sites. The `Origin` header is
+/// compared with the public URL; because this site sends
+/// `Referrer-Policy: no-referrer`, browsers send `Origin: null` on its own form
+/// posts, and then the Fetch Metadata header `Sec-Fetch-Site` decides. A request
+/// with neither header does not come from a browser, so it is no CSRF vector.
 async fn check_origin(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
-    if req.method() != Method::GET && req.method() != Method::HEAD {
-        if let Some(origin) = req.headers().get(header::ORIGIN) {
-            let origin = origin.to_str().unwrap_or_default();
-            if !origin_allowed(&state, origin) {
-                return (StatusCode::FORBIDDEN, "Origen no permitido.").into_response();
-            }
-        }
+    if req.method() != Method::GET
+        && req.method() != Method::HEAD
+        && !same_site(&state, req.headers())
+    {
+        return (StatusCode::FORBIDDEN, "Origen no permitido.").into_response();
     }
     next.run(req).await
+}
+
+fn same_site(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or("invalid"));
+    match origin {
+        Some(o) if o != "null" => origin_allowed(state, o),
+        _ => match headers.get("sec-fetch-site") {
+            Some(site) => site == "same-origin" || site == "none",
+            None => origin.is_none(),
+        },
+    }
 }
 
 fn origin_allowed(state: &AppState, origin: &str) -> bool {

@@ -399,6 +399,29 @@ async fn foreign_origins_and_huge_bodies_are_refused() {
         .insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
     assert_eq!(send(&h.app, req).await.0, StatusCode::OK);
 
+    // With `Referrer-Policy: no-referrer` a browser's own form post says
+    // `Origin: null`; Fetch Metadata tells same-site from cross-site.
+    for (site, expected) in [
+        ("same-origin", StatusCode::OK),
+        ("cross-site", StatusCode::FORBIDDEN),
+        ("same-site", StatusCode::FORBIDDEN),
+    ] {
+        let mut req = post_buscar(&[("cedula", UNREGISTERED), ("robot", "si")], false);
+        req.headers_mut()
+            .insert(header::ORIGIN, "null".parse().unwrap());
+        req.headers_mut()
+            .insert("sec-fetch-site", site.parse().unwrap());
+        assert_eq!(send(&h.app, req).await.0, expected, "{site}");
+    }
+    let mut req = post_buscar(&[("cedula", UNREGISTERED), ("robot", "si")], false);
+    req.headers_mut()
+        .insert(header::ORIGIN, "null".parse().unwrap());
+    assert_eq!(
+        send(&h.app, req).await.0,
+        StatusCode::FORBIDDEN,
+        "null origin alone"
+    );
+
     let huge = "x".repeat(64 * 1024);
     let (status, _, _) = send(
         &h.app,
@@ -406,7 +429,7 @@ async fn foreign_origins_and_huge_bodies_are_refused() {
     )
     .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(counts(&h.db).await.0, 1);
+    assert_eq!(counts(&h.db).await.0, 2);
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ pub const OFFICE_HOURS: &str = "lunes a domingo, de 08:00 a 17:00 (hora de Ecuad
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    focus_heading_after_navigation();
+    mark_hydrated();
     view! {
         <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
         <header class="site-header">
@@ -55,7 +55,26 @@ pub fn PageTitle(text: &'static str, #[prop(into, optional)] error: Signal<bool>
             format!("{text} – Clave")
         }
     };
+    focus_heading_unless_first_page();
     view! { <Title text=full/> }
+}
+
+/// Every page renders one `PageTitle` once its content is ready; except for the
+/// page the browser loaded, that means the user moved to a new step, so focus
+/// goes to its `h1` (or its error summary) and screen readers announce it.
+fn focus_heading_unless_first_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static FIRST_PAGE_SEEN: AtomicBool = AtomicBool::new(false);
+        if FIRST_PAGE_SEEN.swap(true, Ordering::Relaxed) {
+            Effect::new(|_| {
+                request_animation_frame(|| {
+                    crate::components::focus_first("main .error-summary, main h1")
+                });
+            });
+        }
+    }
 }
 
 /// A link back to the previous step, placed before the heading.
@@ -66,31 +85,14 @@ pub fn BackLink(href: &'static str) -> impl IntoView {
     }
 }
 
-/// After a client-side route change, move focus to the new page's `h1` (or its
-/// error summary) so screen-reader users hear where they are.
-fn focus_heading_after_navigation() {
+/// Marks the body once the page is interactive (tests and styles read it).
+fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
-    {
-        use leptos_router::hooks::use_location;
-        let pathname = use_location().pathname;
-        let first = StoredValue::new(true);
-        // Tells tests (and styles) that the page is interactive.
-        Effect::new(|_| {
-            if let Some(body) = document().body() {
-                let _ = body.set_attribute("data-hydrated", "true");
-            }
-        });
-        Effect::new(move |_| {
-            pathname.track();
-            if first.get_value() {
-                first.set_value(false);
-                return;
-            }
-            request_animation_frame(|| {
-                crate::components::focus_first("main .error-summary, main h1")
-            });
-        });
-    }
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 /// Focuses the first element matching `selector`, if any.

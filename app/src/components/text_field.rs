@@ -66,7 +66,8 @@ pub fn TextField(
                 spellcheck="false"
                 aria-describedby=described_by
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
-                prop:value=move || value.get().unwrap_or_default()
+                // The attribute only: it fills the field on a server render, and
+                // never overwrites what the user is typing once the page is live.
                 value=move || value.get().unwrap_or_default()
             />
         </div>

@@ -190,7 +190,11 @@ pub fn BuscarPage() -> impl IntoView {
                 .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
                 .is_some_and(|e| e.checked());
             match validate_form(&cedula, robot) {
-                Ok(_) => client_errors.set(None),
+                Ok(_) => {
+                    if client_errors.with_untracked(Option::is_some) {
+                        client_errors.set(None);
+                    }
+                }
                 Err(errors) => {
                     ev.prevent_default();
                     client_errors.set(Some(errors));
