@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, Page, test } from "@playwright/test";
+import { createHash } from "node:crypto";
 import {
   DEMO_WITH_CLAVE,
   UNREGISTERED,
@@ -92,7 +93,27 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   });
 
   test("a captcha solution is accepted only once", async ({ page }, testInfo) => {
-    test.skip(!jsEnabled(testInfo), "the proof of work only exists with JavaScript");
+    if (!jsEnabled(testInfo)) {
+      // A bot posting the plain form: the same solution twice.
+      const payload = await solveInNode(page);
+      const form = { cedula: DEMO_WITH_CLAVE, robot: "si", captcha: payload };
+      const post = () =>
+        page.request.post("/api/recuperar/buscar", {
+          form,
+          headers: { accept: "text/html", "sec-fetch-site": "same-origin" },
+          maxRedirects: 0,
+        });
+      const first = await post();
+      expect(first.status()).toBe(302);
+      expect(first.headers()["location"]).toBe("/recuperar/identidad");
+      const second = await post();
+      expect(second.status()).toBe(303);
+      await page.goto(second.headers()["location"]);
+      await expect(page.locator(".error-summary")).toContainText("No pudimos confirmar que no es un robot");
+      await expect(page.getByLabel("¿Cuál es su número de cédula?")).toHaveValue(DEMO_WITH_CLAVE);
+      await expectNoAxeViolations(page, testInfo);
+      return;
+    }
     await page.goto("/recuperar/buscar");
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
@@ -131,3 +152,16 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     await expect(page).toHaveURL(/\/recuperar\/buscar$/);
   });
 });
+
+/** Fetches a challenge and solves it the way the browser's WASM does. */
+async function solveInNode(page: Page): Promise<string> {
+  const res = await page.request.get("/api/captcha/challenge", { headers: { accept: "application/json" } });
+  const c = await res.json();
+  for (let n = 0; n <= c.maxnumber; n++) {
+    if (createHash("sha256").update(c.salt + n).digest("hex") === c.challenge) {
+      const solution = { algorithm: c.algorithm, challenge: c.challenge, number: n, salt: c.salt, signature: c.signature, took: 0 };
+      return Buffer.from(JSON.stringify(solution)).toString("base64");
+    }
+  }
+  throw new Error("challenge has no solution");
+}
