@@ -59,10 +59,29 @@ pub fn client_ip(settings: &Settings) -> Option<IpAddr> {
             return Some(ip);
         }
     }
+    // `MockConnectInfo` is how tests stand in for the socket peer.
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
+}
+
+/// The keyed hash of the client's IP: rate-limit keys and the captcha binding
+/// use it, so no address is stored in clear.
+pub fn client_key(settings: &Settings) -> String {
+    let ip = client_ip(settings).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    crate::services::keyed_hash(settings.secret(), "ip", &ip)
+}
+
+/// The captcha binding for this client: a prefix of its keyed IP hash.
+pub fn captcha_binding(settings: &Settings) -> String {
+    client_key(settings)[..16].to_owned()
 }
 
 /// A form posted by a browser without JavaScript (it asks for HTML back).

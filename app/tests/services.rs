@@ -10,9 +10,10 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 const KEY: &[u8] = b"a test key that is long enough!!";
 const NOW: i64 = 1_800_000_000;
+const BIND: &str = "0123456789abcdef";
 
 fn solved_payload(now: i64) -> String {
-    let challenge = issue(KEY, 2_000, 600, now);
+    let challenge = issue(KEY, 2_000, 600, now, BIND);
     let number = captcha::solve(&challenge).expect("solvable");
     Solution {
         algorithm: ALGORITHM.into(),
@@ -75,12 +76,12 @@ async fn a_captcha_solution_is_redeemed_once() {
     for (name, db) in test_support::each_backend().await {
         let payload = solved_payload(NOW);
         assert_eq!(
-            redeem(&db, KEY, &payload, NOW).await.unwrap(),
+            redeem(&db, KEY, &payload, NOW, BIND).await.unwrap(),
             Ok(()),
             "{name}"
         );
         assert_eq!(
-            redeem(&db, KEY, &payload, NOW + 1).await.unwrap(),
+            redeem(&db, KEY, &payload, NOW + 1, BIND).await.unwrap(),
             Err(Rejection::Replayed),
             "{name}"
         );
@@ -94,7 +95,7 @@ async fn concurrent_redemptions_of_one_solution_give_one_success() {
         let tasks: Vec<_> = (0..20)
             .map(|_| {
                 let (db, p) = (db.clone(), payload.clone());
-                tokio::spawn(async move { redeem(&db, KEY, &p, NOW).await.unwrap() })
+                tokio::spawn(async move { redeem(&db, KEY, &p, NOW, BIND).await.unwrap() })
             })
             .collect();
         let mut ok = 0;
@@ -110,21 +111,36 @@ async fn rejected_solutions_write_nothing() {
     for (name, db) in test_support::each_backend().await {
         let payload = solved_payload(NOW);
         assert_eq!(
-            redeem(&db, b"another key, also long enough!!!", &payload, NOW)
-                .await
-                .unwrap(),
+            redeem(
+                &db,
+                b"another key, also long enough!!!",
+                &payload,
+                NOW,
+                BIND
+            )
+            .await
+            .unwrap(),
             Err(Rejection::Invalid(CaptchaError::BadSignature)),
             "{name}"
         );
         assert_eq!(
-            redeem(&db, KEY, &payload, NOW + 601).await.unwrap(),
+            redeem(&db, KEY, &payload, NOW + 601, BIND).await.unwrap(),
             Err(Rejection::Invalid(CaptchaError::Expired)),
             "{name}"
         );
         assert_eq!(
-            redeem(&db, KEY, "not base64 at all", NOW).await.unwrap(),
+            redeem(&db, KEY, "not base64 at all", NOW, BIND)
+                .await
+                .unwrap(),
             Err(Rejection::Invalid(CaptchaError::Malformed)),
             "{name}"
+        );
+        assert_eq!(
+            redeem(&db, KEY, &payload, NOW, "fedcba9876543210")
+                .await
+                .unwrap(),
+            Err(Rejection::Invalid(CaptchaError::Binding)),
+            "{name}: a solution only counts for the client it was issued to"
         );
         assert_eq!(
             captcha_use::Entity::find().count(&db).await.unwrap(),
@@ -137,13 +153,13 @@ async fn rejected_solutions_write_nothing() {
 #[tokio::test]
 async fn used_signatures_are_forgotten_after_they_expire() {
     for (name, db) in test_support::each_backend().await {
-        redeem(&db, KEY, &solved_payload(NOW), NOW)
+        redeem(&db, KEY, &solved_payload(NOW), NOW, BIND)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(captcha_use::Entity::find().count(&db).await.unwrap(), 1);
         // Redeeming another solution later sweeps the expired entry.
-        redeem(&db, KEY, &solved_payload(NOW + 700), NOW + 700)
+        redeem(&db, KEY, &solved_payload(NOW + 700), NOW + 700, BIND)
             .await
             .unwrap()
             .unwrap();

@@ -55,6 +55,22 @@ async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
     Harness { app, db, settings }
 }
 
+impl Harness {
+    /// The same application as seen from another client address.
+    fn from_address(&self, ip: [u8; 4]) -> Router {
+        let state = AppState {
+            db: self.db.clone(),
+            settings: self.settings.clone(),
+        };
+        let options = LeptosOptions::builder()
+            .output_name("clave")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .build();
+        server::app(state, options).layer(MockConnectInfo(SocketAddr::from((ip, 40_001))))
+    }
+}
+
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
@@ -302,6 +318,36 @@ async fn a_captcha_solution_works_once() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         assert!(body.contains("No pudimos confirmar que no es un robot"));
         assert_eq!(counts(&h.db).await.0, 1, "{name}: no second flow");
+
+        // A solution only counts from the address that asked for the challenge.
+        let elsewhere = h.from_address([127, 0, 0, 9]);
+        let fresh = solved(&h).await;
+        let (status, _, _) = send(
+            &elsewhere,
+            post_buscar(
+                &[("cedula", REGISTERED), ("robot", "si"), ("captcha", &fresh)],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: other address"
+        );
+        let (status, _, _) = send(
+            &h.app,
+            post_buscar(
+                &[("cedula", REGISTERED), ("robot", "si"), ("captcha", &fresh)],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{name}: refused elsewhere, still good here"
+        );
 
         // A forged payload is refused the same way.
         let forged = payload.replace('A', "B");

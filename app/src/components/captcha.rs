@@ -27,6 +27,7 @@ pub async fn captcha_challenge() -> Result<Challenge, AppError> {
         s.captcha_maxnumber,
         s.captcha_ttl_secs,
         now_unix(),
+        &crate::web::captcha_binding(s),
     ))
 }
 

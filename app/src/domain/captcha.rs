@@ -6,7 +6,7 @@
 //!
 //! * `salt` = 32 lowercase hex characters (16 random bytes) followed by a
 //!   query string: `?expires=<unix seconds>&`, optionally followed by more
-//!   `key=value&` pairs (this module uses `flow=<binding>&` to tie a challenge
+//!   `key=value&` pairs (this module uses `bind=<binding>&` to tie a challenge
 //!   to one form). The salt always ends with `&`.
 //! * `number` is a secret, uniformly random integer in `1..=maxnumber`.
 //! * `challenge` = lowercase hex of `SHA-256(salt bytes ‖ ASCII decimal of number)`.
@@ -160,7 +160,7 @@ pub enum CaptchaError {
     /// The expiry is not in the future.
     #[error("captcha challenge expired")]
     Expired,
-    /// The salt's `flow` parameter does not match the expected binding.
+    /// The salt's `bind` parameter does not match the expected binding.
     #[error("captcha challenge was issued for another form")]
     Binding,
     /// `SHA-256(salt ‖ number)` differs from the submitted challenge.
@@ -313,7 +313,7 @@ fn encode_param(value: &str) -> String {
 /// and a secret number drawn uniformly from `1..=maxnumber` (a `maxnumber`
 /// of 0 is treated as 1).
 ///
-/// `binding`, if given, is appended as `flow=<binding>&` so that `verify`
+/// `binding`, if given, is appended as `bind=<binding>&` so that `verify`
 /// can require the solution to come from the same form. Bindings should be
 /// URL-safe identifiers (`A-Z a-z 0-9 - . _ ~`), which appear verbatim; any
 /// other byte is percent-encoded (and `verify` encodes the expected
@@ -331,7 +331,7 @@ pub fn new_challenge(
     rng.fill_bytes(&mut random);
     let mut salt = format!("{}?expires={}&", hex::encode(random), expires_unix);
     if let Some(binding) = binding {
-        salt.push_str("flow=");
+        salt.push_str("bind=");
         salt.push_str(&encode_param(binding));
         salt.push('&');
     }
@@ -385,7 +385,7 @@ fn parse_salt(salt: &str) -> Result<SaltParams<'_>, CaptchaError> {
                 }
                 expires = Some(parse_unix(value).ok_or(CaptchaError::MissingExpiry)?);
             }
-            "flow" => {
+            "bind" => {
                 if flow.is_some() {
                     return Err(CaptchaError::Malformed);
                 }
@@ -412,7 +412,7 @@ fn parse_unix(value: &str) -> Option<i64> {
 ///
 /// Checks, in order: payload decoding, algorithm, trailing `&`, presence and
 /// syntax of `expires`, `expires > now_unix`, the binding (only if
-/// `expected_binding` is `Some`: the salt's `flow` must then equal it),
+/// `expected_binding` is `Some`: the salt's `bind` must then equal it),
 /// the recomputed challenge, and the signature. The challenge and
 /// signature must be in canonical lowercase hex, so that one issued
 /// challenge has exactly one accepted signature string.
@@ -724,7 +724,7 @@ mod tests {
     fn missing_or_invalid_expiry_is_rejected() {
         for salt in [
             "2b6f0c1e9a4d7f3b5c8e1a02&",
-            "2b6f0c1e9a4d7f3b5c8e1a02?flow=login&",
+            "2b6f0c1e9a4d7f3b5c8e1a02?bind=login&",
             "2b6f0c1e9a4d7f3b5c8e1a02?expires=&",
             "2b6f0c1e9a4d7f3b5c8e1a02?expires=+1767225600&",
             "2b6f0c1e9a4d7f3b5c8e1a02?expires=-1&",
@@ -802,7 +802,7 @@ mod tests {
         let secret = b"binding-secret";
         let now = 1_700_000_000;
         let challenge = new_challenge(secret, 1_000, now + 60, Some("signup"));
-        assert!(challenge.salt.ends_with("&flow=signup&"));
+        assert!(challenge.salt.ends_with("&bind=signup&"));
         let number = solve(&challenge).unwrap();
         let payload = Solution::new(&challenge, number, 1).to_payload();
 
@@ -836,12 +836,12 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn binding_cannot_inject_parameters() {
-        let binding = "a&expires=9999999999&flow=b";
+        let binding = "a&expires=9999999999&bind=b";
         let challenge = new_challenge(b"k", 10, 100, Some(binding));
         assert_eq!(challenge.salt.matches('&').count(), 2);
         assert!(challenge
             .salt
-            .ends_with("&flow=a%26expires%3D9999999999%26flow%3Db&"));
+            .ends_with("&bind=a%26expires%3D9999999999%26bind%3Db&"));
         let number = solve(&challenge).unwrap();
         let payload = Solution::new(&challenge, number, 1).to_payload();
         let verified = verify(b"k", &payload, 50, Some(binding)).unwrap();
@@ -888,7 +888,7 @@ mod tests {
     #[test]
     fn expires_of_reads_well_formed_salts_only() {
         assert_eq!(expires_of(VECTOR_SALT), Some(1_767_225_600));
-        assert_eq!(expires_of("ab?expires=42&flow=signup&extra=1&"), Some(42));
+        assert_eq!(expires_of("ab?expires=42&bind=signup&extra=1&"), Some(42));
         for salt in [
             "",
             "ab",
@@ -897,7 +897,7 @@ mod tests {
             "ab?expires=x&",
             "ab?expires=-1&",
             "ab?expires=1&expires=2&",
-            "ab?flow=x&",
+            "ab?bind=x&",
         ] {
             assert_eq!(expires_of(salt), None, "{salt}");
         }
@@ -972,7 +972,7 @@ mod tests {
             #[test]
             fn verify_never_panics_on_arbitrary_strings(payload in any::<String>(), now in any::<i64>()) {
                 let _ = verify(VECTOR_KEY, &payload, now, None);
-                let _ = verify(VECTOR_KEY, &payload, now, Some("flow"));
+                let _ = verify(VECTOR_KEY, &payload, now, Some("bind"));
             }
 
             #[test]

@@ -68,7 +68,7 @@ mod server {
     use super::*;
     use crate::services::rate_limit::{spend, Budget};
     use crate::services::{captcha, flow, keyed_hash, now_unix};
-    use crate::web::{client_ip, flow_cookie, internal, state};
+    use crate::web::{captcha_binding, client_key, flow_cookie, internal, state};
 
     pub async fn buscar(cedula: String, robot: bool, payload: String) -> Result<(), AppError> {
         const MAX_INPUT: usize = 64;
@@ -78,9 +78,7 @@ mod server {
         let st = state();
         let s = &st.settings;
         let now = now_unix();
-        let ip = client_ip(s)
-            .map(|ip| keyed_hash(s.secret(), "ip", &ip.to_string()))
-            .unwrap_or_else(|| "unknown".into());
+        let ip = client_key(s);
         let keep = || FormErrors::default().with_value("cedula", &cedula_input);
 
         if payload.is_empty() {
@@ -113,7 +111,7 @@ mod server {
                 ));
             }
         } else if payload.len() > 4_096
-            || captcha::redeem(&st.db, s.secret(), &payload, now)
+            || captcha::redeem(&st.db, s.secret(), &payload, now, &captcha_binding(s))
                 .await
                 .map_err(internal("captcha"))?
                 .is_err()

@@ -12,8 +12,11 @@ pub enum Rejection {
     Replayed,
 }
 
-pub fn issue(secret: &[u8], maxnumber: u64, ttl_secs: i64, now: i64) -> Challenge {
-    captcha::new_challenge(secret, maxnumber, now + ttl_secs, None)
+/// A challenge bound to `binding` (the client's keyed IP hash), so a solution
+/// only counts from where it was requested. The binding also makes the salt
+/// longer than one SHA-256 block, which halves the browser's work per try.
+pub fn issue(secret: &[u8], maxnumber: u64, ttl_secs: i64, now: i64, binding: &str) -> Challenge {
+    captcha::new_challenge(secret, maxnumber, now + ttl_secs, Some(binding))
 }
 
 /// Verifies `payload` and records its signature; a second redemption of the same
@@ -23,8 +26,9 @@ pub async fn redeem(
     secret: &[u8],
     payload: &str,
     now: i64,
+    binding: &str,
 ) -> Result<Result<(), Rejection>, DbErr> {
-    let verified = match captcha::verify(secret, payload, now, None) {
+    let verified = match captcha::verify(secret, payload, now, Some(binding)) {
         Ok(v) => v,
         Err(e) => return Ok(Err(Rejection::Invalid(e))),
     };
