@@ -491,3 +491,36 @@ async fn the_identity_step_without_a_live_flow_offers_a_restart() {
         .unwrap();
     assert!(send(&h.app, req).await.2.contains("Empiece de nuevo"));
 }
+
+/// Fuzzing the step-1 server function with arbitrary field values: never a
+/// server error, never a flow or a counter from invalid input.
+#[test]
+fn arbitrary_step_one_input_gets_a_clear_answer() {
+    use proptest::prelude::*;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = rt.block_on(async { harness(test_support::sqlite().await, &[]).await });
+    let config = ProptestConfig {
+        cases: 300,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(
+        cedula in proptest::option::of(any::<String>()),
+        robot in proptest::option::of("[a-z]{0,3}"),
+        captcha in proptest::option::of(any::<String>()),
+        plain in any::<bool>(),
+    )| {
+        let mut fields = Vec::new();
+        if let Some(c) = &cedula { fields.push(("cedula", c.as_str())); }
+        if let Some(r) = &robot { fields.push(("robot", r.as_str())); }
+        if let Some(c) = &captcha { fields.push(("captcha", c.as_str())); }
+        let (status, _, body) = rt.block_on(send(&h.app, post_buscar(&fields, plain)));
+        prop_assert!(!status.is_server_error(), "{status}: {body}");
+        let well_formed = cedula
+            .as_deref()
+            .is_some_and(|c| app::domain::cedula::Cedula::parse(c).is_ok());
+        if !well_formed || robot.is_none() {
+            prop_assert!(status.is_client_error() || status == StatusCode::SEE_OTHER, "{status}");
+            prop_assert_eq!(rt.block_on(counts(&h.db)).0, 0);
+        }
+    });
+}

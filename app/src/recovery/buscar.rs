@@ -66,13 +66,23 @@ pub async fn buscar(
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
+    use crate::domain::cedula::CedulaError;
     use crate::services::rate_limit::{spend, Budget};
     use crate::services::{captcha, flow, keyed_hash, now_unix};
     use crate::web::{captcha_binding, client_key, flow_cookie, internal, state};
 
     pub async fn buscar(cedula: String, robot: bool, payload: String) -> Result<(), AppError> {
+        // Longer than any cédula with separators: refused as such, and only a
+        // prefix is echoed back.
         const MAX_INPUT: usize = 64;
         let cedula_input: String = cedula.chars().take(MAX_INPUT).collect();
+        if cedula_input.len() < cedula.len() {
+            return Err(AppError::Form(
+                FormErrors::default()
+                    .with_value("cedula", &cedula_input)
+                    .error("cedula", CedulaError::Length.message_es()),
+            ));
+        }
         let valid = validate_form(&cedula_input, robot).map_err(AppError::Form)?;
 
         let st = state();
