@@ -15,8 +15,9 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE clave_test"
 export CLAVE_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/clave_test"
 
 say "Unit, property, differential, service and HTTP tests"
-cargo test --locked -p app --features ssr
-cargo test --locked -p server -p entity -p migration
+# A hung test fails the run within the hour instead of eating CI's whole budget.
+timeout 2400 cargo test --locked -p app --features ssr
+timeout 1800 cargo test --locked -p server -p entity -p migration
 
 say "End-to-end tests (release build, Chromium)"
 cargo leptos build --release --cargo-locked
@@ -25,5 +26,5 @@ rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 # The journeys start many flows from 127.0.0.1; the budgets have their own tests.
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
   CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 start_release_server "$E2E_DIR"
-(cd end2end && npx playwright test)
+(cd end2end && timeout 1800 npx playwright test)
 stop_release_server

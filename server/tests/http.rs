@@ -25,6 +25,14 @@ struct Harness {
     settings: Arc<Settings>,
 }
 
+fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("clave")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build()
+}
+
 async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
     let mut vars: HashMap<String, String> = [
         ("CLAVE_SECRET", SECRET),
@@ -45,29 +53,19 @@ async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
         db: db.clone(),
         settings: settings.clone(),
     };
-    let options = LeptosOptions::builder()
-        .output_name("clave")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    let app = server::app(state, options)
+    let app = server::app(state, leptos_options())
         .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))));
     Harness { app, db, settings }
 }
 
 impl Harness {
     /// The same application as seen from another client address.
-    fn from_address(&self, ip: [u8; 4]) -> Router {
+    fn seen_from(&self, ip: [u8; 4]) -> Router {
         let state = AppState {
             db: self.db.clone(),
             settings: self.settings.clone(),
         };
-        let options = LeptosOptions::builder()
-            .output_name("clave")
-            .site_root("target/site")
-            .site_pkg_dir("pkg")
-            .build();
-        server::app(state, options).layer(MockConnectInfo(SocketAddr::from((ip, 40_001))))
+        server::app(state, leptos_options()).layer(MockConnectInfo(SocketAddr::from((ip, 40_001))))
     }
 }
 
@@ -320,7 +318,7 @@ async fn a_captcha_solution_works_once() {
         assert_eq!(counts(&h.db).await.0, 1, "{name}: no second flow");
 
         // A solution only counts from the address that asked for the challenge.
-        let elsewhere = h.from_address([127, 0, 0, 9]);
+        let elsewhere = h.seen_from([127, 0, 0, 9]);
         let fresh = solved(&h).await;
         let (status, _, _) = send(
             &elsewhere,
