@@ -143,6 +143,29 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     await expect(page).toHaveURL(/\/recuperar\/identidad$/);
   });
 
+  test("no horizontal scrolling at 320 px wide, errors shown", async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const path of ["/", "/recuperar", "/recuperar/buscar"]) {
+      await page.goto(path);
+      await ready(page, testInfo);
+      if (path === "/recuperar/buscar") {
+        await page.getByLabel("¿Cuál es su número de cédula?").fill("123");
+        await page.getByRole("button", { name: "Buscar" }).click();
+        await expect(page.locator(".error-summary")).toBeVisible();
+      }
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll("main a, main button, main input:not([type=hidden])")]
+          .map((el) => el.getBoundingClientRect())
+          .filter((r) => r.width > 0 && r.height < 24).length,
+      );
+      expect(small, `${path}: controls at least 24 px high`).toBe(0);
+    }
+  });
+
   test("the identity step without a flow offers a restart", async ({ page }, testInfo) => {
     await page.goto("/recuperar/identidad");
     await ready(page, testInfo);
