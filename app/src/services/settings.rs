@@ -63,7 +63,7 @@ impl std::fmt::Display for SettingError {
 }
 
 /// The default captcha difficulty; see `bench/` for how it was chosen.
-pub const DEFAULT_CAPTCHA_MAXNUMBER: u64 = 1_000_000;
+pub const DEFAULT_CAPTCHA_MAXNUMBER: u64 = 750_000;
 
 impl Settings {
     pub fn from_env() -> Result<Settings, Vec<SettingError>> {
