@@ -320,27 +320,14 @@ async fn a_captcha_solution_works_once() {
         // A solution only counts from the address that asked for the challenge.
         let elsewhere = h.seen_from([127, 0, 0, 9]);
         let fresh = solved(&h).await;
-        let (status, _, _) = send(
-            &elsewhere,
-            post_buscar(
-                &[("cedula", REGISTERED), ("robot", "si"), ("captcha", &fresh)],
-                false,
-            ),
-        )
-        .await;
+        let fresh_fields = [("cedula", REGISTERED), ("robot", "si"), ("captcha", &fresh)];
+        let (status, _, _) = send(&elsewhere, post_buscar(&fresh_fields, false)).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
             "{name}: other address"
         );
-        let (status, _, _) = send(
-            &h.app,
-            post_buscar(
-                &[("cedula", REGISTERED), ("robot", "si"), ("captcha", &fresh)],
-                false,
-            ),
-        )
-        .await;
+        let (status, _, _) = send(&h.app, post_buscar(&fresh_fields, false)).await;
         assert_eq!(
             status,
             StatusCode::OK,
