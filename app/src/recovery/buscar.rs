@@ -76,11 +76,10 @@ mod server {
         // prefix is echoed back.
         const MAX_INPUT: usize = 64;
         let cedula_input: String = cedula.chars().take(MAX_INPUT).collect();
+        let keep = || FormErrors::default().with_value("cedula", &cedula_input);
         if cedula_input.len() < cedula.len() {
             return Err(AppError::Form(
-                FormErrors::default()
-                    .with_value("cedula", &cedula_input)
-                    .error("cedula", CedulaError::Length.message_es()),
+                keep().error("cedula", CedulaError::Length.message_es()),
             ));
         }
         let valid = validate_form(&cedula_input, robot).map_err(AppError::Form)?;
@@ -89,8 +88,6 @@ mod server {
         let s = &st.settings;
         let now = now_unix();
         let ip = client_key(s);
-        let keep = || FormErrors::default().with_value("cedula", &cedula_input);
-
         if payload.is_empty() {
             // No proof of work (no JavaScript): tighter budgets stand in for it.
             let ip_ok = spend(
