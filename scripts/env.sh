@@ -75,17 +75,50 @@ ensure_postgres() {
   fi
 }
 
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Starts MailDev (a real SMTP server with a REST API) on free loopback ports;
+# sets CLAVE_TEST_SMTP_URL and MAILDEV_URL. Stopped at exit.
+start_maildev() {
+  local smtp web
+  smtp=$(free_port)
+  web=$(free_port)
+  maildev --ip 127.0.0.1 --smtp "$smtp" --web "$web" --web-ip 127.0.0.1 --silent \
+    >"$CACHE/maildev.log" 2>&1 &
+  MAILDEV_PID=$!
+  export CLAVE_TEST_SMTP_URL="smtp://127.0.0.1:$smtp"
+  export MAILDEV_URL="http://127.0.0.1:$web"
+  for _ in $(seq 1 60); do
+    curl -fsS "$MAILDEV_URL/email" >/dev/null 2>&1 && return 0
+    kill -0 "$MAILDEV_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "MailDev did not start; its log:" >&2
+  cat "$CACHE/maildev.log" >&2
+  return 1
+}
+
+stop_all() {
+  stop_release_server
+  if [ -n "${MAILDEV_PID:-}" ]; then
+    kill "$MAILDEV_PID" 2>/dev/null || true
+    MAILDEV_PID=
+  fi
+}
+
 # Starts the release binary on a free loopback port with an SQLite database in
 # directory $1; sets CLAVE_BASE_URL and SERVER_PID. Extra settings come from the
 # caller's environment. Stopped by stop_release_server (or at exit).
 start_release_server() {
   local dir="$1" port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=clave LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$dir/clave.sqlite3?mode=rwc" \
     "$CARGO_TARGET_DIR/release/clave" serve >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
-  trap stop_release_server EXIT
+  trap stop_all EXIT
   export CLAVE_BASE_URL="http://127.0.0.1:$port"
   for _ in $(seq 1 60); do
     curl -fsS "$CLAVE_BASE_URL/readyz" >/dev/null 2>&1 && return 0

@@ -14,6 +14,10 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS clave_t
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE clave_test"
 export CLAVE_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/clave_test"
 
+# A real SMTP server: the mail worker's tests and the journeys read codes from it.
+start_maildev
+trap stop_all EXIT
+
 say "Unit, property, differential, service and HTTP tests"
 # A hung test fails the run within the hour instead of eating CI's whole budget.
 timeout 2400 cargo test --locked -p app --features ssr
@@ -25,6 +29,8 @@ E2E_DIR="$CACHE/e2e"
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 # The journeys start many flows from 127.0.0.1; the budgets have their own tests.
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
-  CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 start_release_server "$E2E_DIR"
+  CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 CLAVE_IP_CODE_SENDS_PER_HOUR=100000 \
+  CLAVE_IP_LOGINS_PER_HOUR=100000 CLAVE_CODE_RESEND_COOLDOWN_SECS=2 \
+  CLAVE_SMTP_URL="$CLAVE_TEST_SMTP_URL" start_release_server "$E2E_DIR"
 (cd end2end && timeout 1800 npx playwright test)
 stop_release_server

@@ -67,9 +67,21 @@ pub enum AppError {
     /// The flow cookie is missing, unknown or past its idle timeout.
     #[error("el trámite caducó")]
     FlowExpired,
-    /// The step was posted out of order.
+    /// The step was posted (or opened) out of order; the flow waits at `resume`.
     #[error("paso no permitido")]
-    StepNotAllowed,
+    WrongStep { resume: String },
+    /// Too many failed checks ended the flow.
+    #[error("demasiados intentos fallidos")]
+    FlowFailed,
+    /// Recovery or login is locked for this cédula for a while.
+    #[error("bloqueado temporalmente")]
+    Locked(FormErrors),
+    /// The account is locked until staff unlock it.
+    #[error("cuenta bloqueada")]
+    AccountLocked,
+    /// No live session: the affiliate must sign in (again).
+    #[error("sesión terminada")]
+    SignedOut,
     /// Anything else: logged on the server, never described to the user.
     #[error("error interno")]
     Internal,
@@ -90,7 +102,7 @@ impl AppError {
     /// The form part of the error, if the page should show field messages.
     pub fn form(&self) -> Option<&FormErrors> {
         match self {
-            AppError::Form(f) | AppError::RateLimited(f) => Some(f),
+            AppError::Form(f) | AppError::RateLimited(f) | AppError::Locked(f) => Some(f),
             _ => None,
         }
     }
@@ -98,13 +110,22 @@ impl AppError {
     /// A sentence for errors that are not about one field.
     pub fn general_message(&self) -> Option<&'static str> {
         match self {
-            AppError::Form(_) | AppError::RateLimited(_) => None,
+            AppError::Form(_) | AppError::RateLimited(_) | AppError::Locked(_) => None,
             AppError::FlowExpired => Some(
                 "Su trámite caducó por inactividad. Por seguridad debe empezar de nuevo.",
             ),
-            AppError::StepNotAllowed => {
-                Some("Ese paso todavía no está disponible. Continúe desde el paso actual.")
+            AppError::WrongStep { .. } => {
+                Some("Ese paso no corresponde ahora. Continúe su trámite desde el paso en el que se quedó.")
             }
+            AppError::FlowFailed => Some(
+                "Por seguridad terminamos este trámite después de varios datos incorrectos. Puede empezar de nuevo o pedir que le llamemos.",
+            ),
+            AppError::SignedOut => Some(
+                "Su sesión terminó. Por seguridad cerramos las sesiones sin actividad; ingrese otra vez.",
+            ),
+            AppError::AccountLocked => Some(
+                "Su cuenta está bloqueada por seguridad. Para desbloquearla, pida que le llamemos o acérquese a una oficina del Instituto.",
+            ),
             AppError::Internal | AppError::ServerFn(_) => Some(
                 "No pudimos completar la solicitud por un problema del sistema. Inténtelo de nuevo en unos minutos.",
             ),
@@ -118,7 +139,10 @@ impl AppError {
             AppError::Form(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::FlowExpired => StatusCode::GONE,
-            AppError::StepNotAllowed => StatusCode::CONFLICT,
+            AppError::WrongStep { .. } => StatusCode::CONFLICT,
+            AppError::FlowFailed => StatusCode::GONE,
+            AppError::Locked(_) | AppError::AccountLocked => StatusCode::FORBIDDEN,
+            AppError::SignedOut => StatusCode::UNAUTHORIZED,
             AppError::ServerFn(ServerFnErrorErr::Args(_))
             | AppError::ServerFn(ServerFnErrorErr::Deserialization(_)) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,

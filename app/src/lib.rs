@@ -3,7 +3,9 @@
 //! Pages, routes and server functions live here; the plain-Rust rules are in
 //! [`domain`], and server-only code (database, settings) in `services`.
 
+pub mod account;
 pub mod components;
+pub mod dev_mailbox;
 pub mod domain;
 pub mod error;
 pub mod pages;
@@ -57,6 +59,58 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/recuperar/identidad")
                         view=recovery::identidad::IdentidadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/recuperar/confirmar")
+                        view=recovery::confirmar::ConfirmarPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/recuperar/sin-correo")
+                        view=recovery::preguntas::SinCorreoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/recuperar/nuevo-correo")
+                        view=recovery::nuevo_correo::NuevoCorreoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/recuperar/codigo")
+                        view=recovery::codigo::CodigoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/recuperar/codigo/enlace") view=recovery::codigo::EnlacePage/>
+                    <Route
+                        path=path!("/recuperar/preguntas")
+                        view=recovery::preguntas::PreguntasPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/recuperar/nueva-clave")
+                        view=recovery::nueva_clave::NuevaClavePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/recuperar/listo")
+                        view=recovery::listo::ListoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/ingresar") view=account::ingresar::IngresarPage/>
+                    <Route
+                        path=path!("/servicios")
+                        view=account::servicios::ServiciosPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/no-fui-yo")
+                        view=account::no_fui_yo::NoFuiYoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/dev/correo")
+                        view=dev_mailbox::DevMailboxPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

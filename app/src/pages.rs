@@ -15,6 +15,12 @@ pub fn Home() -> impl IntoView {
         <ul class="entry-list">
             <li>
                 <h2 class="entry-title">
+                    <A href="/ingresar">"Ingresar"</A>
+                </h2>
+                <p>"Si ya tiene su clave: entre a sus servicios en línea."</p>
+            </li>
+            <li>
+                <h2 class="entry-title">
                     <A href="/recuperar">"Recuperar clave"</A>
                 </h2>
                 <p>"Si ya tuvo una clave y la olvidó, o no puede ingresar con ella."</p>

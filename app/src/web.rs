@@ -8,26 +8,64 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos_axum::ResponseOptions;
 use std::net::{IpAddr, SocketAddr};
 
-/// Name of the flow cookie; `__Host-` pins it to this origin over HTTPS.
-pub fn flow_cookie_name(settings: &Settings) -> &'static str {
-    if settings.secure_cookies() {
-        "__Host-clave_flow"
-    } else {
-        "clave_flow"
+/// A cookie name, `__Host-` prefixed (pinned to this origin, Secure) whenever
+/// the public URL is HTTPS. Plain-HTTP localhost cannot use the prefix.
+fn cookie_name(settings: &Settings, base: &'static str) -> &'static str {
+    match (settings.secure_cookies(), base) {
+        (true, "clave_flow") => "__Host-clave_flow",
+        (true, "clave_session") => "__Host-clave_session",
+        _ => base,
     }
 }
 
-/// `Set-Cookie` value for the flow token (HttpOnly, SameSite=Lax, Path=/).
-pub fn flow_cookie(settings: &Settings, token: &str, max_age_secs: i64) -> String {
+/// Name of the flow cookie.
+pub fn flow_cookie_name(settings: &Settings) -> &'static str {
+    cookie_name(settings, "clave_flow")
+}
+
+/// Name of the session cookie.
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    cookie_name(settings, "clave_session")
+}
+
+/// `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. With
+/// no `max_age` it lasts until the browser closes; the server's own expiry is
+/// what counts either way.
+fn cookie(settings: &Settings, name: &str, value: &str, max_age: Option<i64>) -> String {
     let secure = if settings.secure_cookies() {
         "; Secure"
     } else {
         ""
     };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
-        flow_cookie_name(settings)
-    )
+    let max_age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")
+}
+
+/// `Set-Cookie` value for the flow token.
+pub fn flow_cookie(settings: &Settings, token: &str) -> String {
+    cookie(settings, flow_cookie_name(settings), token, None)
+}
+
+/// `Set-Cookie` value for a session token.
+pub fn session_cookie(settings: &Settings, token: &str) -> String {
+    cookie(settings, session_cookie_name(settings), token, None)
+}
+
+/// `Set-Cookie` value that removes cookie `name`.
+pub fn clear_cookie(settings: &Settings, name: &str) -> String {
+    cookie(settings, name, "", Some(0))
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
 }
 
 /// The value of cookie `name` in the current request.
@@ -85,7 +123,7 @@ pub fn captcha_binding(settings: &Settings) -> String {
 }
 
 /// A form posted by a browser without JavaScript (it asks for HTML back).
-fn is_plain_form_post() -> bool {
+pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()
         .and_then(|p| {
             p.headers
@@ -133,4 +171,68 @@ pub fn internal(context: &'static str) -> impl FnOnce(sea_orm::DbErr) -> AppErro
 
 pub fn state() -> AppState {
     expect_context::<AppState>()
+}
+
+/// The flow behind this request's cookie, if it may take the step that expects
+/// `expected`: otherwise the error that tells the user where to go.
+pub async fn live_flow(
+    expected: crate::domain::flow::RecoveryState,
+) -> Result<entity::recovery_flow::Model, AppError> {
+    use crate::domain::flow::{FlowClock, FlowError, RecoveryState};
+    let st = state();
+    let now = crate::services::now_unix();
+    let token = request_cookie(flow_cookie_name(&st.settings)).ok_or(AppError::FlowExpired)?;
+    let found = crate::services::flow::find_live(&st.db, &token, now)
+        .await
+        .map_err(internal("load flow"))?
+        .ok_or(AppError::FlowExpired)?;
+    let current = RecoveryState::parse(&found.state).ok_or(AppError::FlowExpired)?;
+    if current == RecoveryState::Failed {
+        return Err(AppError::FlowFailed);
+    }
+    match (FlowClock {
+        state: current,
+        expires_at: found.expires_at,
+    })
+    .check(expected, now)
+    {
+        Ok(()) => Ok(found),
+        Err(FlowError::Expired) => Err(AppError::FlowExpired),
+        Err(FlowError::OutOfOrder { current }) => Err(AppError::WrongStep {
+            resume: current.path().to_owned(),
+        }),
+    }
+}
+
+/// Moves `flow` on by `event`; refused (and nothing changed) when another
+/// request moved it first.
+pub async fn advance(
+    flow: &entity::recovery_flow::Model,
+    event: crate::domain::flow::FlowEvent,
+) -> Result<crate::domain::flow::RecoveryState, AppError> {
+    use crate::domain::flow::RecoveryState;
+    let st = state();
+    let from = RecoveryState::parse(&flow.state).ok_or(AppError::FlowExpired)?;
+    let to = from
+        .after(event, flow.new_email.is_some())
+        .ok_or_else(|| AppError::WrongStep {
+            resume: from.path().to_owned(),
+        })?;
+    let moved = crate::services::flow::advance(
+        &st.db,
+        &flow.id,
+        from,
+        to,
+        crate::services::now_unix(),
+        st.settings.flow_idle_secs,
+    )
+    .await
+    .map_err(internal("advance flow"))?;
+    if moved {
+        Ok(to)
+    } else {
+        Err(AppError::WrongStep {
+            resume: from.path().to_owned(),
+        })
+    }
 }

@@ -37,7 +37,7 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
       await page.getByRole("button", { name: "Buscar" }).click();
       await expect(page).toHaveURL(/\/recuperar\/identidad$/);
       await expect(page.locator(".cedula-echo")).toHaveText(cedula);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirme que es usted");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("¿Cuál es su fecha de nacimiento?");
       if (jsEnabled(testInfo)) {
         await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
       }

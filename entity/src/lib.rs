@@ -1,9 +1,17 @@
 //! sea-orm entities, one module per table (see the `migration` crate).
 
 pub mod affiliate;
+pub mod audit_event;
 pub mod captcha_use;
 pub mod credential;
+pub mod login_lock;
+pub mod mail_outbox;
+pub mod notice;
+pub mod question_pair;
 pub mod rate_limit;
 pub mod recovery_flow;
 pub mod security_answer;
 pub mod security_question;
+pub mod session;
+pub mod staff_case;
+pub mod verification_code;

@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: i64,
     pub updated_at: i64,
     pub expires_at: i64,
+    /// The address a §2.1.1 flow sends its code to (and records on success).
+    pub new_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

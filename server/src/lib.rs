@@ -2,6 +2,8 @@
 //! the security headers. `app()` is what `main` serves and what tests drive
 //! with `oneshot`.
 
+pub mod mail_worker;
+
 use app::services::{AppState, Mode};
 use app::{shell, App};
 use axum::body::Body;

@@ -1,6 +1,6 @@
 //! `clave`: the one server binary (serve, migrate, seed-demo).
 
-use app::services::{db, demo, now_unix, AppState, Mode, Settings};
+use app::services::{db, demo, mail, now_unix, AppState, Mode, Settings};
 use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use std::net::SocketAddr;
@@ -80,6 +80,10 @@ async fn serve(
     let addr = settings.site_addr;
     let dev = settings.mode == Mode::Development;
     let public_url = settings.public_url.clone();
+    let dev_mailbox = settings.dev_mailbox();
+    let transport = mail::Transport::from_settings(&settings)?;
+    let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(server::mail_worker::run(conn.clone(), transport, stop_rx));
     let state = AppState {
         db: conn,
         settings: Arc::new(settings),
@@ -90,12 +94,17 @@ async fn serve(
     if dev {
         print_demo();
     }
+    if dev_mailbox {
+        println!("Development mailbox (mail is not sent): {public_url}/dev/correo");
+    }
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    let _ = stop_worker.send(true);
+    let _ = worker.await;
     Ok(())
 }
 

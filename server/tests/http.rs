@@ -222,7 +222,7 @@ async fn a_valid_cedula_starts_a_flow_the_same_way_registered_or_not() {
             let (status, _, html) = send(&h.app, page).await;
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains(cedula), "{name}: the cédula is shown back");
-            assert!(html.contains("Confirme que es usted"));
+            assert!(html.contains("¿Cuál es su fecha de nacimiento?"));
         }
         assert_eq!(
             shapes[0], shapes[1],

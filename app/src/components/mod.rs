@@ -2,7 +2,10 @@
 
 pub mod captcha;
 pub mod error_summary;
+pub mod flow_step;
+pub mod form;
 pub mod layout;
+pub mod password_input;
 pub mod text_field;
 
 /// Focuses the first element matching `selector` (browser only; no-op on the server).

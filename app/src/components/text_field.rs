@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub fn TextField(
     /// The input's `id` and `name`.
     id: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     /// Put the label inside the page's `h1` (one question per page).
     #[prop(optional)]
     heading: bool,

@@ -13,6 +13,7 @@
 
 use crate::components::captcha::CaptchaCheckbox;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::form::{input_checked, input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
@@ -69,7 +70,7 @@ mod server {
     use crate::domain::cedula::CedulaError;
     use crate::services::rate_limit::{spend, Budget};
     use crate::services::{captcha, flow, keyed_hash, now_unix};
-    use crate::web::{captcha_binding, client_key, flow_cookie, internal, state};
+    use crate::web::{captcha_binding, client_key, flow_cookie, internal, set_cookie, state};
 
     pub async fn buscar(cedula: String, robot: bool, payload: String) -> Result<(), AppError> {
         // Longer than any cédula with separators: refused as such, and only a
@@ -143,12 +144,7 @@ mod server {
         let (token, _) = flow::start_recovery(&st.db, &valid, s.flow_idle_secs, now)
             .await
             .map_err(internal("start flow"))?;
-        let res = expect_context::<leptos_axum::ResponseOptions>();
-        if let Ok(v) =
-            axum::http::HeaderValue::from_str(&flow_cookie(s, &token.0, s.flow_idle_secs))
-        {
-            res.append_header(axum::http::header::SET_COOKIE, v);
-        }
+        set_cookie(&flow_cookie(s, &token.0));
         leptos_axum::redirect(super::super::identidad::PAGE);
         Ok(())
     }
@@ -157,63 +153,19 @@ mod server {
 #[component]
 pub fn BuscarPage() -> impl IntoView {
     let action = ServerAction::<Buscar>::new();
-    // Problems found in the browser before posting (same rules as the server).
-    let client_errors = RwSignal::new(None::<FormErrors>);
-
-    let server_error = move || action.value().get().and_then(Result::err);
-    let form = Signal::derive(move || {
-        client_errors
-            .get()
-            .or_else(|| server_error().and_then(|e| e.form().cloned()))
-    });
-    let general = Signal::derive(move || {
-        client_errors
-            .with(Option::is_none)
-            .then(|| server_error().and_then(|e| e.general_message().map(str::to_owned)))
-            .flatten()
-    });
-    let has_error =
-        Signal::derive(move || form.with(Option::is_some) || general.with(Option::is_some));
-    let errors = Signal::derive(move || form.get().map(|f| f.errors).unwrap_or_default());
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || form.with(|f| f.as_ref().and_then(|f| f.message_for(field))))
-    };
-    let cedula_value =
-        Signal::derive(move || form.with(|f| f.as_ref().and_then(|f| f.value_of("cedula"))));
+    let form = FormState::of(action);
     let renew = Signal::derive(move || action.version().get());
-
     let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            let cedula = document()
-                .get_element_by_id("cedula")
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-                .map(|e| e.value())
-                .unwrap_or_default();
-            let robot = document()
-                .get_element_by_id("robot")
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-                .is_some_and(|e| e.checked());
-            match validate_form(&cedula, robot) {
-                Ok(_) => {
-                    if client_errors.with_untracked(Option::is_some) {
-                        client_errors.set(None);
-                    }
-                }
-                Err(errors) => {
-                    ev.prevent_default();
-                    client_errors.set(Some(errors));
-                }
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        form.check(
+            &ev,
+            validate_form(&input_value("cedula"), input_checked("robot")).map(|_| ()),
+        );
     };
 
     view! {
-        <PageTitle text="Buscar su cédula – Recuperar clave" error=has_error/>
+        <PageTitle text="Buscar su cédula – Recuperar clave" error=form.has_error()/>
         <BackLink href="/recuperar"/>
-        <ErrorSummary errors=errors general=general/>
+        <ErrorSummary errors=form.errors() general=form.general()/>
         <ActionForm action=action attr:novalidate="" attr:class="form">
             <span class="caption">"Recuperar clave · paso 1 de 6"</span>
             <TextField
@@ -221,13 +173,13 @@ pub fn BuscarPage() -> impl IntoView {
                 label="¿Cuál es su número de cédula?"
                 heading=true
                 hint="Los 10 dígitos de su cédula de identidad, por ejemplo 1714307103."
-                error=field_error("cedula")
-                value=cedula_value
+                error=form.field_error("cedula")
+                value=form.value("cedula")
                 inputmode="numeric"
                 autocomplete="username"
                 class="input-width-10"
             />
-            <CaptchaCheckbox error=field_error("robot") renew=renew/>
+            <CaptchaCheckbox error=form.field_error("robot") renew=renew/>
             <button type="submit" class="button" on:click=check_in_browser>
                 "Buscar"
             </button>

@@ -4,7 +4,8 @@ use crate::domain::cedula::Cedula;
 use crate::domain::flow::{idle_deadline, RecoveryState};
 use entity::recovery_flow;
 use rand::RngCore;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 /// The value kept in the user's cookie: 256 random bits, hex.
@@ -33,6 +34,7 @@ pub async fn start_recovery(
         created_at: Set(now),
         updated_at: Set(now),
         expires_at: Set(idle_deadline(now, idle_secs)),
+        new_email: Set(None),
     })
     .exec_with_returning(db)
     .await?;
@@ -52,4 +54,55 @@ pub async fn find_live(
         .one(db)
         .await?
         .filter(|f| f.expires_at > now))
+}
+
+/// Moves flow `id` from `from` to `to` and restarts its idle timeout, only if
+/// it is still at `from`: of two racing requests, one wins and one is told.
+pub async fn advance(
+    db: &DatabaseConnection,
+    id: &str,
+    from: RecoveryState,
+    to: RecoveryState,
+    now: i64,
+    idle_secs: i64,
+) -> Result<bool, DbErr> {
+    let res = recovery_flow::Entity::update_many()
+        .col_expr(recovery_flow::Column::State, Expr::value(to.as_str()))
+        .col_expr(recovery_flow::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            recovery_flow::Column::ExpiresAt,
+            Expr::value(idle_deadline(now, idle_secs)),
+        )
+        .filter(recovery_flow::Column::Id.eq(id))
+        .filter(recovery_flow::Column::State.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Counts one failed check on flow `id` and returns the new total.
+pub async fn record_failure(db: &DatabaseConnection, id: &str, now: i64) -> Result<i32, DbErr> {
+    recovery_flow::Entity::update_many()
+        .col_expr(
+            recovery_flow::Column::IdentityFailures,
+            Expr::col(recovery_flow::Column::IdentityFailures).add(1),
+        )
+        .col_expr(recovery_flow::Column::UpdatedAt, Expr::value(now))
+        .filter(recovery_flow::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(recovery_flow::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .map_or(0, |f| f.identity_failures))
+}
+
+/// Records the address a §2.1.1 flow sends its code to.
+pub async fn set_new_email(db: &DatabaseConnection, id: &str, email: &str) -> Result<(), DbErr> {
+    recovery_flow::Entity::update_many()
+        .col_expr(recovery_flow::Column::NewEmail, Expr::value(email))
+        .filter(recovery_flow::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

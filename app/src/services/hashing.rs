@@ -74,3 +74,33 @@ pub async fn verify(secret: String, phc: String) -> bool {
     .await
     .expect("hashing task panicked")
 }
+
+/// A hash of a random secret with today's parameters: unknown users are checked
+/// against it, so a login for an unregistered cédula takes the same time.
+pub async fn dummy() -> String {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    if let Some(h) = DUMMY.get() {
+        return h.clone();
+    }
+    let mut raw = [0u8; 16];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut raw);
+    let h = hash(hex::encode(raw))
+        .await
+        .expect("argon2 hashes a short secret");
+    DUMMY.get_or_init(|| h).clone()
+}
+
+/// The stored hash was made with other parameters (or algorithm) than today's.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let current = argon2::Params::default();
+    parsed.algorithm != argon2::Algorithm::Argon2id.ident()
+        || parsed.version != Some(argon2::Version::V0x13.into())
+        || argon2::Params::try_from(&parsed).map_or(true, |p| {
+            p.m_cost() != current.m_cost()
+                || p.t_cost() != current.t_cost()
+                || p.p_cost() != current.p_cost()
+        })
+}

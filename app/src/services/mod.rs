@@ -3,11 +3,17 @@
 //! Stateless functions taking `&DatabaseConnection`, so every instance behind a
 //! load balancer shares the same state through the database.
 
+pub mod account;
+pub mod audit;
 pub mod captcha;
+pub mod code;
 pub mod db;
 pub mod demo;
 pub mod flow;
 pub mod hashing;
+pub mod identity;
+pub mod mail;
+pub mod questions;
 pub mod rate_limit;
 pub mod settings;
 pub mod test_support;

@@ -19,6 +19,13 @@ impl Budget {
             window_secs: 3_600,
         }
     }
+
+    pub const fn per_day(limit: i32) -> Budget {
+        Budget {
+            limit,
+            window_secs: 86_400,
+        }
+    }
 }
 
 /// Records one event for `key` and tells whether it is still within `budget`.

@@ -34,6 +34,28 @@ pub struct Settings {
     pub nojs_cedula_flow_starts_per_hour: i32,
     /// Take the client IP from the last `X-Forwarded-For` hop (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// Failed identity checks or answers that end one flow.
+    pub flow_max_failures: i32,
+    /// Failed identity checks or answers per cédula per 24 h before recovery locks.
+    pub cedula_max_failures_per_day: i32,
+    /// Seconds before "Enviar un código nuevo" works again.
+    pub code_resend_cooldown_secs: i64,
+    /// Code mails per hour per cédula and per address.
+    pub code_sends_per_hour: i32,
+    /// Code mails per hour per client IP.
+    pub ip_code_sends_per_hour: i32,
+    /// Login attempts per hour per client IP.
+    pub ip_logins_per_hour: i32,
+    /// Minimum length of a clave, in characters.
+    pub clave_min_chars: usize,
+    /// Session idle and absolute timeouts.
+    pub session_idle_secs: i64,
+    pub session_absolute_secs: i64,
+    /// Outgoing mail: `smtp://`, `smtps://` (implicit TLS) or
+    /// `smtp://…?tls=required` (STARTTLS) with optional `user:password@`.
+    /// Unset in development: mail goes to the development mailbox.
+    pub smtp_url: Option<SecretBox<String>>,
+    pub mail_from: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -190,6 +212,47 @@ impl Settings {
         let nojs_cedula_flow_starts_per_hour =
             number("CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR", 5, 1, 100_000) as i32;
 
+        let flow_max_failures = number("CLAVE_FLOW_MAX_FAILURES", 3, 1, 100) as i32;
+        let cedula_max_failures_per_day =
+            number("CLAVE_CEDULA_MAX_FAILURES_PER_DAY", 5, 1, 1_000) as i32;
+        let code_resend_cooldown_secs = number("CLAVE_CODE_RESEND_COOLDOWN_SECS", 30, 0, 600);
+        let code_sends_per_hour = number("CLAVE_CODE_SENDS_PER_HOUR", 5, 1, 1_000) as i32;
+        let ip_code_sends_per_hour = number("CLAVE_IP_CODE_SENDS_PER_HOUR", 30, 1, 100_000) as i32;
+        let ip_logins_per_hour = number("CLAVE_IP_LOGINS_PER_HOUR", 60, 1, 100_000) as i32;
+        let clave_min_chars = number("CLAVE_MIN_CHARS", 12, 8, 64) as usize;
+        let session_idle_secs = number("CLAVE_SESSION_IDLE_SECS", 15 * 60, 60, 24 * 3_600);
+        let session_absolute_secs = number(
+            "CLAVE_SESSION_ABSOLUTE_SECS",
+            8 * 3_600,
+            300,
+            7 * 24 * 3_600,
+        );
+
+        let smtp_url = get("CLAVE_SMTP_URL").map(str::to_owned);
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                errors.push(SettingError {
+                    var: "CLAVE_SMTP_URL",
+                    message: "must start with smtp:// or smtps://".into(),
+                });
+            }
+        }
+        if smtp_url.is_none() && mode == Mode::Production {
+            errors.push(SettingError {
+                var: "CLAVE_SMTP_URL",
+                message: "is required in production (the development mailbox is off)".into(),
+            });
+        }
+        let mail_from = get("CLAVE_MAIL_FROM")
+            .unwrap_or("Clave <no-responder@clave.example>")
+            .to_owned();
+        if !mail_from.contains('@') {
+            errors.push(SettingError {
+                var: "CLAVE_MAIL_FROM",
+                message: "must be an e-mail address, e.g. Clave <no-responder@example.org>".into(),
+            });
+        }
+
         let trust_forwarded_for = match get("CLAVE_TRUST_FORWARDED_FOR").unwrap_or("false") {
             "true" | "1" => true,
             "false" | "0" => false,
@@ -218,7 +281,23 @@ impl Settings {
             nojs_ip_flow_starts_per_hour,
             nojs_cedula_flow_starts_per_hour,
             trust_forwarded_for,
+            flow_max_failures,
+            cedula_max_failures_per_day,
+            code_resend_cooldown_secs,
+            code_sends_per_hour,
+            ip_code_sends_per_hour,
+            ip_logins_per_hour,
+            clave_min_chars,
+            session_idle_secs,
+            session_absolute_secs,
+            smtp_url: smtp_url.map(|u| SecretBox::new(Box::new(u))),
+            mail_from,
         })
+    }
+
+    /// The development mailbox page is on: development mode without SMTP.
+    pub fn dev_mailbox(&self) -> bool {
+        self.mode == Mode::Development && self.smtp_url.is_none()
     }
 
     pub fn secret(&self) -> &[u8] {
@@ -288,13 +367,17 @@ mod tests {
         let named: Vec<_> = err.iter().map(|e| e.var).collect();
         assert!(named.contains(&"CLAVE_SECRET"));
         assert!(named.contains(&"CLAVE_PUBLIC_URL"));
+        assert!(named.contains(&"CLAVE_SMTP_URL"));
 
         let ok = Settings::from_map(&vars(&[
             ("CLAVE_MODE", "production"),
             ("CLAVE_SECRET", "0123456789abcdef0123456789abcdef"),
             ("CLAVE_PUBLIC_URL", "https://clave.example.org/"),
+            ("CLAVE_SMTP_URL", "smtps://user:pw@mail.example.org"),
         ]))
         .unwrap();
+        assert!(!ok.dev_mailbox());
+        assert!(!format!("{ok:?}").contains("pw"));
         assert_eq!(ok.public_url, "https://clave.example.org");
         assert!(ok.secure_cookies());
     }

@@ -1,0 +1,155 @@
+//! "Ingresar": cédula + clave → the "Servicios en línea" home.
+//!
+//! Inputs: `cedula`, `clave`.
+//! Reveals: never which of the two was wrong; an unregistered cédula is
+//! checked against a dummy hash and counted like a registered one. Five
+//! failures lock the cédula for 15 minutes, doubling on each repeat; a
+//! recovery or staff unlocks it.
+//! Without JavaScript: a plain form post; the session cookie is set by the
+//! redirect to the home.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::PageTitle;
+use crate::components::password_input::PasswordInput;
+use crate::components::text_field::TextField;
+use crate::domain::cedula::Cedula;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+pub const PAGE: &str = "/ingresar";
+pub const WRONG: &str = "La cédula o la clave no son correctas. Revise ambas e inténtelo otra vez.";
+
+pub fn validate_form(cedula: &str, clave: &str) -> Result<Cedula, FormErrors> {
+    let mut errors = FormErrors::default().with_value("cedula", cedula);
+    let parsed = Cedula::parse(cedula);
+    if let Err(e) = &parsed {
+        errors = errors.error("cedula", e.message_es());
+    }
+    if clave.is_empty() {
+        errors = errors.error("clave", "Escriba su clave.");
+    }
+    match parsed {
+        Ok(c) if errors.is_empty() => Ok(c),
+        _ => Err(errors),
+    }
+}
+
+#[server(endpoint = "ingresar")]
+pub async fn ingresar(cedula: Option<String>, clave: Option<String>) -> Result<(), AppError> {
+    let result = server::ingresar(cedula.unwrap_or_default(), clave.unwrap_or_default()).await;
+    crate::web::finish(
+        result,
+        <Ingresar as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::password::{normalise, MAX_CHARS};
+    use crate::services::account::{self, LoginOutcome};
+    use crate::services::code::ecuador_clock;
+    use crate::services::now_unix;
+    use crate::services::rate_limit::{spend, Budget};
+    use crate::web::{client_key, internal, session_cookie, set_cookie, state};
+
+    pub async fn ingresar(cedula: String, clave: String) -> Result<(), AppError> {
+        let cedula: String = cedula.chars().take(64).collect();
+        let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
+        let valid = validate_form(&cedula, &clave).map_err(AppError::Form)?;
+        let keep = || FormErrors::default().with_value("cedula", &cedula);
+        let st = state();
+        let s = &st.settings;
+        let now = now_unix();
+        let ip = client_key(s);
+        if !spend(
+            &st.db,
+            &format!("login:ip:{ip}"),
+            Budget::per_hour(s.ip_logins_per_hour),
+            now,
+        )
+        .await
+        .map_err(internal("rate limit"))?
+        {
+            return Err(AppError::RateLimited(
+                keep().error("cedula", crate::recovery::buscar::TOO_MANY_STARTS),
+            ));
+        }
+        match account::login(
+            &st.db,
+            valid.as_str(),
+            &normalise(&clave),
+            s.session_idle_secs,
+            s.session_absolute_secs,
+            now,
+        )
+        .await
+        .map_err(internal("login"))?
+        {
+            LoginOutcome::SignedIn { token } => {
+                set_cookie(&session_cookie(s, &token));
+                leptos_axum::redirect(super::super::servicios::PAGE);
+                Ok(())
+            }
+            LoginOutcome::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
+            LoginOutcome::Locked { until } => Err(AppError::Locked(keep().error(
+                "cedula",
+                format!(
+                    "Por seguridad, el ingreso con esta cédula está bloqueado hasta las {} (hora de Ecuador) por varios intentos fallidos. Si olvidó su clave, recupérela: eso también desbloquea el ingreso.",
+                    ecuador_clock(until)
+                ),
+            ))),
+            LoginOutcome::AccountLocked => Err(AppError::AccountLocked),
+        }
+    }
+}
+
+#[component]
+pub fn IngresarPage() -> impl IntoView {
+    let action = ServerAction::<Ingresar>::new();
+    let form = FormState::of(action);
+    let query = use_query_map();
+    let signed_out = move || query.with(|q| q.get("salio").is_some());
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        form.check(
+            &ev,
+            validate_form(&input_value("cedula"), &input_value("clave")).map(|_| ()),
+        );
+    };
+    view! {
+        <PageTitle text="Ingresar" error=form.has_error()/>
+        <ErrorSummary errors=form.errors() general=form.general()/>
+        <p class="status-message" role="status">
+            {move || signed_out().then_some("Usted salió de los servicios en línea.")}
+        </p>
+        <h1 tabindex="-1">"Ingresar a los servicios en línea"</h1>
+        <ActionForm action=action attr:novalidate="" attr:class="form">
+            <TextField
+                id="cedula"
+                label="Número de cédula"
+                hint="Los 10 dígitos de su cédula."
+                error=form.field_error("cedula")
+                value=form.value("cedula")
+                inputmode="numeric"
+                autocomplete="username"
+                class="input-width-10"
+            />
+            <PasswordInput
+                id="clave"
+                label="Clave"
+                error=form.field_error("clave")
+                autocomplete="current-password"
+            />
+            <button type="submit" class="button" on:click=check_in_browser>
+                "Ingresar"
+            </button>
+        </ActionForm>
+        <p>
+            <A href="/recuperar">"¿Olvidó su clave? Recupérela"</A>
+        </p>
+    }
+}

@@ -1,0 +1,146 @@
+//! "Servicios en línea": the signed-in home. Shows the affiliate's name, the
+//! online services, when the session ends if idle (with *Seguir* to extend
+//! it, and a warning announced two minutes before), and *Salir*.
+//!
+//! Without JavaScript: both buttons are plain form posts; the idle deadline is
+//! printed as a clock time.
+
+use crate::components::layout::PageTitle;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/servicios";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub name: String,
+    /// "10:42" in Ecuador: when the session ends without activity.
+    pub idle_until: String,
+    pub idle_seconds_left: i64,
+}
+
+#[server(endpoint = "servicios/ver")]
+pub async fn home_view() -> Result<HomeData, AppError> {
+    use crate::services::{account, code::ecuador_clock, now_unix};
+    use crate::web::{internal, request_cookie, session_cookie_name, state};
+    let st = state();
+    let now = now_unix();
+    let token = request_cookie(session_cookie_name(&st.settings)).ok_or(AppError::SignedOut)?;
+    let (session, person) = account::session_for(&st.db, &token, now)
+        .await
+        .map_err(internal("load session"))?
+        .ok_or(AppError::SignedOut)?;
+    let idle = account::touch_session(&st.db, &session, st.settings.session_idle_secs, now)
+        .await
+        .map_err(internal("touch session"))?;
+    Ok(HomeData {
+        name: format!("{} {}", person.given_names, person.surnames),
+        idle_until: ecuador_clock(idle),
+        idle_seconds_left: idle - now,
+    })
+}
+
+/// "Seguir": keeps the session open (the home page touches it).
+#[server(endpoint = "servicios/seguir")]
+pub async fn seguir() -> Result<(), AppError> {
+    let result = home_view().await.map(|_| ());
+    if result.is_ok() && crate::web::is_plain_form_post() {
+        leptos_axum::redirect(PAGE);
+    }
+    crate::web::finish(result, <Seguir as leptos::server_fn::ServerFn>::PATH, PAGE)
+}
+
+/// "Salir": ends the session and forgets the cookie.
+#[server(endpoint = "salir")]
+pub async fn salir() -> Result<(), AppError> {
+    use crate::web::{
+        clear_cookie, internal, request_cookie, session_cookie_name, set_cookie, state,
+    };
+    let st = state();
+    let name = session_cookie_name(&st.settings);
+    if let Some(token) = request_cookie(name) {
+        crate::services::account::end_session(&st.db, &token)
+            .await
+            .map_err(internal("end session"))?;
+    }
+    set_cookie(&clear_cookie(&st.settings, name));
+    leptos_axum::redirect("/ingresar?salio=1");
+    Ok(())
+}
+
+#[component]
+pub fn ServiciosPage() -> impl IntoView {
+    let keep = ServerAction::<Seguir>::new();
+    let data = Resource::new_blocking(move || keep.version().get(), |_| home_view());
+    view! {
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || {
+                data.get()
+                    .map(|r| match r {
+                        Ok(d) => view! { <Home data=d keep=keep/> }.into_any(),
+                        Err(e) => view! { <SignedOut error=e/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedOut(error: AppError) -> impl IntoView {
+    let message = match error {
+        AppError::SignedOut => error.general_message().unwrap_or_default(),
+        _ => "No pudimos abrir sus servicios en línea. Ingrese otra vez.",
+    };
+    view! {
+        <PageTitle text="Sesión terminada"/>
+        <h1 tabindex="-1">"Su sesión terminó"</h1>
+        <p>{message}</p>
+        <p>
+            <A href="/ingresar" attr:class="button">"Ingresar"</A>
+        </p>
+    }
+}
+
+#[component]
+fn Home(data: HomeData, keep: ServerAction<Seguir>) -> impl IntoView {
+    let salir = ServerAction::<Salir>::new();
+    let warning = RwSignal::new(None::<&'static str>);
+    #[cfg(feature = "hydrate")]
+    {
+        let warn_in = (data.idle_seconds_left - 120).max(0) as u32;
+        gloo_timers::callback::Timeout::new(warn_in * 1_000, move || {
+            warning.set(Some(
+                "Su sesión se cerrará en 2 minutos por inactividad. Pulse «Seguir» si quiere continuar.",
+            ))
+        })
+        .forget();
+    }
+    view! {
+        <PageTitle text="Servicios en línea"/>
+        <h1 tabindex="-1">"Servicios en línea"</h1>
+        <p class="lead">"Bienvenido o bienvenida, " <strong class="affiliate-name">{data.name}</strong> "."</p>
+        <h2>"¿Qué desea hacer?"</h2>
+        <ul class="list-bullet services-list">
+            <li>"Consultar sus aportes"</li>
+            <li>"Ver su historia laboral"</li>
+            <li>"Consultar y solicitar préstamos"</li>
+            <li>"Revisar su cobertura de salud"</li>
+            <li>"Consultar su pensión"</li>
+        </ul>
+        <div class="notice">
+            <p role="status" aria-live="polite">{move || warning.get()}</p>
+            <p>
+                "Por seguridad, su sesión se cierra si no la usa. Seguirá abierta hasta las "
+                <strong>{data.idle_until}</strong> " (hora de Ecuador)."
+            </p>
+            <ActionForm action=keep attr:novalidate="">
+                <button type="submit" class="button button-secondary">"Seguir"</button>
+            </ActionForm>
+        </div>
+        <ActionForm action=salir attr:novalidate="">
+            <button type="submit" class="button">"Salir"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,131 @@
+//! What a step's form shows after a submission: the error summary, the message
+//! beside each field and the values to put back, from the browser's own checks
+//! or from the server's answer.
+
+use crate::error::{AppError, FieldError, FormErrors};
+use leptos::prelude::*;
+
+/// The error state of one form. Browser-side checks win until the next submit.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub client: RwSignal<Option<FormErrors>>,
+    server: Signal<Option<AppError>>,
+}
+
+impl FormState {
+    pub fn new(server: Signal<Option<AppError>>) -> Self {
+        FormState {
+            client: RwSignal::new(None),
+            server,
+        }
+    }
+
+    /// From a server action: its last error, if any.
+    pub fn of<S>(action: ServerAction<S>) -> Self
+    where
+        S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        Self::new(Signal::derive(move || {
+            action.value().get().and_then(Result::err)
+        }))
+    }
+
+    fn form(self) -> Option<FormErrors> {
+        self.client
+            .get()
+            .or_else(|| self.server.get().and_then(|e| e.form().cloned()))
+    }
+
+    /// The server's error when it is about the flow rather than the form.
+    pub fn flow_problem(self) -> Signal<Option<AppError>> {
+        Signal::derive(move || {
+            self.server.get().filter(|e| {
+                matches!(
+                    e,
+                    AppError::FlowExpired
+                        | AppError::FlowFailed
+                        | AppError::WrongStep { .. }
+                        | AppError::AccountLocked
+                )
+            })
+        })
+    }
+
+    pub fn general(self) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            if self.client.with(Option::is_some) {
+                return None;
+            }
+            self.server
+                .get()
+                .and_then(|e| e.general_message().map(str::to_owned))
+        })
+    }
+
+    pub fn errors(self) -> Signal<Vec<FieldError>> {
+        Signal::derive(move || self.form().map(|f| f.errors).unwrap_or_default())
+    }
+
+    pub fn has_error(self) -> Signal<bool> {
+        let general = self.general();
+        Signal::derive(move || self.form().is_some() || general.with(Option::is_some))
+    }
+
+    pub fn field_error(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.form().and_then(|f| f.message_for(field)))
+    }
+
+    pub fn value(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.form().and_then(|f| f.value_of(field)))
+    }
+
+    /// Runs the browser-side check on submit: stops the post and shows the
+    /// problems when there are any.
+    pub fn check(self, ev: &leptos::ev::MouseEvent, result: Result<(), FormErrors>) {
+        match result {
+            Ok(()) => {
+                if self.client.with_untracked(Option::is_some) {
+                    self.client.set(None);
+                }
+            }
+            Err(errors) => {
+                ev.prevent_default();
+                self.client.set(Some(errors));
+            }
+        }
+    }
+}
+
+/// The current value of input `id` (browser only; empty on the server).
+pub fn input_value(id: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .get_element_by_id(id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+            .map(|e| e.value())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        String::new()
+    }
+}
+
+/// Whether checkbox `id` is ticked (browser only; false on the server).
+pub fn input_checked(id: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .get_element_by_id(id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+            .is_some_and(|e| e.checked())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        false
+    }
+}

@@ -1,0 +1,124 @@
+//! The new-clave field (GOV.UK's password input): one field, a show/hide
+//! button whose state is announced, and live strength feedback. The button and
+//! the meter appear only once the page is interactive; without JavaScript the
+//! field works as a plain password input.
+
+use crate::domain::password::{strength, Strength};
+use leptos::prelude::*;
+
+#[component]
+pub fn PasswordInput(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    /// `new-password` (with strength feedback) or `current-password`.
+    autocomplete: &'static str,
+    #[prop(default = 12)] min_chars: usize,
+) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let live = RwSignal::new(false);
+    // Announced only after the button is used, never on page load.
+    let toggled = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| live.set(true));
+    let new_password = autocomplete == "new-password";
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let strength_id = format!("{id}-strength");
+    let described_by = {
+        let (hint_id, error_id, strength_id) =
+            (hint_id.clone(), error_id.clone(), strength_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            if new_password && live.get() {
+                ids.push(strength_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let level = move || strength(&typed.get(), min_chars);
+    view! {
+        <div class="field" class:field-error=move || error.with(Option::is_some)>
+            <label class="label" for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="error-message" id=error_id.clone()>
+                                <span class="visually-hidden">"Error: "</span>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+            <div class="password-wrapper">
+                <input
+                    class="input password-input"
+                    id=id
+                    name=id
+                    type=move || if shown.get() { "text" } else { "password" }
+                    autocomplete=autocomplete
+                    spellcheck="false"
+                    autocapitalize="none"
+                    aria-describedby=described_by
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+                <Show when=move || live.get()>
+                    <button
+                        type="button"
+                        class="button button-secondary password-toggle"
+                        aria-controls=id
+                        on:click=move |_| {
+                            toggled.set(true);
+                            shown.update(|s| *s = !*s);
+                        }
+                    >
+                        {move || if shown.get() { "Ocultar" } else { "Mostrar" }}
+                        <span class="visually-hidden">" la clave"</span>
+                    </button>
+                </Show>
+            </div>
+            <p class="visually-hidden" aria-live="polite">
+                {move || {
+                    toggled
+                        .get()
+                        .then(|| {
+                            if shown.get() { "Su clave se muestra." } else { "Su clave está oculta." }
+                        })
+                }}
+            </p>
+            <Show when=move || new_password && live.get()>
+                <div class="strength" id=strength_id.clone() aria-live="polite">
+                    <meter
+                        class="strength-meter"
+                        min="0"
+                        max="4"
+                        aria-hidden="true"
+                        value=move || match level() {
+                            Strength::Empty => 0,
+                            Strength::TooShort { .. } => 1,
+                            Strength::Weak => 2,
+                            Strength::Fair => 3,
+                            Strength::Strong => 4,
+                        }
+                    ></meter>
+                    <p class="strength-label">
+                        "Seguridad: " <strong>{move || level().label_es()}</strong> ". "
+                        {move || level().hint_es()}
+                    </p>
+                </div>
+            </Show>
+        </div>
+    }
+}

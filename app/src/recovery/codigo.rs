@@ -1,0 +1,299 @@
+//! Step 4, "Código": the 6-digit code e-mailed in step 3 (or to the new
+//! address on the §2.1.1 path).
+//!
+//! Inputs: `codigo` (spaces, hyphens and fullwidth digits accepted). A second
+//! form, *Enviar un código nuevo*, voids the code and sends a fresh one after a
+//! short cool-down, without leaving the step (WCAG 2.2.1).
+//!
+//! Reveals: the masked address and the deadline as a clock time in Ecuador.
+//! The mailed link lands on [`EnlacePage`], one button in the same flow, so a
+//! mail scanner that opens links uses nothing up.
+//!
+//! Without JavaScript: both forms post normally; the deadline is printed as a
+//! clock time. With JavaScript, a live region says when one minute is left and
+//! when the code has expired — not every second.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::TextField;
+use crate::domain::code::parse_input;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/recuperar/codigo";
+pub const LINK_PAGE: &str = "/recuperar/codigo/enlace";
+
+pub const WRONG_CODE: &str =
+    "El código no es correcto. Revise los 6 dígitos del correo más reciente.";
+pub const DEAD_CODE: &str =
+    "Ese código ya no sirve: venció, ya se usó o se pidió uno nuevo. Pida un código nuevo con el botón de abajo.";
+
+/// What this step may show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeData {
+    pub email: String,
+    /// "10:42" in Ecuador.
+    pub valid_until: String,
+    pub seconds_left: i64,
+    /// Seconds before *Enviar un código nuevo* works.
+    pub resend_in: i64,
+    /// The mail is still in the outbox.
+    pub sending: bool,
+}
+
+pub fn validate_form(code: &str) -> Result<String, FormErrors> {
+    parse_input(code).map_err(|e| {
+        FormErrors::default()
+            .with_value("codigo", code)
+            .error("codigo", e.message_es())
+    })
+}
+
+#[server(endpoint = "recuperar/codigo/ver")]
+pub async fn code_view() -> Result<CodeData, AppError> {
+    use crate::domain::code::{resend_allowed, seconds_left};
+    use crate::domain::flow::RecoveryState;
+    use crate::domain::mask::mask_email;
+    use crate::services::{code, mail, now_unix};
+    use crate::web::{internal, live_flow, state};
+    let found = live_flow(RecoveryState::CodePending).await?;
+    let st = state();
+    let now = now_unix();
+    let current = code::current(&st.db, &found.id)
+        .await
+        .map_err(internal("load code"))?
+        .ok_or(AppError::FlowExpired)?;
+    let sending = mail::pending_for(&st.db, &current.email)
+        .await
+        .map_err(internal("outbox"))?;
+    Ok(CodeData {
+        email: mask_email(&current.email),
+        valid_until: code::ecuador_clock(current.expires_at),
+        seconds_left: seconds_left(current.expires_at, now),
+        resend_in: resend_allowed(current.sent_at, now, st.settings.code_resend_cooldown_secs)
+            .err()
+            .unwrap_or(0),
+        sending,
+    })
+}
+
+/// Checks the code and moves to the questions (or, on §2.1.1, the new clave).
+#[server(endpoint = "recuperar/codigo")]
+pub async fn verificar_codigo(codigo: Option<String>) -> Result<(), AppError> {
+    let result = server::verificar(codigo.unwrap_or_default()).await;
+    crate::web::finish(
+        result,
+        <VerificarCodigo as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+/// Voids the code and sends a new one; the step stays the same.
+#[server(endpoint = "recuperar/codigo/nuevo")]
+pub async fn nuevo_codigo() -> Result<(), AppError> {
+    let result = server::nuevo().await;
+    if result.is_ok() && crate::web::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{PAGE}?enviado=1"));
+    }
+    crate::web::finish(
+        result,
+        <NuevoCodigo as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::code::{CodeDeadReason, CodeOutcome};
+    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::services::{code, now_unix};
+    use crate::web::{advance, internal, live_flow, state};
+
+    pub async fn verificar(input: String) -> Result<(), AppError> {
+        let input: String = input.chars().take(32).collect();
+        let code_digits = validate_form(&input).map_err(AppError::Form)?;
+        let found = live_flow(RecoveryState::CodePending).await?;
+        let st = state();
+        let keep = || FormErrors::default().with_value("codigo", &input);
+        match code::verify(&st.db, &st.settings, &found.id, &code_digits, now_unix())
+            .await
+            .map_err(internal("verify code"))?
+        {
+            CodeOutcome::Accepted => {
+                let next = advance(&found, FlowEvent::CodeAccepted).await?;
+                leptos_axum::redirect(next.path());
+                Ok(())
+            }
+            CodeOutcome::Wrong { tries_left } if tries_left > 0 => {
+                Err(AppError::Form(keep().error("codigo", WRONG_CODE)))
+            }
+            CodeOutcome::Wrong { .. } | CodeOutcome::Dead(CodeDeadReason::TooManyTries) => {
+                Err(AppError::Form(keep().error(
+                    "codigo",
+                    "Se equivocó de código demasiadas veces y lo anulamos. Pida un código nuevo con el botón de abajo.",
+                )))
+            }
+            CodeOutcome::Dead(_) => Err(AppError::Form(keep().error("codigo", DEAD_CODE))),
+        }
+    }
+
+    pub async fn nuevo() -> Result<(), AppError> {
+        let found = live_flow(RecoveryState::CodePending).await?;
+        let st = state();
+        let current = code::current(&st.db, &found.id)
+            .await
+            .map_err(internal("load code"))?
+            .ok_or(AppError::FlowExpired)?;
+        crate::recovery::confirmar::server::send_code(&found, &current.email, "nuevo").await?;
+        Ok(())
+    }
+}
+
+#[component]
+pub fn CodigoPage() -> impl IntoView {
+    let resend = ServerAction::<NuevoCodigo>::new();
+    // A new code changes the deadline: reload what the step shows.
+    let data = Resource::new_blocking(move || resend.version().get(), |_| code_view());
+    view! { <FlowStep data=data render=move |d| view! { <CodeForm data=d resend=resend/> }/> }
+}
+
+#[component]
+fn CodeForm(data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView {
+    let action = ServerAction::<VerificarCodigo>::new();
+    let form = FormState::of(action);
+    let resend_form = FormState::of(resend);
+    let problem = Signal::derive(move || {
+        form.flow_problem()
+            .get()
+            .or(resend_form.flow_problem().get())
+    });
+    let email = StoredValue::new(data.email.clone());
+    let valid_until = StoredValue::new(data.valid_until.clone());
+    let just_sent = {
+        let query = use_query_map();
+        Signal::derive(move || {
+            (resend.value().with(|v| matches!(v, Some(Ok(()))))
+                || query.with(|q| q.get("enviado").is_some()))
+            .then(|| format!("Le enviamos un código nuevo a {}.", email.get_value()))
+        })
+    };
+    let errors = Signal::derive(move || {
+        let mut all = form.errors().get();
+        all.extend(resend_form.errors().get());
+        all
+    });
+    let has_error = Signal::derive(move || form.has_error().get() || resend_form.has_error().get());
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        form.check(&ev, validate_form(&input_value("codigo")).map(|_| ()));
+    };
+
+    view! {
+        {move || problem.get().map(|e| view! { <FlowProblem error=e/> })}
+        <Show when=move || problem.with(Option::is_none)>
+            <PageTitle text="Código de verificación – Recuperar clave" error=has_error/>
+            <BackLink href="/recuperar/confirmar"/>
+            <ErrorSummary errors=errors general=form.general()/>
+            <p class="status-message" role="status">{move || just_sent.get()}</p>
+            <ActionForm action=action attr:novalidate="" attr:class="form">
+                <span class="caption">"Recuperar clave · paso 4 de 6"</span>
+                <TextField
+                    id="codigo"
+                    label="Escriba el código que le enviamos"
+                    heading=true
+                    hint="Son 6 dígitos. Si no lo ve en su bandeja de entrada, busque en la carpeta de correo no deseado (spam)."
+                    error=form.field_error("codigo")
+                    value=form.value("codigo")
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    class="input-width-10"
+                />
+                <p>
+                    "Enviado a " <strong>{email.get_value()}</strong> ". "
+                    {if data.sending { "El correo está saliendo; puede tardar unos minutos. " } else { "" }}
+                    "El código es válido hasta las "
+                    <strong class="code-deadline">{valid_until.get_value()}</strong>
+                    " (hora de Ecuador)."
+                </p>
+                <CodeDeadline seconds_left=data.seconds_left/>
+                <button type="submit" class="button" on:click=check_in_browser>
+                    "Continuar"
+                </button>
+            </ActionForm>
+            <ActionForm action=resend attr:novalidate="">
+                <p class="hint">
+                    {if data.resend_in > 0 {
+                        format!("Puede pedir un código nuevo dentro de {} segundos.", data.resend_in)
+                    } else {
+                        "¿No le llegó o se le acabó el tiempo? Pida otro; el anterior dejará de servir."
+                            .to_owned()
+                    }}
+                </p>
+                <button type="submit" class="button button-secondary" id="nuevo">
+                    "Enviar un código nuevo"
+                </button>
+            </ActionForm>
+        </Show>
+    }
+}
+
+/// Announces (politely, in a live region) when one minute is left and when the
+/// code has expired. Nothing is said every second.
+#[component]
+fn CodeDeadline(seconds_left: i64) -> impl IntoView {
+    let message = RwSignal::new(if seconds_left <= 0 {
+        Some("El código venció. Pida un código nuevo.".to_owned())
+    } else {
+        None
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_timers::callback::Timeout;
+        let warn_in = (seconds_left - 60).max(0) as u32;
+        if seconds_left > 60 {
+            Timeout::new(warn_in * 1_000, move || {
+                message.set(Some(
+                    "Queda 1 minuto para usar el código. Si necesita más tiempo, pida un código nuevo."
+                        .into(),
+                ))
+            })
+            .forget();
+        }
+        if seconds_left > 0 {
+            Timeout::new(seconds_left as u32 * 1_000, move || {
+                message.set(Some("El código venció. Pida un código nuevo.".into()))
+            })
+            .forget();
+        }
+    }
+    view! { <p class="deadline-status" role="status" aria-live="polite">{move || message.get()}</p> }
+}
+
+/// The page the mailed link opens: one button, so pre-fetching does nothing.
+#[component]
+pub fn EnlacePage() -> impl IntoView {
+    let action = ServerAction::<VerificarCodigo>::new();
+    let form = FormState::of(action);
+    let query = use_query_map();
+    let code = move || query.with(|q| q.get("codigo").unwrap_or_default());
+    view! {
+        {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
+        <Show when=move || form.flow_problem().with(Option::is_none)>
+            <PageTitle text="Confirmar el código – Recuperar clave" error=form.has_error()/>
+            <ErrorSummary errors=form.errors() general=form.general()/>
+            <h1 tabindex="-1">"Confirme el código de su correo"</h1>
+            <p>"Use este botón en el mismo navegador en el que empezó a recuperar su clave."</p>
+            <ActionForm action=action attr:novalidate="" attr:class="form">
+                <input type="hidden" name="codigo" id="codigo" value=code/>
+                <button type="submit" class="button">"Confirmar el código"</button>
+            </ActionForm>
+            <p>
+                <a href=PAGE>"Escribir el código a mano"</a>
+            </p>
+        </Show>
+    }
+}

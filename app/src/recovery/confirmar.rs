@@ -1,0 +1,203 @@
+//! Step 3, "Confirmar datos": the affiliate's name and registered e-mail, both
+//! partly masked, and the button that sends the code.
+//!
+//! Inputs: none (two buttons: *Enviar código*, or "No tengo acceso a este
+//! correo", which leads to the §2.1.1 path).
+//!
+//! Reveals: the masked name and e-mail, only after the birth date matched.
+//! Without JavaScript: both buttons are plain form posts.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::form::FormState;
+use crate::components::layout::{BackLink, PageTitle};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/recuperar/confirmar";
+
+pub const TOO_MANY_CODES: &str =
+    "Ya enviamos varios códigos en la última hora. Por seguridad, espere una hora antes de pedir otro.";
+
+/// What this step may show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmData {
+    pub name: String,
+    pub email: String,
+    /// The affiliate never had a clave: there is nothing to recover.
+    pub has_clave: bool,
+}
+
+#[server(endpoint = "recuperar/confirmar/ver")]
+pub async fn confirm_view() -> Result<ConfirmData, AppError> {
+    use crate::domain::flow::RecoveryState;
+    use crate::domain::mask::{mask_email, mask_name};
+    use crate::web::{internal, live_flow, state};
+    use sea_orm::EntityTrait;
+    let found = live_flow(RecoveryState::ConfirmPending).await?;
+    let st = state();
+    let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
+        .one(&st.db)
+        .await
+        .map_err(internal("load affiliate"))?
+        .ok_or(AppError::FlowExpired)?;
+    let has_clave = entity::credential::Entity::find_by_id(found.cedula)
+        .one(&st.db)
+        .await
+        .map_err(internal("load credential"))?
+        .is_some();
+    Ok(ConfirmData {
+        name: mask_name(&person.given_names, &person.surnames),
+        email: mask_email(&person.email),
+        has_clave,
+    })
+}
+
+/// Sends the code to the registered address and moves to the code step.
+#[server(endpoint = "recuperar/confirmar")]
+pub async fn enviar_codigo() -> Result<(), AppError> {
+    let result = server::enviar_codigo().await;
+    crate::web::finish(
+        result,
+        <EnviarCodigo as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+/// "No tengo acceso a este correo": the §2.1.1 path.
+#[server(endpoint = "recuperar/sin-acceso")]
+pub async fn sin_acceso() -> Result<(), AppError> {
+    let result = server::sin_acceso().await;
+    crate::web::finish(
+        result,
+        <SinAcceso as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::error::FormErrors;
+    use crate::services::code::{self, SendRefusal};
+    use crate::services::now_unix;
+    use crate::web::{advance, client_key, internal, live_flow, state};
+    use sea_orm::EntityTrait;
+
+    /// Sends a code for `found` to `email`; the refusal as the user sees it.
+    pub async fn send_code(
+        found: &entity::recovery_flow::Model,
+        email: &str,
+        field: &str,
+    ) -> Result<code::Sent, AppError> {
+        let st = state();
+        let sent = code::send(
+            &st.db,
+            &st.settings,
+            found,
+            email,
+            &client_key(&st.settings),
+            now_unix(),
+        )
+        .await
+        .map_err(internal("send code"))?;
+        sent.map_err(|refusal| match refusal {
+            SendRefusal::CoolingDown(wait) => AppError::RateLimited(FormErrors::default().error(
+                field,
+                format!("Espere {wait} segundos antes de pedir otro código."),
+            )),
+            SendRefusal::TooMany => {
+                AppError::RateLimited(FormErrors::default().error(field, TOO_MANY_CODES))
+            }
+        })
+    }
+
+    pub async fn enviar_codigo() -> Result<(), AppError> {
+        let found = live_flow(RecoveryState::ConfirmPending).await?;
+        let st = state();
+        let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
+            .one(&st.db)
+            .await
+            .map_err(internal("load affiliate"))?
+            .ok_or(AppError::FlowExpired)?;
+        send_code(&found, &person.email, "enviar").await?;
+        let next = advance(&found, FlowEvent::CodeRequested).await?;
+        leptos_axum::redirect(next.path());
+        Ok(())
+    }
+
+    pub async fn sin_acceso() -> Result<(), AppError> {
+        let found = live_flow(RecoveryState::ConfirmPending).await?;
+        let next = advance(&found, FlowEvent::NoEmailAccess).await?;
+        leptos_axum::redirect(next.path());
+        Ok(())
+    }
+}
+
+#[component]
+pub fn ConfirmarPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| confirm_view());
+    view! { <FlowStep data=data render=|d| view! { <Confirm data=d/> }/> }
+}
+
+#[component]
+fn Confirm(data: ConfirmData) -> impl IntoView {
+    let send = ServerAction::<EnviarCodigo>::new();
+    let no_access = ServerAction::<SinAcceso>::new();
+    let form = FormState::of(send);
+    let other = FormState::of(no_access);
+    let problem = Signal::derive(move || form.flow_problem().get().or(other.flow_problem().get()));
+    if !data.has_clave {
+        return view! {
+            <PageTitle text="Todavía no tiene clave – Recuperar clave"/>
+            <h1 tabindex="-1">"Usted todavía no tiene una clave"</h1>
+            <p>
+                "No hay una clave que recuperar para esta cédula. Para crear la primera, use «Solicitar clave» desde el inicio."
+            </p>
+            <p>
+                <A href="/" attr:class="button">"Ir al inicio"</A>
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        {move || problem.get().map(|e| view! { <FlowProblem error=e/> })}
+        <Show when=move || problem.with(Option::is_none)>
+            <PageTitle text="Confirme sus datos – Recuperar clave" error=form.has_error()/>
+            <BackLink href="/recuperar/identidad"/>
+            <ErrorSummary errors=form.errors() general=form.general()/>
+            <span class="caption">"Recuperar clave · paso 3 de 6"</span>
+            <h1 tabindex="-1">"Confirme sus datos"</h1>
+            <p>"Por su seguridad mostramos solo una parte de sus datos."</p>
+            <dl class="summary-list">
+                <div class="summary-row">
+                    <dt>"Nombre"</dt>
+                    <dd class="masked-name">{data.name.clone()}</dd>
+                </div>
+                <div class="summary-row">
+                    <dt>"Correo registrado"</dt>
+                    <dd class="masked-email">{data.email.clone()}</dd>
+                </div>
+            </dl>
+            <p>
+                "Le enviaremos a ese correo un código de 6 dígitos, válido por 3 minutos."
+            </p>
+            <ActionForm action=send attr:novalidate="" attr:class="form">
+                <button type="submit" class="button" id="enviar">"Enviar código"</button>
+            </ActionForm>
+            <h2>"¿Ya no usa ese correo?"</h2>
+            <p>
+                "Puede registrar otro correo si responde sus cuatro preguntas de seguridad. Le avisaremos al correo anterior."
+            </p>
+            <ActionForm action=no_access attr:novalidate="">
+                <button type="submit" class="button button-secondary">
+                    "No tengo acceso a este correo"
+                </button>
+            </ActionForm>
+        </Show>
+    }
+    .into_any()
+}

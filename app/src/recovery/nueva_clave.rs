@@ -1,0 +1,174 @@
+//! Step 6, "Nueva clave": the important notices first, the rules before the
+//! field, one password field with show/hide and live strength feedback.
+//!
+//! Inputs: `clave` (any Unicode and spaces, NFKC-normalised, 12 to 256
+//! characters, never truncated).
+//!
+//! Reveals: nothing. The clave is refused when it is common (zxcvbn's
+//! dictionaries) or contains the cédula, birth date, names or the institute's
+//! name. On success every session of the affiliate is signed out and a notice
+//! with a "no fui yo" link is mailed. The clave is never generated or mailed.
+//!
+//! Without JavaScript: a plain password field and form post; the toggle and
+//! the meter appear only with JavaScript.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::password_input::PasswordInput;
+use crate::domain::password::{PasswordContext, PasswordPolicy};
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/recuperar/nueva-clave";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewClaveData {
+    pub policy: PasswordPolicy,
+}
+
+fn errors_for(problems: &[crate::domain::password::PasswordProblem]) -> FormErrors {
+    // The value is never echoed back: a clave does not travel in a URL.
+    problems.iter().fold(FormErrors::default(), |f, p| {
+        f.error("clave", p.message_es())
+    })
+}
+
+/// The checks the browser can make (no context, no blocklist).
+pub fn validate_form(clave: &str, policy: PasswordPolicy) -> Result<(), FormErrors> {
+    policy
+        .check(clave, &PasswordContext::default(), |_| false)
+        .map_err(|p| errors_for(&p))
+}
+
+#[server(endpoint = "recuperar/nueva-clave/ver")]
+pub async fn new_clave_view() -> Result<NewClaveData, AppError> {
+    crate::web::live_flow(crate::domain::flow::RecoveryState::PasswordPending).await?;
+    Ok(NewClaveData {
+        policy: PasswordPolicy {
+            min_chars: crate::web::state().settings.clave_min_chars,
+        },
+    })
+}
+
+#[server(endpoint = "recuperar/nueva-clave")]
+pub async fn generar(clave: Option<String>) -> Result<(), AppError> {
+    let result = server::generar(clave.unwrap_or_default()).await;
+    crate::web::finish(result, <Generar as leptos::server_fn::ServerFn>::PATH, PAGE)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::domain::password::{normalise, MAX_CHARS};
+    use crate::services::{account, hashing, now_unix};
+    use crate::web::{advance, internal, live_flow, state};
+    use chrono::Datelike;
+    use sea_orm::EntityTrait;
+
+    /// zxcvbn's verdict: a score under 3 means found in its common-password,
+    /// word and name lists, or otherwise easy to guess.
+    fn is_common(clave: &str, context: &[&str]) -> bool {
+        u8::from(zxcvbn::zxcvbn(clave, context).score()) < 3
+    }
+
+    pub async fn generar(clave: String) -> Result<(), AppError> {
+        // One character over the limit is enough to say "too long".
+        let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
+        let found = live_flow(RecoveryState::PasswordPending).await?;
+        let st = state();
+        let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
+            .one(&st.db)
+            .await
+            .map_err(internal("load affiliate"))?
+            .ok_or(AppError::FlowExpired)?;
+        let policy = PasswordPolicy {
+            min_chars: st.settings.clave_min_chars,
+        };
+        let b = person.birth_date;
+        let ctx = PasswordContext {
+            cedula: &person.cedula,
+            birth_date: Some((b.year(), b.month(), b.day())),
+            names: vec![&person.given_names, &person.surnames],
+        };
+        let words: Vec<&str> = person
+            .given_names
+            .split_whitespace()
+            .chain(person.surnames.split_whitespace())
+            .chain([person.cedula.as_str(), "iess", "clave"])
+            .collect();
+        policy
+            .check(&clave, &ctx, |c| is_common(c, &words))
+            .map_err(|p| AppError::Form(errors_for(&p)))?;
+        let phc = hashing::hash(normalise(&clave)).await.map_err(|e| {
+            tracing::error!(error = %e, "hash clave");
+            AppError::Internal
+        })?;
+        let now = now_unix();
+        // Claim the step first, so two racing submissions set one clave.
+        let next = advance(&found, FlowEvent::ClaveSet).await?;
+        account::set_clave(&st.db, &st.settings.public_url, &found, &person, phc, now)
+            .await
+            .map_err(internal("set clave"))?;
+        leptos_axum::redirect(next.path());
+        Ok(())
+    }
+}
+
+#[component]
+pub fn NuevaClavePage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| new_clave_view());
+    let action = ServerAction::<Generar>::new();
+    let form = FormState::of(action);
+    view! {
+        <FlowStep
+            data=data
+            render=move |d: NewClaveData| {
+                let policy = d.policy;
+                let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+                    form.check(&ev, validate_form(&input_value("clave"), policy));
+                };
+                view! {
+                    {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
+                    <Show when=move || form.flow_problem().with(Option::is_none)>
+                        <PageTitle text="Su nueva clave – Recuperar clave" error=form.has_error()/>
+                        <BackLink href="/recuperar/preguntas"/>
+                        <ErrorSummary errors=form.errors() general=form.general()/>
+                        <span class="caption">"Recuperar clave · paso 6 de 6"</span>
+                        <h1 tabindex="-1">"Cree su nueva clave"</h1>
+                        <div class="notice">
+                            <h2>"Antes de empezar"</h2>
+                            <ul class="list-bullet">
+                                <li>"Su clave es personal: no la comparta con nadie."</li>
+                                <li>"Anótela y guárdela en un lugar seguro, lejos de su cédula."</li>
+                                <li>
+                                    "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes."
+                                </li>
+                            </ul>
+                        </div>
+                        <h2>"Cómo debe ser"</h2>
+                        <ul class="list-bullet">
+                            {policy.rules_es().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                        </ul>
+                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                            <PasswordInput
+                                id="clave"
+                                label="Nueva clave"
+                                hint="Por ejemplo, tres o cuatro palabras que solo usted relacione."
+                                error=form.field_error("clave")
+                                autocomplete="new-password"
+                                min_chars=policy.min_chars
+                            />
+                            <button type="submit" class="button" on:click=check_in_browser>
+                                "Generar"
+                            </button>
+                        </ActionForm>
+                    </Show>
+                }
+            }
+        />
+    }
+}

@@ -1,0 +1,141 @@
+//! §2.1.1, the new address: after the birth date and all four answers, the
+//! user gives an address they can read; the code goes there.
+//!
+//! Inputs: `correo`.
+//! Reveals: nothing new. The registered address changes only when the whole
+//! recovery succeeds; then the old address is told, with a "no fui yo" link.
+//! Without JavaScript: a plain form post.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::TextField;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+
+pub const PAGE: &str = "/recuperar/nuevo-correo";
+
+/// A plausible address: one `@`, a dotted domain, no spaces, at most 254 chars.
+pub fn validate_form(email: &str) -> Result<String, FormErrors> {
+    let trimmed = email.trim();
+    let fail = |m: &str| {
+        Err(FormErrors::default()
+            .with_value("correo", email)
+            .error("correo", m))
+    };
+    if trimmed.is_empty() {
+        return fail("Escriba su correo electrónico.");
+    }
+    let valid = trimmed.chars().count() <= 254
+        && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
+        && trimmed.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+        });
+    if !valid {
+        return fail("Escriba el correo completo, por ejemplo nombre@ejemplo.com.");
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[server(endpoint = "recuperar/nuevo-correo/ver")]
+pub async fn new_email_view() -> Result<(), AppError> {
+    crate::web::live_flow(crate::domain::flow::RecoveryState::NewEmailPending).await?;
+    Ok(())
+}
+
+#[server(endpoint = "recuperar/nuevo-correo")]
+pub async fn nuevo_correo(correo: Option<String>) -> Result<(), AppError> {
+    let result = server::nuevo_correo(correo.unwrap_or_default()).await;
+    crate::web::finish(
+        result,
+        <NuevoCorreo as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::services::flow;
+    use crate::web::{advance, internal, live_flow, state};
+    use sea_orm::EntityTrait;
+
+    pub async fn nuevo_correo(input: String) -> Result<(), AppError> {
+        let input: String = input.chars().take(300).collect();
+        let email = validate_form(&input).map_err(AppError::Form)?;
+        let found = live_flow(RecoveryState::NewEmailPending).await?;
+        let st = state();
+        let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
+            .one(&st.db)
+            .await
+            .map_err(internal("load affiliate"))?
+            .ok_or(AppError::FlowExpired)?;
+        if person.email.eq_ignore_ascii_case(&email) {
+            return Err(AppError::Form(
+                FormErrors::default().with_value("correo", &input).error(
+                    "correo",
+                    "Ese es el correo que ya está registrado. Escriba uno al que sí tenga acceso.",
+                ),
+            ));
+        }
+        flow::set_new_email(&st.db, &found.id, &email)
+            .await
+            .map_err(internal("new email"))?;
+        crate::recovery::confirmar::server::send_code(&found, &email, "correo").await?;
+        let found = entity::recovery_flow::Model {
+            new_email: Some(email),
+            ..found
+        };
+        let next = advance(&found, FlowEvent::NewEmailGiven).await?;
+        leptos_axum::redirect(next.path());
+        Ok(())
+    }
+}
+
+#[component]
+pub fn NuevoCorreoPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| new_email_view());
+    let action = ServerAction::<NuevoCorreo>::new();
+    let form = FormState::of(action);
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        form.check(&ev, validate_form(&input_value("correo")).map(|_| ()));
+    };
+    view! {
+        <FlowStep
+            data=data
+            render=move |_| {
+                view! {
+                    {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
+                    <Show when=move || form.flow_problem().with(Option::is_none)>
+                        <PageTitle text="Su nuevo correo – Recuperar clave" error=form.has_error()/>
+                        <BackLink href="/recuperar/sin-correo"/>
+                        <ErrorSummary errors=form.errors() general=form.general()/>
+                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                            <span class="caption">"Recuperar clave sin acceso al correo"</span>
+                            <TextField
+                                id="correo"
+                                label="¿A qué correo le enviamos el código?"
+                                heading=true
+                                hint="Use un correo que pueda abrir ahora. Si termina de recuperar su clave, quedará registrado en lugar del anterior."
+                                error=form.field_error("correo")
+                                value=form.value("correo")
+                                input_type="email"
+                                autocomplete="email"
+                            />
+                            <button type="submit" class="button" on:click=check_in_browser>
+                                "Enviar código"
+                            </button>
+                        </ActionForm>
+                    </Show>
+                }
+            }
+        />
+    }
+}

@@ -1,0 +1,292 @@
+//! Step 5, "Preguntas": two of the affiliate's four security questions (and,
+//! on the §2.1.1 path, all four, at `/recuperar/sin-correo`).
+//!
+//! Inputs: `respuesta1`…`respuesta4` (free text; paste allowed; compared after
+//! trimming, collapsing spaces, case-folding and stripping accents).
+//!
+//! Reveals: the question texts, only after the e-mail code (or, on §2.1.1, the
+//! birth date). The pair stays the same for the affiliate until a recovery
+//! succeeds; a wrong answer never says which one, and counts against the same
+//! limits as the birth date.
+//!
+//! Without JavaScript: plain form posts, errors through a redirect.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::TextField;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/recuperar/preguntas";
+pub const ALL_PAGE: &str = "/recuperar/sin-correo";
+
+pub const FIELDS: [&str; 4] = ["respuesta1", "respuesta2", "respuesta3", "respuesta4"];
+pub const EMPTY_ANSWER: &str = "Escriba su respuesta a esta pregunta.";
+pub const NO_MATCH: &str =
+    "Alguna de las respuestas no coincide con las que registró. Revíselas e inténtelo otra vez.";
+pub const MAX_ANSWER_CHARS: usize = 200;
+
+/// The questions this step asks, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionsData {
+    pub questions: Vec<String>,
+}
+
+/// Every asked question needs an answer (same check in the browser).
+pub fn validate_form(answers: &[String], asked: usize) -> Result<(), FormErrors> {
+    let mut errors = FormErrors::default();
+    for (i, field) in FIELDS.iter().enumerate().take(asked) {
+        let a = answers.get(i).map(String::as_str).unwrap_or_default();
+        errors = errors.with_value(field, a);
+        if a.trim().is_empty() {
+            errors = errors.error(field, EMPTY_ANSWER);
+        } else if a.chars().count() > MAX_ANSWER_CHARS {
+            errors = errors.error(field, "La respuesta es demasiado larga.");
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+#[server(endpoint = "recuperar/preguntas/ver")]
+pub async fn questions_view() -> Result<QuestionsData, AppError> {
+    server::view(false).await
+}
+
+#[server(endpoint = "recuperar/sin-correo/ver")]
+pub async fn all_questions_view() -> Result<QuestionsData, AppError> {
+    server::view(true).await
+}
+
+#[server(endpoint = "recuperar/preguntas")]
+pub async fn responder(
+    respuesta1: Option<String>,
+    respuesta2: Option<String>,
+) -> Result<(), AppError> {
+    let result = server::answer(false, vec![respuesta1, respuesta2]).await;
+    crate::web::finish(
+        result,
+        <Responder as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[server(endpoint = "recuperar/sin-correo")]
+pub async fn responder_todas(
+    respuesta1: Option<String>,
+    respuesta2: Option<String>,
+    respuesta3: Option<String>,
+    respuesta4: Option<String>,
+) -> Result<(), AppError> {
+    let result = server::answer(true, vec![respuesta1, respuesta2, respuesta3, respuesta4]).await;
+    crate::web::finish(
+        result,
+        <ResponderTodas as leptos::server_fn::ServerFn>::PATH,
+        ALL_PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::services::identity::{self, AfterFailure};
+    use crate::services::{now_unix, questions};
+    use crate::web::{advance, internal, live_flow, state};
+
+    fn step(all: bool) -> (RecoveryState, FlowEvent) {
+        if all {
+            (RecoveryState::AllAnswersPending, FlowEvent::AllAnswersGiven)
+        } else {
+            (RecoveryState::QuestionsPending, FlowEvent::AnswersGiven)
+        }
+    }
+
+    async fn asked(all: bool, cedula: &str) -> Result<Vec<questions::Question>, AppError> {
+        let st = state();
+        if all {
+            questions::all_for(&st.db, cedula).await
+        } else {
+            questions::pair_for(&st.db, cedula, now_unix()).await
+        }
+        .map_err(internal("load questions"))
+    }
+
+    pub async fn view(all: bool) -> Result<QuestionsData, AppError> {
+        let found = live_flow(step(all).0).await?;
+        let asked = asked(all, &found.cedula).await?;
+        Ok(QuestionsData {
+            questions: asked.into_iter().map(|q| q.text_es).collect(),
+        })
+    }
+
+    pub async fn answer(all: bool, given: Vec<Option<String>>) -> Result<(), AppError> {
+        let given: Vec<String> = given
+            .into_iter()
+            .map(|a| {
+                a.unwrap_or_default()
+                    .chars()
+                    .take(MAX_ANSWER_CHARS + 1)
+                    .collect()
+            })
+            .collect();
+        let (expected_state, event) = step(all);
+        let found = live_flow(expected_state).await?;
+        let asked = asked(all, &found.cedula).await?;
+        validate_form(&given, asked.len()).map_err(AppError::Form)?;
+        let keep = || {
+            FIELDS
+                .iter()
+                .zip(&given)
+                .fold(FormErrors::default(), |f, (k, v)| f.with_value(k, v))
+        };
+        let st = state();
+        let now = now_unix();
+        if identity::cedula_locked(&st.db, &st.settings, &found.cedula, now)
+            .await
+            .map_err(internal("identity lock"))?
+        {
+            return Err(AppError::Locked(
+                keep().error(FIELDS[0], crate::recovery::identidad::CEDULA_LOCKED),
+            ));
+        }
+        let ids: Vec<i32> = asked.iter().map(|q| q.id).collect();
+        let pairs: Vec<(i32, String)> = ids.iter().copied().zip(given.iter().cloned()).collect();
+        let ok = questions::answers_match(&st.db, &found.cedula, &ids, &pairs)
+            .await
+            .map_err(internal("check answers"))?;
+        if !ok {
+            return match identity::record_failure(&st.db, &st.settings, &found, now)
+                .await
+                .map_err(internal("answer failure"))?
+            {
+                AfterFailure::TryAgain => Err(AppError::Form(keep().error(FIELDS[0], NO_MATCH))),
+                AfterFailure::CedulaLocked => Err(AppError::Locked(
+                    keep().error(FIELDS[0], crate::recovery::identidad::CEDULA_LOCKED),
+                )),
+                AfterFailure::FlowOver => {
+                    advance(&found, FlowEvent::TooManyFailures).await?;
+                    Err(AppError::FlowFailed)
+                }
+            };
+        }
+        let next = advance(&found, event).await?;
+        leptos_axum::redirect(next.path());
+        Ok(())
+    }
+}
+
+#[component]
+pub fn PreguntasPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| questions_view());
+    let action = ServerAction::<Responder>::new();
+    let form = FormState::of(action);
+    view! {
+        <FlowStep
+            data=data
+            render=move |d: QuestionsData| {
+                let questions = StoredValue::new(d.questions);
+                view! {
+                    <AnswersFrame
+                        form=form
+                        title="Preguntas de seguridad – Recuperar clave"
+                        caption="Recuperar clave · paso 5 de 6"
+                        back="/recuperar/codigo"
+                        intro="Responda como lo hizo al crear su clave. No importan las mayúsculas ni las tildes."
+                    >
+                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                            <AnswerFields questions=questions.get_value() form=form/>
+                        </ActionForm>
+                    </AnswersFrame>
+                }
+            }
+        />
+    }
+}
+
+#[component]
+pub fn SinCorreoPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| all_questions_view());
+    let action = ServerAction::<ResponderTodas>::new();
+    let form = FormState::of(action);
+    view! {
+        <FlowStep
+            data=data
+            render=move |d: QuestionsData| {
+                let questions = StoredValue::new(d.questions);
+                view! {
+                    <AnswersFrame
+                        form=form
+                        title="Sus cuatro preguntas – Recuperar clave sin su correo"
+                        caption="Recuperar clave sin acceso al correo"
+                        back="/recuperar/confirmar"
+                        intro="Como no puede recibir el código en su correo registrado, necesitamos las cuatro respuestas. No importan las mayúsculas ni las tildes."
+                    >
+                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                            <AnswerFields questions=questions.get_value() form=form/>
+                        </ActionForm>
+                    </AnswersFrame>
+                }
+            }
+        />
+    }
+}
+
+/// The frame around the answer fields: title, back link, errors, heading.
+#[component]
+fn AnswersFrame(
+    form: FormState,
+    title: &'static str,
+    caption: &'static str,
+    back: &'static str,
+    intro: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
+        <Show when=move || form.flow_problem().with(Option::is_none)>
+            <PageTitle text=title error=form.has_error()/>
+            <BackLink href=back/>
+            <ErrorSummary errors=form.errors() general=form.general()/>
+            <span class="caption">{caption}</span>
+            <h1 tabindex="-1">"Responda sus preguntas de seguridad"</h1>
+            <p>{intro}</p>
+            {children()}
+        </Show>
+    }
+}
+
+#[component]
+fn AnswerFields(questions: Vec<String>, form: FormState) -> impl IntoView {
+    let asked = questions.len();
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        let answers: Vec<String> = FIELDS.iter().take(asked).map(|f| input_value(f)).collect();
+        form.check(&ev, validate_form(&answers, asked));
+    };
+    view! {
+        {questions
+            .into_iter()
+            .zip(FIELDS)
+            .map(|(q, field)| {
+                view! {
+                    <TextField
+                        id=field
+                        label=q
+                        error=form.field_error(field)
+                        value=form.value(field)
+                        autocomplete="off"
+                    />
+                }
+            })
+            .collect_view()}
+        <button type="submit" class="button" on:click=check_in_browser>
+            "Continuar"
+        </button>
+    }
+}

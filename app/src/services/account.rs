@@ -1,0 +1,388 @@
+//! Claves, logins, sessions and "no fui yo" notices (SPEC §4.2–§4.4).
+
+use super::mail::{self, Locale};
+use super::{audit, code::ecuador_clock, hashing, questions};
+use crate::domain::mask::mask_email;
+use entity::{affiliate, credential, login_lock, notice, recovery_flow, session, staff_case};
+use rand::RngCore;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+/// Days a "no fui yo" link works (SPEC §2.1.1).
+pub const NOTICE_DAYS: i64 = 10;
+/// Failed logins before a lock, and the first lock's length (it doubles).
+pub const LOGIN_MAX_FAILURES: i32 = 5;
+pub const LOGIN_LOCK_SECS: i64 = 15 * 60;
+
+fn random_token() -> String {
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    hex::encode(raw)
+}
+
+/// Tokens travel in cookies and links; only their SHA-256 is stored.
+pub fn token_id(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn looks_like_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+async fn new_notice<C: ConnectionTrait>(
+    db: &C,
+    cedula: &str,
+    kind: &str,
+    old_email: Option<&str>,
+    now: i64,
+) -> Result<String, DbErr> {
+    let token = random_token();
+    notice::Entity::insert(notice::ActiveModel {
+        id: Set(token_id(&token)),
+        cedula: Set(cedula.to_owned()),
+        kind: Set(kind.to_owned()),
+        old_email: Set(old_email.map(str::to_owned)),
+        created_at: Set(now),
+        expires_at: Set(now + NOTICE_DAYS * 86_400),
+        used_at: Set(None),
+    })
+    .exec(db)
+    .await?;
+    Ok(token)
+}
+
+/// Stores a new clave at the end of a recovery: signs out every session,
+/// forgets the question pair and login lock, records a replaced e-mail, and
+/// mails the notices with their "no fui yo" links.
+pub async fn set_clave(
+    db: &DatabaseConnection,
+    public_url: &str,
+    flow: &recovery_flow::Model,
+    person: &affiliate::Model,
+    phc: String,
+    now: i64,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    credential::Entity::insert(credential::ActiveModel {
+        cedula: Set(person.cedula.clone()),
+        password_hash: Set(phc),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(credential::Column::Cedula)
+            .update_columns([
+                credential::Column::PasswordHash,
+                credential::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(&txn)
+    .await?;
+    session::Entity::delete_many()
+        .filter(session::Column::Cedula.eq(&person.cedula))
+        .exec(&txn)
+        .await?;
+    login_lock::Entity::delete_by_id(person.cedula.clone())
+        .exec(&txn)
+        .await?;
+    questions::forget_pair(&txn, &person.cedula).await?;
+
+    let mut current_email = person.email.clone();
+    if let Some(new_email) = &flow.new_email {
+        affiliate::Entity::update_many()
+            .col_expr(affiliate::Column::Email, Expr::value(new_email))
+            .filter(affiliate::Column::Cedula.eq(&person.cedula))
+            .exec(&txn)
+            .await?;
+        let token = new_notice(
+            &txn,
+            &person.cedula,
+            "email_changed",
+            Some(&person.email),
+            now,
+        )
+        .await?;
+        let body = mail::email_changed_mail(
+            Locale::Es,
+            &mask_email(new_email),
+            NOTICE_DAYS,
+            &format!("{public_url}/no-fui-yo?t={token}"),
+        );
+        mail::enqueue(&txn, "email_changed", &person.email, body, now).await?;
+        audit::record(
+            &txn,
+            "affiliate",
+            "email_replaced",
+            Some(&person.cedula),
+            None,
+            "ok",
+            now,
+        )
+        .await?;
+        current_email = new_email.clone();
+    }
+    let token = new_notice(&txn, &person.cedula, "clave_changed", None, now).await?;
+    let body = mail::clave_changed_mail(
+        Locale::Es,
+        &ecuador_clock(now),
+        &format!("{public_url}/no-fui-yo?t={token}"),
+    );
+    mail::enqueue(&txn, "clave_changed", &current_email, body, now).await?;
+    audit::record(
+        &txn,
+        "affiliate",
+        "clave_reset",
+        Some(&person.cedula),
+        None,
+        "ok",
+        now,
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// How a login attempt ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// Signed in: the new session's cookie token.
+    SignedIn { token: String },
+    /// Wrong cédula or clave (never which).
+    Wrong,
+    /// Too many failures: locked until this Unix time.
+    Locked { until: i64 },
+    /// The account is locked until staff unlock it.
+    AccountLocked,
+}
+
+/// Checks a login and opens a session. Unknown cédulas are checked against a
+/// dummy hash and counted like known ones.
+pub async fn login(
+    db: &DatabaseConnection,
+    cedula: &str,
+    clave: &str,
+    idle_secs: i64,
+    absolute_secs: i64,
+    now: i64,
+) -> Result<LoginOutcome, DbErr> {
+    let lock = login_lock::Entity::find_by_id(cedula.to_owned())
+        .one(db)
+        .await?;
+    if let Some(until) = lock
+        .as_ref()
+        .and_then(|l| l.locked_until)
+        .filter(|u| *u > now)
+    {
+        return Ok(LoginOutcome::Locked { until });
+    }
+    let stored = credential::Entity::find_by_id(cedula.to_owned())
+        .one(db)
+        .await?;
+    let phc = match &stored {
+        Some(c) => c.password_hash.clone(),
+        None => hashing::dummy().await,
+    };
+    let ok = hashing::verify(clave.to_owned(), phc.clone()).await && stored.is_some();
+    if !ok {
+        return failed_login(db, cedula, lock, now).await;
+    }
+    let person = affiliate::Entity::find_by_id(cedula.to_owned())
+        .one(db)
+        .await?;
+    if person.as_ref().is_none_or(|p| p.status == "locked") {
+        return Ok(LoginOutcome::AccountLocked);
+    }
+    if hashing::needs_rehash(&phc) {
+        if let Ok(fresh) = hashing::hash(clave.to_owned()).await {
+            credential::Entity::update_many()
+                .col_expr(credential::Column::PasswordHash, Expr::value(fresh))
+                .filter(credential::Column::Cedula.eq(cedula))
+                .filter(credential::Column::PasswordHash.eq(phc))
+                .exec(db)
+                .await?;
+        }
+    }
+    login_lock::Entity::delete_by_id(cedula.to_owned())
+        .exec(db)
+        .await?;
+    let token = random_token();
+    session::Entity::insert(session::ActiveModel {
+        id: Set(token_id(&token)),
+        cedula: Set(cedula.to_owned()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        idle_expires_at: Set(now + idle_secs),
+        absolute_expires_at: Set(now + absolute_secs),
+    })
+    .exec(db)
+    .await?;
+    audit::record(db, "affiliate", "login", Some(cedula), None, "ok", now).await?;
+    Ok(LoginOutcome::SignedIn { token })
+}
+
+async fn failed_login(
+    db: &DatabaseConnection,
+    cedula: &str,
+    lock: Option<login_lock::Model>,
+    now: i64,
+) -> Result<LoginOutcome, DbErr> {
+    let (failures, level) = lock.map_or((0, 0), |l| (l.failures, l.level));
+    let failures = failures + 1;
+    let (failures, level, until) = if failures >= LOGIN_MAX_FAILURES {
+        let until = now + (LOGIN_LOCK_SECS << level.clamp(0, 10));
+        (0, level + 1, Some(until))
+    } else {
+        (failures, level, None)
+    };
+    login_lock::Entity::insert(login_lock::ActiveModel {
+        cedula: Set(cedula.to_owned()),
+        failures: Set(failures),
+        level: Set(level),
+        locked_until: Set(until),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(login_lock::Column::Cedula)
+            .update_columns([
+                login_lock::Column::Failures,
+                login_lock::Column::Level,
+                login_lock::Column::LockedUntil,
+                login_lock::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(match until {
+        Some(until) => LoginOutcome::Locked { until },
+        None => LoginOutcome::Wrong,
+    })
+}
+
+/// The live session behind a cookie token, with its affiliate; an idle or
+/// absolute timeout ends it.
+pub async fn session_for(
+    db: &DatabaseConnection,
+    token: &str,
+    now: i64,
+) -> Result<Option<(session::Model, affiliate::Model)>, DbErr> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    let Some(s) = session::Entity::find_by_id(token_id(token)).one(db).await? else {
+        return Ok(None);
+    };
+    if now >= s.idle_expires_at || now >= s.absolute_expires_at {
+        session::Entity::delete_by_id(s.id).exec(db).await?;
+        return Ok(None);
+    }
+    let person = affiliate::Entity::find_by_id(s.cedula.clone())
+        .one(db)
+        .await?;
+    Ok(person.map(|p| (s, p)))
+}
+
+/// Restarts the idle timeout ("Seguir"), never past the absolute one.
+pub async fn touch_session(
+    db: &DatabaseConnection,
+    s: &session::Model,
+    idle_secs: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let idle = (now + idle_secs).min(s.absolute_expires_at);
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now))
+        .col_expr(session::Column::IdleExpiresAt, Expr::value(idle))
+        .filter(session::Column::Id.eq(&s.id))
+        .exec(db)
+        .await?;
+    Ok(idle)
+}
+
+/// Ends the session behind a cookie token ("Salir").
+pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
+    if looks_like_token(token) {
+        session::Entity::delete_by_id(token_id(token))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// What a "no fui yo" link points at, while it still works.
+pub async fn live_notice(
+    db: &DatabaseConnection,
+    token: &str,
+    now: i64,
+) -> Result<Option<notice::Model>, DbErr> {
+    if !looks_like_token(token) {
+        return Ok(None);
+    }
+    Ok(notice::Entity::find_by_id(token_id(token))
+        .one(db)
+        .await?
+        .filter(|n| n.used_at.is_none() && n.expires_at > now))
+}
+
+/// "No fui yo": restores a replaced e-mail, locks the account, signs out every
+/// session and opens a staff case. Returns the case number, or `None` when the
+/// link is unknown, used or expired.
+pub async fn report_not_me(
+    db: &DatabaseConnection,
+    token: &str,
+    now: i64,
+) -> Result<Option<i32>, DbErr> {
+    let Some(n) = live_notice(db, token, now).await? else {
+        return Ok(None);
+    };
+    let txn = db.begin().await?;
+    let taken = notice::Entity::update_many()
+        .col_expr(notice::Column::UsedAt, Expr::value(now))
+        .filter(notice::Column::Id.eq(&n.id))
+        .filter(notice::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Ok(None);
+    }
+    let mut lock = affiliate::Entity::update_many()
+        .col_expr(affiliate::Column::Status, Expr::value("locked"))
+        .filter(affiliate::Column::Cedula.eq(&n.cedula));
+    if let Some(old) = &n.old_email {
+        lock = lock.col_expr(affiliate::Column::Email, Expr::value(old));
+    }
+    lock.exec(&txn).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::Cedula.eq(&n.cedula))
+        .exec(&txn)
+        .await?;
+    let case = staff_case::Entity::insert(staff_case::ActiveModel {
+        id: NotSet,
+        cedula: Set(n.cedula.clone()),
+        kind: Set(format!("not_me:{}", n.kind)),
+        detail: Set(match n.kind.as_str() {
+            "email_changed" => "La persona indica que no cambió el correo; se restauró el anterior y se bloqueó la cuenta.".into(),
+            _ => "La persona indica que no cambió la clave; se bloqueó la cuenta.".into(),
+        }),
+        status: Set("open".into()),
+        created_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        "affiliate",
+        "not_me",
+        Some(&n.cedula),
+        None,
+        "locked",
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(case.id))
+}

@@ -1,0 +1,29 @@
+//! The outbox worker: delivers due mail every second, until shutdown.
+
+use app::services::mail::{deliver_due, Transport};
+use app::services::now_unix;
+use sea_orm::DatabaseConnection;
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub async fn run(db: DatabaseConnection, transport: Transport, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        // Drain what is due before waiting again.
+        loop {
+            match deliver_due(&db, &transport, now_unix()).await {
+                Ok(0) => break,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "mail outbox");
+                    break;
+                }
+            }
+        }
+    }
+}
