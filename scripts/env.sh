@@ -91,7 +91,7 @@ start_maildev() {
   export CLAVE_TEST_SMTP_URL="smtp://127.0.0.1:$smtp"
   export MAILDEV_URL="http://127.0.0.1:$web"
   for _ in $(seq 1 60); do
-    curl -fsS "$MAILDEV_URL/email" >/dev/null 2>&1 && return 0
+    curl -fsS "$MAILDEV_URL/api/healthz" >/dev/null 2>&1 && return 0
     kill -0 "$MAILDEV_PID" 2>/dev/null || break
     sleep 0.5
   done

@@ -3,6 +3,8 @@
 //! Pages, routes and server functions live here; the plain-Rust rules are in
 //! [`domain`], and server-only code (database, settings) in `services`.
 
+#![recursion_limit = "256"]
+
 pub mod account;
 pub mod components;
 pub mod dev_mailbox;

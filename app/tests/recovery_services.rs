@@ -624,3 +624,106 @@ fn backoff_doubles_up_to_an_hour() {
     assert_eq!(mail::backoff_secs(2), 20);
     assert_eq!(mail::backoff_secs(30), 3_600);
 }
+
+#[tokio::test]
+async fn a_hash_with_old_parameters_is_redone_at_login() {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    use argon2::{Algorithm, Argon2, Params, Version};
+    use entity::credential;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    for (name, db) in test_support::each_backend().await {
+        seeded(&db).await;
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8_192, 1, 1, None).unwrap(),
+        )
+        .hash_password(
+            demo::DEMO_CLAVE.as_bytes(),
+            &SaltString::generate(&mut OsRng),
+        )
+        .unwrap()
+        .to_string();
+        assert!(hashing::needs_rehash(&weak));
+        let mut row = credential::Entity::find_by_id(MARIA.to_owned())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        row.password_hash = Set(weak.clone());
+        row.update(&db).await.unwrap();
+        assert!(matches!(
+            login(&db, MARIA, demo::DEMO_CLAVE, NOW).await,
+            LoginOutcome::SignedIn { .. }
+        ));
+        let now_stored = credential::Entity::find_by_id(MARIA.to_owned())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash;
+        assert_ne!(now_stored, weak, "{name}");
+        assert!(
+            now_stored.contains("m=19456,t=2,p=1"),
+            "{name}: {now_stored}"
+        );
+        assert!(!hashing::needs_rehash(&now_stored));
+        assert!(matches!(
+            login(&db, MARIA, demo::DEMO_CLAVE, NOW + 1).await,
+            LoginOutcome::SignedIn { .. }
+        ));
+    }
+}
+
+/// The worker delivers over real SMTP: MailDev, started by `scripts/test.sh`
+/// (`CLAVE_TEST_SMTP_URL`, `MAILDEV_URL`). Without it this test fails.
+#[tokio::test]
+async fn the_worker_delivers_over_smtp_and_forgets_the_body() {
+    let smtp = std::env::var("CLAVE_TEST_SMTP_URL")
+        .expect("CLAVE_TEST_SMTP_URL: run the tests with scripts/test.sh (it starts MailDev)");
+    let api = std::env::var("MAILDEV_URL").expect("MAILDEV_URL: run scripts/test.sh");
+    let s = settings(&[("CLAVE_SMTP_URL", &smtp)]);
+    let transport = Transport::from_settings(&s).unwrap();
+    for (name, db) in test_support::each_backend().await {
+        let to = format!("smtp.{name}.{}@example.org", std::process::id());
+        let body = mail::code_mail(mail::Locale::Es, "654321", "10:42", "https://x/y");
+        mail::enqueue(&db, "code", &to, body, NOW).await.unwrap();
+        assert_eq!(
+            mail::deliver_due(&db, &transport, NOW).await.unwrap(),
+            1,
+            "{name}"
+        );
+        let row = mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::ToAddress.eq(&to))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.delivered_via.as_deref(), Some("smtp"));
+        assert!(
+            row.body_text.is_empty() && row.body_html.is_empty(),
+            "{name}: code not kept"
+        );
+        let inbox = http_get(&format!("{api}/api/email"));
+        assert!(inbox.contains(&to), "{name}: {to} not in MailDev");
+        assert!(
+            inbox.contains("654321"),
+            "{name}: the code reached the mailbox"
+        );
+    }
+}
+
+/// A plain HTTP GET on loopback (MailDev's API), without another dependency.
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut stream = std::net::TcpStream::connect(host).expect("MailDev reachable");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}

@@ -59,3 +59,82 @@ export async function ready(page: Page, testInfo: TestInfo) {
     await page.waitForFunction(() => document.body.dataset.hydrated === "true");
   }
 }
+
+/** A demo affiliate with a clave, as the journeys use them. */
+export interface Person {
+  cedula: string;
+  day: string;
+  month: string;
+  email: string;
+  name: string;
+}
+
+/** One person per project, so journeys in different projects never share state. */
+export const RECOVERY_PEOPLE: Record<string, Person> = {
+  "desktop-js": { cedula: "1712345675", day: "14", month: "3", email: "maria.perez@example.com", name: "María José Pérez López" },
+  "desktop-nojs": { cedula: "0918765439", day: "2", month: "11", email: "carlos.guaman@example.org", name: "Carlos Andrés Guamán Tipán" },
+  "phone-js": { cedula: "1755512348", day: "25", month: "7", email: "blanca.torres@example.com", name: "Blanca Piedad Torres Vaca" },
+  "phone-nojs": { cedula: "3023456787", day: "1", month: "12", email: "jorge.salazar@example.org", name: "Jorge Enrique Salazar Ortiz" },
+};
+
+export const REPLACE_EMAIL_PEOPLE: Record<string, Person> = {
+  "desktop-js": { cedula: "1711223345", day: "21", month: "6", email: "patricia.andrade@example.com", name: "Patricia Elena Andrade Ruiz" },
+  "desktop-nojs": { cedula: "0609876545", day: "10", month: "2", email: "segundo.yepez@example.org", name: "Segundo Manuel Yépez Cando" },
+  "phone-js": { cedula: "1102345673", day: "4", month: "10", email: "gabriela.ochoa@example.com", name: "Gabriela Ochoa Jaramillo" },
+  "phone-nojs": { cedula: "1703334449", day: "30", month: "8", email: "victor.paredes@example.org", name: "Víctor Hugo Paredes Lara" },
+};
+
+export const DEMO_CLAVE = "cielo claro sobre el Cotopaxi";
+
+/** The demo answers, by a fragment of each of the first four catalogue questions. */
+const ANSWERS: [RegExp, string][] = [
+  [/mejor amigo/, "Andrea"],
+  [/calle/, "Olmedo"],
+  [/primer plato/, "Locro de papa"],
+  [/profesor/, "Carmita"],
+];
+
+export function answerFor(question: string): string {
+  const hit = ANSWERS.find(([re]) => re.test(question));
+  if (!hit) throw new Error(`no demo answer for «${question}»`);
+  return hit[1];
+}
+
+interface MailDevMail {
+  id: string;
+  subject: string;
+  text: string;
+  to: { address: string }[];
+  /** MailDev 3 names the received time `time` (whole seconds). */
+  time: string;
+}
+
+/** The newest mail to `address` whose subject matches, read from MailDev (a real SMTP server). */
+export async function newestMail(page: Page, address: string, subject: RegExp, after = 0): Promise<MailDevMail> {
+  const api = process.env.MAILDEV_URL;
+  if (!api) throw new Error("MAILDEV_URL is not set: run the tests with scripts/test.sh");
+  let found: MailDevMail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const res = await page.request.get(`${api}/api/email`);
+        const all = (await res.json()) as MailDevMail[];
+        found = all
+          .filter((m) => m.to.some((t) => t.address === address) && subject.test(m.subject))
+          .filter((m) => Date.parse(m.time) >= after)
+          .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
+        return found !== undefined;
+      },
+      { timeout: 20_000, message: `a mail to ${address} matching ${subject}` },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The 6-digit code of the newest code mail to `address`. */
+export async function mailedCode(page: Page, address: string, after = 0): Promise<{ code: string; link: string }> {
+  const mail = await newestMail(page, address, /código/, after);
+  const code = /(\d{6})/.exec(mail.subject)![1];
+  const link = /(https?:\/\/\S+\/recuperar\/codigo\/enlace\?codigo=\d{6})/.exec(mail.text)![1];
+  return { code, link };
+}

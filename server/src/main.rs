@@ -1,6 +1,6 @@
 //! `clave`: the one server binary (serve, migrate, seed-demo).
 
-use app::services::{db, demo, mail, now_unix, AppState, Mode, Settings};
+use app::services::{db, demo, hashing, mail, now_unix, AppState, Mode, Settings};
 use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use std::net::SocketAddr;
@@ -25,6 +25,13 @@ enum Command {
     Migrate,
     /// Load the synthetic demo registry (skipped for people already present).
     SeedDemo,
+    /// Measure argon2id hashes per second on this machine (one thread per core),
+    /// to size a deployment; `bench/` compares it with whole recoveries.
+    Argon2Rate {
+        /// How long to measure.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
 }
 
 #[tokio::main]
@@ -51,20 +58,31 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
-    let conn = db::open(&settings.database_url)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let open = || async {
+        db::open(&settings.database_url)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))
+    };
     match command {
         Command::Migrate => {
+            open().await?;
             println!("Migrations applied.");
             Ok(())
         }
         Command::SeedDemo => {
-            demo::seed(&conn, now_unix()).await?;
+            demo::seed(&open().await?, now_unix()).await?;
             print_demo();
             Ok(())
         }
-        Command::Serve => serve(conn, settings).await,
+        Command::Argon2Rate { seconds } => {
+            let rate = hashing::rate(std::time::Duration::from_secs(seconds)).await;
+            println!("argon2id_hashes_per_second {rate:.2}");
+            Ok(())
+        }
+        Command::Serve => {
+            let conn = open().await?;
+            serve(conn, settings).await
+        }
     }
 }
 

@@ -1,107 +1,15 @@
 //! HTTP-level tests of step 1 and the application shell, driving `app()` with
 //! `oneshot` on SQLite and PostgreSQL.
 
+mod common;
+
 use app::domain::captcha::{self, Solution, ALGORITHM};
-use app::services::{test_support, AppState, Settings};
-use axum::body::{to_bytes, Body};
-use axum::extract::connect_info::MockConnectInfo;
+use app::services::test_support;
+use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
+use common::*;
 use entity::{captcha_use, rate_limit, recovery_flow};
-use leptos::config::LeptosOptions;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::Arc;
-use tower::ServiceExt;
-
-const SECRET: &str = "0123456789abcdef0123456789abcdef-test";
-const REGISTERED: &str = "1712345675";
-const UNREGISTERED: &str = "1714307103";
-
-struct Harness {
-    app: Router,
-    db: DatabaseConnection,
-    settings: Arc<Settings>,
-}
-
-fn leptos_options() -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("clave")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build()
-}
-
-async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
-    let mut vars: HashMap<String, String> = [
-        ("CLAVE_SECRET", SECRET),
-        ("CLAVE_CAPTCHA_MAXNUMBER", "2000"),
-        ("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in extra {
-        vars.insert(k.to_string(), v.to_string());
-    }
-    let settings = Arc::new(Settings::from_map(&vars).expect("valid test settings"));
-    app::services::demo::seed(&db, app::services::now_unix())
-        .await
-        .unwrap();
-    let state = AppState {
-        db: db.clone(),
-        settings: settings.clone(),
-    };
-    let app = server::app(state, leptos_options())
-        .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))));
-    Harness { app, db, settings }
-}
-
-impl Harness {
-    /// The same application as seen from another client address.
-    fn seen_from(&self, ip: [u8; 4]) -> Router {
-        let state = AppState {
-            db: self.db.clone(),
-            settings: self.settings.clone(),
-        };
-        server::app(state, leptos_options()).layer(MockConnectInfo(SocketAddr::from((ip, 40_001))))
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn get(uri: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(header::ACCEPT, "text/html")
-        .body(Body::empty())
-        .unwrap()
-}
-
-fn form_encode(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn urlencode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 /// A step-1 post as the hydrated page sends it (JSON back) or as a plain form.
 fn post_buscar(fields: &[(&str, &str)], plain_form: bool) -> Request<Body> {

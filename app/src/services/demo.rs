@@ -33,7 +33,7 @@ pub struct DemoAffiliate {
     pub note: &'static str,
 }
 
-pub const DEMO_AFFILIATES: [DemoAffiliate; 7] = [
+pub const DEMO_AFFILIATES: [DemoAffiliate; 11] = [
     DemoAffiliate {
         cedula: "1712345675",
         given_names: "María José",
@@ -117,6 +117,54 @@ pub const DEMO_AFFILIATES: [DemoAffiliate; 7] = [
         has_clave: true,
         locked: false,
         note: "residente en el exterior (España)",
+    },
+    DemoAffiliate {
+        cedula: "1711223345",
+        given_names: "Patricia Elena",
+        surnames: "Andrade Ruiz",
+        birth_date: (1988, 6, 21),
+        codigo_dactilar: "M1234N5678",
+        email: "patricia.andrade@example.com",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliada con clave",
+    },
+    DemoAffiliate {
+        cedula: "0609876545",
+        given_names: "Segundo Manuel",
+        surnames: "Yépez Cando",
+        birth_date: (1955, 2, 10),
+        codigo_dactilar: "P2345Q6789",
+        email: "segundo.yepez@example.org",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "jubilado con clave",
+    },
+    DemoAffiliate {
+        cedula: "1102345673",
+        given_names: "Gabriela",
+        surnames: "Ochoa Jaramillo",
+        birth_date: (1996, 10, 4),
+        codigo_dactilar: "R3456S7890",
+        email: "gabriela.ochoa@example.com",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliada con clave",
+    },
+    DemoAffiliate {
+        cedula: "1703334449",
+        given_names: "Víctor Hugo",
+        surnames: "Paredes Lara",
+        birth_date: (1967, 8, 30),
+        codigo_dactilar: "T4567U8901",
+        email: "victor.paredes@example.org",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliado con clave",
     },
 ];
 

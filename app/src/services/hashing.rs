@@ -104,3 +104,26 @@ pub fn needs_rehash(phc: &str) -> bool {
                 || p.p_cost() != current.p_cost()
         })
 }
+
+/// Hashes per second with today's parameters, as many at once as there are
+/// slots (cores), measured for `window`.
+pub async fn rate(window: std::time::Duration) -> f64 {
+    let start = std::time::Instant::now();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut tasks = Vec::new();
+    for _ in 0..workers {
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while start.elapsed() < window {
+                hash("a sample clave for timing".into()).await.ok();
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap_or(0);
+    }
+    total as f64 / start.elapsed().as_secs_f64()
+}

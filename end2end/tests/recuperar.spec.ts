@@ -1,0 +1,201 @@
+import { expect, Page, test, TestInfo } from "@playwright/test";
+import {
+  DEMO_CLAVE,
+  Person,
+  RECOVERY_PEOPLE,
+  REPLACE_EMAIL_PEOPLE,
+  answerFor,
+  expectNoAxeViolations,
+  jsEnabled,
+  mailedCode,
+  newestMail,
+  passCaptcha,
+  ready,
+} from "./helpers";
+
+const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
+
+async function expectStep(page: Page, testInfo: TestInfo, url: RegExp, heading: string | RegExp) {
+  await expect(page).toHaveURL(url);
+  await ready(page, testInfo);
+  await expect(h1(page)).toHaveText(heading);
+  if (jsEnabled(testInfo)) {
+    // Focus moves to the new step's heading (or its error summary).
+    await expect(page.locator("main h1, main .error-summary").first()).toBeFocused();
+  }
+  await expectNoAxeViolations(page, testInfo);
+}
+
+async function search(page: Page, testInfo: TestInfo, who: Person) {
+  await page.goto("/recuperar/buscar");
+  await ready(page, testInfo);
+  await page.getByLabel("¿Cuál es su número de cédula?").fill(who.cedula);
+  await passCaptcha(page, testInfo);
+  await page.getByRole("button", { name: "Buscar" }).click();
+  await expectStep(page, testInfo, /\/recuperar\/identidad$/, "¿Cuál es su fecha de nacimiento?");
+}
+
+async function identity(page: Page, testInfo: TestInfo, who: Person) {
+  // A wrong date first: the error state, then the right one.
+  await page.getByLabel("Día").fill(who.day === "1" ? "2" : "1");
+  await page.getByLabel("Mes").fill(who.month);
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.locator(".error-summary")).toContainText("no coincide");
+  await expect(page).toHaveTitle(/^Error: /);
+  await expectNoAxeViolations(page, testInfo);
+  await page.getByLabel("Día").fill(who.day);
+  await page.getByLabel("Mes").fill(who.month);
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expectStep(page, testInfo, /\/recuperar\/confirmar$/, "Confirme sus datos");
+  await expect(page.locator(".masked-email")).toHaveText(/^\S\*+\S?@\S\*+\./);
+  await expect(page.locator(".masked-name")).toContainText("*");
+}
+
+async function enterCode(page: Page, testInfo: TestInfo, who: Person, email: string, since: number) {
+  await expectStep(page, testInfo, /\/recuperar\/codigo$/, "Escriba el código que le enviamos");
+  await expect(page.locator(".code-deadline")).toHaveText(/^\d{2}:\d{2}$/);
+  const { code, link } = await mailedCode(page, email, since);
+  // A wrong code: the error state.
+  await page.getByLabel("Escriba el código que le enviamos").fill(code === "000000" ? "111111" : "000000");
+  await page.getByRole("button", { name: "Continuar" }).click();
+  await expect(page.locator(".error-summary")).toContainText("no es correcto");
+  await expectNoAxeViolations(page, testInfo);
+  if (testInfo.project.name.startsWith("phone")) {
+    // The mailed link lands on a page with one button, in the same flow.
+    await page.goto(new URL(link).pathname + new URL(link).search);
+    await ready(page, testInfo);
+    await expect(h1(page)).toHaveText("Confirme el código de su correo");
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("button", { name: "Confirmar el código" }).click();
+  } else {
+    await page.getByLabel("Escriba el código que le enviamos").fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+    await page.getByRole("button", { name: "Continuar" }).click();
+  }
+  void who;
+}
+
+async function newClave(page: Page, testInfo: TestInfo, clave: string) {
+  await expectStep(page, testInfo, /\/recuperar\/nueva-clave$/, "Cree su nueva clave");
+  const field = page.getByLabel("Nueva clave", { exact: true });
+  await expect(field).toHaveAttribute("autocomplete", "new-password");
+  await field.fill("corta");
+  await page.getByRole("button", { name: "Generar" }).click();
+  await expect(page.locator(".error-summary")).toContainText("al menos 12 caracteres");
+  await expectNoAxeViolations(page, testInfo);
+  await field.fill(clave);
+  if (jsEnabled(testInfo)) {
+    await expect(page.locator(".strength-label")).toContainText("Seguridad:");
+    await page.getByRole("button", { name: /Mostrar/ }).click();
+    await expect(field).toHaveAttribute("type", "text");
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("button", { name: /Ocultar/ }).click();
+    await expect(field).toHaveAttribute("type", "password");
+  }
+  await page.getByRole("button", { name: "Generar" }).click();
+  await expectStep(page, testInfo, /\/recuperar\/listo$/, "Su clave se ha restablecido correctamente");
+}
+
+async function login(page: Page, testInfo: TestInfo, cedula: string, clave: string) {
+  await page.goto("/ingresar");
+  await ready(page, testInfo);
+  await page.getByLabel("Número de cédula").fill(cedula);
+  await page.getByLabel("Clave", { exact: true }).fill(clave);
+  await page.getByRole("button", { name: "Ingresar" }).click();
+}
+
+test.describe("Recuperar clave · pasos 2 a 8", () => {
+  test("a whole recovery, then login with the new clave and not the old", async ({ page }, testInfo) => {
+    const who = RECOVERY_PEOPLE[testInfo.project.name];
+    const clave = `tortuga lenta cruza ${testInfo.project.name}`;
+    await search(page, testInfo, who);
+    await identity(page, testInfo, who);
+    const since = Date.now() - 2_000;
+    await page.getByRole("button", { name: "Enviar código" }).click();
+    await enterCode(page, testInfo, who, who.email, since);
+
+    await expectStep(page, testInfo, /\/recuperar\/preguntas$/, "Responda sus preguntas de seguridad");
+    const labels = page.locator("form label");
+    await expect(labels).toHaveCount(2);
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await expect(page.locator(".error-summary")).toContainText("Escriba su respuesta");
+    await expectNoAxeViolations(page, testInfo);
+    for (const i of [0, 1]) {
+      const q = (await labels.nth(i).textContent())!;
+      await page.getByLabel(q).fill(answerFor(q).toUpperCase());
+    }
+    await page.getByRole("button", { name: "Continuar" }).click();
+
+    await newClave(page, testInfo, clave);
+    const notice = await newestMail(page, who.email, /clave.*cambió/, since);
+    expect(notice.text).toContain("/no-fui-yo?t=");
+    expect(notice.text).not.toContain(clave);
+    await page.getByRole("link", { name: "Finalizar" }).click();
+    await expect(page).toHaveURL(/\/ingresar$/);
+
+    await login(page, testInfo, who.cedula, DEMO_CLAVE);
+    await expect(page.locator(".error-summary")).toContainText("no son correctas");
+    await expectNoAxeViolations(page, testInfo);
+    await login(page, testInfo, who.cedula, clave);
+    await expectStep(page, testInfo, /\/servicios$/, "Servicios en línea");
+    await expect(page.locator(".affiliate-name")).toHaveText(who.name);
+    await page.getByRole("button", { name: "Seguir" }).click();
+    await expect(h1(page)).toHaveText("Servicios en línea");
+    await page.getByRole("button", { name: "Salir" }).click();
+    await expect(page).toHaveURL(/\/ingresar\?salio=1$/);
+    await expect(page.getByRole("status").first()).toContainText("salió");
+    await page.goto("/servicios");
+    await expect(h1(page)).toHaveText("Su sesión terminó");
+  });
+
+  test("without the registered e-mail: four answers, a new address, and «no fui yo»", async ({ page }, testInfo) => {
+    const who = REPLACE_EMAIL_PEOPLE[testInfo.project.name];
+    const newEmail = `nuevo.${testInfo.project.name}@example.org`;
+    const clave = `girasoles del valle ${testInfo.project.name}`;
+    await search(page, testInfo, who);
+    await identity(page, testInfo, who);
+    await page.getByRole("button", { name: "No tengo acceso a este correo" }).click();
+    await expectStep(page, testInfo, /\/recuperar\/sin-correo$/, "Responda sus preguntas de seguridad");
+    const labels = page.locator("form label");
+    await expect(labels).toHaveCount(4);
+    for (const i of [0, 1, 2, 3]) {
+      const q = (await labels.nth(i).textContent())!;
+      await page.getByLabel(q).fill(answerFor(q));
+    }
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await expectStep(page, testInfo, /\/recuperar\/nuevo-correo$/, "¿A qué correo le enviamos el código?");
+    const since = Date.now() - 2_000;
+    await page.getByLabel("¿A qué correo le enviamos el código?").fill(newEmail);
+    await page.getByRole("button", { name: "Enviar código" }).click();
+    await enterCode(page, testInfo, who, newEmail, since);
+    await newClave(page, testInfo, clave);
+
+    const notice = await newestMail(page, who.email, /correo/, since);
+    const link = /(https?:\/\/\S+\/no-fui-yo\?t=[0-9a-f]{64})/.exec(notice.text)![1];
+    await page.goto(new URL(link).pathname + new URL(link).search);
+    await ready(page, testInfo);
+    await expect(h1(page)).toHaveText("¿Usted no hizo este cambio?");
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("button", { name: "Bloquear mi cuenta" }).click();
+    await expect(h1(page)).toHaveText("Bloqueamos su cuenta");
+    await expect(page.locator(".case-number")).toHaveText(/^\d+$/);
+
+    await login(page, testInfo, who.cedula, clave);
+    await expect(page.locator(".error-summary")).toContainText("bloqueada");
+    await expectNoAxeViolations(page, testInfo);
+  });
+
+  test("a later step cannot be opened early, and an expired flow explains itself", async ({ page }, testInfo) => {
+    await page.goto("/recuperar/nueva-clave");
+    await ready(page, testInfo);
+    await expect(h1(page)).toHaveText("Empiece de nuevo");
+    await expectNoAxeViolations(page, testInfo);
+    const who = RECOVERY_PEOPLE[testInfo.project.name];
+    await search(page, testInfo, { ...who, cedula: "1714307103" });
+    await page.goto("/recuperar/codigo");
+    await ready(page, testInfo);
+    await expect(h1(page)).toHaveText("Continúe su trámite");
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("link", { name: "Continuar" }).click();
+    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+  });
+});

@@ -1,0 +1,159 @@
+//! What the HTTP-level tests share: the application on a fresh database (demo
+//! data seeded), seen from a loopback client, and request helpers.
+#![allow(dead_code)]
+
+use app::services::{AppState, Settings};
+use axum::body::{to_bytes, Body};
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const SECRET: &str = "0123456789abcdef0123456789abcdef-test";
+pub const REGISTERED: &str = "1712345675";
+pub const UNREGISTERED: &str = "1714307103";
+
+pub struct Harness {
+    pub app: Router,
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("clave")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build()
+}
+
+pub async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
+    let mut vars: HashMap<String, String> = [
+        ("CLAVE_SECRET", SECRET),
+        ("CLAVE_CAPTCHA_MAXNUMBER", "2000"),
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let settings = Arc::new(Settings::from_map(&vars).expect("valid test settings"));
+    app::services::demo::seed(&db, app::services::now_unix())
+        .await
+        .unwrap();
+    let state = AppState {
+        db: db.clone(),
+        settings: settings.clone(),
+    };
+    let app = server::app(state, leptos_options())
+        .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))));
+    Harness { app, db, settings }
+}
+
+impl Harness {
+    /// The same application as seen from another client address.
+    pub fn seen_from(&self, ip: [u8; 4]) -> Router {
+        let state = AppState {
+            db: self.db.clone(),
+            settings: self.settings.clone(),
+        };
+        server::app(state, leptos_options()).layer(MockConnectInfo(SocketAddr::from((ip, 40_001))))
+    }
+}
+
+pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+pub fn get(uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap()
+}
+
+pub fn form_encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A form post to a server function, with the flow or session cookie, as the
+/// hydrated page sends it (JSON back) or as a plain form (HTML back).
+pub fn post_form(
+    path: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    plain_form: bool,
+) -> Request<Body> {
+    let body = form_encode(fields);
+    let mut req = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_LENGTH, body.len())
+        .header(
+            header::ACCEPT,
+            if plain_form {
+                "text/html,application/xhtml+xml"
+            } else {
+                "application/json"
+            },
+        );
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+/// A page request with a cookie.
+pub fn get_with(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::ACCEPT, "text/html")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// `name=value` of the cookie a response sets.
+pub fn set_cookie(headers: &axum::http::HeaderMap) -> String {
+    headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Settings that keep per-IP budgets out of the way of tests about other rules.
+pub const ROOMY: &[(&str, &str)] = &[
+    ("CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR", "10000"),
+    ("CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR", "10000"),
+    ("CLAVE_IP_FLOW_STARTS_PER_HOUR", "10000"),
+    ("CLAVE_CODE_RESEND_COOLDOWN_SECS", "0"),
+];
+
+pub const OK_STATUS: StatusCode = StatusCode::OK;
