@@ -727,3 +727,26 @@ fn http_get(url: &str) -> String {
     stream.read_to_string(&mut out).unwrap();
     out
 }
+
+#[tokio::test]
+async fn hashes_are_standard_phc_strings_either_way() {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+    use argon2::{Argon2, PasswordVerifier};
+    let ours = hashing::hash("cielo claro".into()).await.unwrap();
+    assert!(
+        ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{ours}"
+    );
+    let parsed = PasswordHash::new(&ours).unwrap();
+    assert!(Argon2::default()
+        .verify_password(b"cielo claro", &parsed)
+        .is_ok());
+    let theirs = Argon2::default()
+        .hash_password(b"otra clave", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+    assert!(hashing::verify("otra clave".into(), theirs.clone()).await);
+    assert!(!hashing::verify("otra clavE".into(), theirs).await);
+    assert!(!hashing::verify("x".into(), "not a hash".into()).await);
+    assert!(!hashing::verify("cielo claro".into(), String::new()).await);
+}
