@@ -7,6 +7,7 @@ server's peak memory, and the ratio to what raw argon2id allows.
 """
 
 import http.client
+import os
 import re
 import sqlite3
 import statistics
@@ -157,8 +158,18 @@ def peak_kib(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the server has used so far."""
+    import os
+
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 people = [cedula(1_000 + i) for i in range(N)]
 seed(people)
+cpu_before = cpu_seconds(PID)
 start = time.perf_counter()
 errors = []
 with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
@@ -168,6 +179,7 @@ with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
         except Exception as e:  # reported below; a failed recovery is not counted
             errors.append(str(e))
 elapsed = time.perf_counter() - start
+server_cpu = cpu_seconds(PID) - cpu_before
 done = N - len(errors)
 
 print(f"\n{'step':<22}{'n':>5}{'p50 ms':>10}{'p99 ms':>10}")
@@ -181,6 +193,12 @@ print(f"\nrecoveries: {done}/{N} in {elapsed:.2f} s -> {rps:.2f} recoveries/s")
 print(f"argon2id: {RATE:.2f} hashes/s, {HASHES_PER_RECOVERY} per recovery -> bound {bound:.2f} recoveries/s")
 print(f"ratio recoveries/s / bound: {rps / bound:.2f} (target >= 0.80)")
 print(f"server peak memory (VmHWM): {peak_kib(PID) / 1024:.1f} MiB")
+cores = len(os.sched_getaffinity(0))
+argon_cpu = HASHES_PER_RECOVERY * cores / RATE
+per = server_cpu / max(done, 1)
+print(f"server CPU: {server_cpu:.1f} s = {per * 1000:.0f} ms per recovery, of which argon2id "
+      f"{argon_cpu * 1000:.0f} ms ({argon_cpu / per:.0%}); the machine has {cores} cores, "
+      f"the server used {server_cpu / elapsed / cores:.0%} of them")
 for e in errors[:5]:
     print("error:", e)
 sys.exit(1 if errors else 0)
