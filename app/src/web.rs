@@ -204,6 +204,19 @@ pub async fn live_flow(
     }
 }
 
+/// The affiliate a flow is about, once the birth date has matched (a flow past
+/// that step always has one).
+pub async fn flow_affiliate(
+    flow: &entity::recovery_flow::Model,
+) -> Result<entity::affiliate::Model, AppError> {
+    use sea_orm::EntityTrait;
+    entity::affiliate::Entity::find_by_id(flow.cedula.clone())
+        .one(&state().db)
+        .await
+        .map_err(internal("load affiliate"))?
+        .ok_or(AppError::FlowExpired)
+}
+
 /// Moves `flow` on by `event`; refused (and nothing changed) when another
 /// request moved it first.
 pub async fn advance(

@@ -38,11 +38,7 @@ pub async fn confirm_view() -> Result<ConfirmData, AppError> {
     use sea_orm::EntityTrait;
     let found = live_flow(RecoveryState::ConfirmPending).await?;
     let st = state();
-    let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
-        .one(&st.db)
-        .await
-        .map_err(internal("load affiliate"))?
-        .ok_or(AppError::FlowExpired)?;
+    let person = crate::web::flow_affiliate(&found).await?;
     let has_clave = entity::credential::Entity::find_by_id(found.cedula)
         .one(&st.db)
         .await
@@ -85,7 +81,6 @@ pub(crate) mod server {
     use crate::services::code::{self, SendRefusal};
     use crate::services::now_unix;
     use crate::web::{advance, client_key, internal, live_flow, state};
-    use sea_orm::EntityTrait;
 
     /// Sends a code for `found` to `email`; the refusal as the user sees it.
     pub async fn send_code(
@@ -117,12 +112,7 @@ pub(crate) mod server {
 
     pub async fn enviar_codigo() -> Result<(), AppError> {
         let found = live_flow(RecoveryState::ConfirmPending).await?;
-        let st = state();
-        let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
-            .one(&st.db)
-            .await
-            .map_err(internal("load affiliate"))?
-            .ok_or(AppError::FlowExpired)?;
+        let person = crate::web::flow_affiliate(&found).await?;
         send_code(&found, &person.email, "enviar").await?;
         let next = advance(&found, FlowEvent::CodeRequested).await?;
         leptos_axum::redirect(next.path());

@@ -67,7 +67,6 @@ mod server {
     use crate::services::{account, hashing, now_unix};
     use crate::web::{advance, internal, live_flow, state};
     use chrono::Datelike;
-    use sea_orm::EntityTrait;
 
     /// zxcvbn's verdict: a score under 3 means found in its common-password,
     /// word and name lists, or otherwise easy to guess.
@@ -80,11 +79,7 @@ mod server {
         let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
         let found = live_flow(RecoveryState::PasswordPending).await?;
         let st = state();
-        let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
-            .one(&st.db)
-            .await
-            .map_err(internal("load affiliate"))?
-            .ok_or(AppError::FlowExpired)?;
+        let person = crate::web::flow_affiliate(&found).await?;
         let policy = PasswordPolicy {
             min_chars: st.settings.clave_min_chars,
         };

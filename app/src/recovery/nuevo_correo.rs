@@ -65,18 +65,13 @@ mod server {
     use crate::domain::flow::{FlowEvent, RecoveryState};
     use crate::services::flow;
     use crate::web::{advance, internal, live_flow, state};
-    use sea_orm::EntityTrait;
 
     pub async fn nuevo_correo(input: String) -> Result<(), AppError> {
         let input: String = input.chars().take(300).collect();
         let email = validate_form(&input).map_err(AppError::Form)?;
         let found = live_flow(RecoveryState::NewEmailPending).await?;
         let st = state();
-        let person = entity::affiliate::Entity::find_by_id(found.cedula.clone())
-            .one(&st.db)
-            .await
-            .map_err(internal("load affiliate"))?
-            .ok_or(AppError::FlowExpired)?;
+        let person = crate::web::flow_affiliate(&found).await?;
         if person.email.eq_ignore_ascii_case(&email) {
             return Err(AppError::Form(
                 FormErrors::default().with_value("correo", &input).error(
