@@ -79,6 +79,19 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Waits up to 30 s for URL $1 to answer while process $2 runs; on failure
+# prints log $3 of $4 and fails.
+wait_for() {
+  for _ in $(seq 1 60); do
+    curl -fsS "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "$4 did not start; its log:" >&2
+  cat "$3" >&2
+  return 1
+}
+
 # Starts MailDev (a real SMTP server with a REST API) on free loopback ports;
 # sets CLAVE_TEST_SMTP_URL and MAILDEV_URL. Stopped at exit.
 start_maildev() {
@@ -90,14 +103,7 @@ start_maildev() {
   MAILDEV_PID=$!
   export CLAVE_TEST_SMTP_URL="smtp://127.0.0.1:$smtp"
   export MAILDEV_URL="http://127.0.0.1:$web"
-  for _ in $(seq 1 60); do
-    curl -fsS "$MAILDEV_URL/api/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$MAILDEV_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  echo "MailDev did not start; its log:" >&2
-  cat "$CACHE/maildev.log" >&2
-  return 1
+  wait_for "$MAILDEV_URL/api/healthz" "$MAILDEV_PID" "$CACHE/maildev.log" MailDev
 }
 
 stop_all() {
@@ -120,14 +126,7 @@ start_release_server() {
   SERVER_PID=$!
   trap stop_all EXIT
   export CLAVE_BASE_URL="http://127.0.0.1:$port"
-  for _ in $(seq 1 60); do
-    curl -fsS "$CLAVE_BASE_URL/readyz" >/dev/null 2>&1 && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.5
-  done
-  echo "the server did not start; its log:" >&2
-  cat "$dir/server.log" >&2
-  return 1
+  wait_for "$CLAVE_BASE_URL/readyz" "$SERVER_PID" "$dir/server.log" "the server"
 }
 
 stop_release_server() {

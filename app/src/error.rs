@@ -56,6 +56,37 @@ impl FormErrors {
     }
 }
 
+/// Why a cédula is locked for a while (SPEC §2.3, §4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LockReason {
+    /// Too many wrong birth dates, códigos dactilares or security answers:
+    /// recovery and request are locked.
+    IdentityChecks,
+    /// Too many wrong claves: login is locked.
+    Logins,
+}
+
+/// What the locked page says: why, and until when (Ecuador time, as text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockNotice {
+    pub reason: LockReason,
+    /// "26/11/2026 a las 14:30".
+    pub until: String,
+}
+
+impl LockNotice {
+    pub fn why_es(&self) -> &'static str {
+        match self.reason {
+            LockReason::IdentityChecks => {
+                "Con esta cédula se escribieron varias veces datos que no coinciden con nuestro registro (fecha de nacimiento, código dactilar o respuestas de seguridad). Para protegerla, por un tiempo no se puede recuperar ni solicitar la clave con ella."
+            }
+            LockReason::Logins => {
+                "Con esta cédula se escribió varias veces una clave equivocada. Para proteger la cuenta, por un tiempo no se puede ingresar con ella. Si olvidó su clave, recupérela: eso también quita este bloqueo."
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// Bad input: shown in the error summary and beside each field.
@@ -73,9 +104,15 @@ pub enum AppError {
     /// Too many failed checks ended the flow.
     #[error("demasiados intentos fallidos")]
     FlowFailed,
-    /// Recovery or login is locked for this cédula for a while.
+    /// Recovery, request or login is locked for this cédula for a while.
     #[error("bloqueado temporalmente")]
-    Locked(FormErrors),
+    Locked(LockNotice),
+    /// Recuperar clave for a cédula that never had a clave.
+    #[error("todavía no tiene clave")]
+    NoClaveYet,
+    /// Solicitar clave for a cédula that already has one.
+    #[error("ya tiene clave")]
+    HasClave,
     /// The account is locked until staff unlock it.
     #[error("cuenta bloqueada")]
     AccountLocked,
@@ -102,7 +139,7 @@ impl AppError {
     /// The form part of the error, if the page should show field messages.
     pub fn form(&self) -> Option<&FormErrors> {
         match self {
-            AppError::Form(f) | AppError::RateLimited(f) | AppError::Locked(f) => Some(f),
+            AppError::Form(f) | AppError::RateLimited(f) => Some(f),
             _ => None,
         }
     }
@@ -110,7 +147,14 @@ impl AppError {
     /// A sentence for errors that are not about one field.
     pub fn general_message(&self) -> Option<&'static str> {
         match self {
-            AppError::Form(_) | AppError::RateLimited(_) | AppError::Locked(_) => None,
+            AppError::Form(_) | AppError::RateLimited(_) => None,
+            AppError::Locked(notice) => Some(notice.why_es()),
+            AppError::NoClaveYet => Some(
+                "Esta cédula todavía no tiene una clave, así que no hay nada que recuperar. Puede crear su primera clave con «Solicitar clave».",
+            ),
+            AppError::HasClave => Some(
+                "Esta cédula ya tiene una clave. Si no la recuerda, puede crear una nueva con «Recuperar clave».",
+            ),
             AppError::FlowExpired => Some(
                 "Su trámite caducó por inactividad. Por seguridad debe empezar de nuevo.",
             ),
@@ -139,7 +183,9 @@ impl AppError {
             AppError::Form(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::FlowExpired => StatusCode::GONE,
-            AppError::WrongStep { .. } => StatusCode::CONFLICT,
+            AppError::WrongStep { .. } | AppError::NoClaveYet | AppError::HasClave => {
+                StatusCode::CONFLICT
+            }
             AppError::FlowFailed => StatusCode::GONE,
             AppError::Locked(_) | AppError::AccountLocked => StatusCode::FORBIDDEN,
             AppError::SignedOut => StatusCode::UNAUTHORIZED,

@@ -12,11 +12,13 @@ pub mod domain;
 pub mod error;
 pub mod pages;
 pub mod recovery;
+pub mod request;
 #[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]
 pub mod web;
 
+use domain::flow::FlowKind;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -57,7 +59,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
                     <Route path=path!("/recuperar") view=recovery::start::StartPage/>
-                    <Route path=path!("/recuperar/buscar") view=recovery::buscar::BuscarPage/>
+                    <Route
+                        path=path!("/recuperar/buscar")
+                        view=|| view! { <recovery::buscar::BuscarPage kind=FlowKind::Recovery/> }
+                    />
                     <Route
                         path=path!("/recuperar/identidad")
                         view=recovery::identidad::IdentidadPage
@@ -80,10 +85,13 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/recuperar/codigo")
-                        view=recovery::codigo::CodigoPage
+                        view=|| view! { <recovery::codigo::CodigoPage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/recuperar/codigo/enlace") view=recovery::codigo::EnlacePage/>
+                    <Route
+                        path=path!("/recuperar/codigo/enlace")
+                        view=|| view! { <recovery::codigo::EnlacePage kind=FlowKind::Recovery/> }
+                    />
                     <Route
                         path=path!("/recuperar/preguntas")
                         view=recovery::preguntas::PreguntasPage
@@ -91,14 +99,54 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/recuperar/nueva-clave")
-                        view=recovery::nueva_clave::NuevaClavePage
+                        view=|| view! { <recovery::nueva_clave::NuevaClavePage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/recuperar/listo")
-                        view=recovery::listo::ListoPage
+                        view=|| view! { <recovery::listo::ListoPage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/solicitar") view=request::start::StartPage/>
+                    <Route
+                        path=path!("/solicitar/buscar")
+                        view=|| view! { <recovery::buscar::BuscarPage kind=FlowKind::Request/> }
+                    />
+                    <Route
+                        path=path!("/solicitar/identidad")
+                        view=request::identidad::IdentidadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/solicitar/contacto")
+                        view=request::contacto::ContactoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/solicitar/codigo")
+                        view=|| view! { <recovery::codigo::CodigoPage kind=FlowKind::Request/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/solicitar/codigo/enlace")
+                        view=|| view! { <recovery::codigo::EnlacePage kind=FlowKind::Request/> }
+                    />
+                    <Route
+                        path=path!("/solicitar/preguntas")
+                        view=request::preguntas::PreguntasPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/solicitar/nueva-clave")
+                        view=|| view! { <recovery::nueva_clave::NuevaClavePage kind=FlowKind::Request/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/solicitar/listo")
+                        view=|| view! { <recovery::listo::ListoPage kind=FlowKind::Request/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/contacto") view=pages::Contacto/>
                     <Route path=path!("/ingresar") view=account::ingresar::IngresarPage/>
                     <Route
                         path=path!("/servicios")

@@ -21,16 +21,51 @@ pub fn Home() -> impl IntoView {
             </li>
             <li>
                 <h2 class="entry-title">
+                    <A href="/solicitar">"Solicitar clave"</A>
+                </h2>
+                <p>"Si nunca ha tenido una clave: créela por primera vez."</p>
+            </li>
+            <li>
+                <h2 class="entry-title">
                     <A href="/recuperar">"Recuperar clave"</A>
                 </h2>
                 <p>"Si ya tuvo una clave y la olvidó, o no puede ingresar con ella."</p>
             </li>
+            <li>
+                <h2 class="entry-title">
+                    <A href="/contacto">"Contacto"</A>
+                </h2>
+                <p>
+                    "Si vive en el exterior o su cuenta está bloqueada, nuestro personal puede ayudarle."
+                </p>
+            </li>
         </ul>
-        <h2>"Contacto"</h2>
-        <p>
-            "Si vive en el exterior o su cuenta está bloqueada, nuestro personal puede ayudarle en el horario de atención."
+        <OfficeHours/>
+    }
+}
+
+/// Where contact is offered: the office hours and how to be helped when the
+/// self-service flows cannot be completed (locked account, no access to the
+/// registered data, living abroad).
+#[component]
+pub fn Contacto() -> impl IntoView {
+    view! {
+        <PageTitle text="Contacto"/>
+        <h1 tabindex="-1">"Contacto y ayuda"</h1>
+        <p class="lead">
+            "Nuestro personal puede confirmar su identidad y desbloquear su cuenta cuando no puede hacerlo en línea."
         </p>
         <OfficeHours/>
+        <h2>"Si su cuenta está bloqueada por intentos fallidos"</h2>
+        <p>
+            "El bloqueo se quita solo después del tiempo indicado en la página de bloqueo. Después puede "
+            <A href="/recuperar">"recuperar su clave"</A> " o "
+            <A href="/solicitar">"solicitarla por primera vez"</A> "."
+        </p>
+        <h2>"Si no puede esperar, o vive en el exterior"</h2>
+        <p>
+            "Acérquese con su cédula a cualquier oficina del Instituto en el horario de atención. Nunca le pediremos su clave ni los códigos que le enviamos por correo."
+        </p>
     }
 }
 

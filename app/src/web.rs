@@ -1,6 +1,7 @@
 //! Request/response plumbing shared by the server functions (server only).
 
-use crate::error::AppError;
+use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
+use crate::error::{AppError, LockNotice, LockReason};
 use crate::services::{AppState, Settings};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
@@ -8,24 +9,23 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos_axum::ResponseOptions;
 use std::net::{IpAddr, SocketAddr};
 
-/// A cookie name, `__Host-` prefixed (pinned to this origin, Secure) whenever
-/// the public URL is HTTPS. Plain-HTTP localhost cannot use the prefix.
-fn cookie_name(settings: &Settings, base: &'static str) -> &'static str {
-    match (settings.secure_cookies(), base) {
-        (true, "clave_flow") => "__Host-clave_flow",
-        (true, "clave_session") => "__Host-clave_session",
-        _ => base,
+/// Name of the flow cookie: `__Host-` prefixed (pinned to this origin, Secure)
+/// whenever the public URL is HTTPS; plain-HTTP localhost cannot use the prefix.
+pub fn flow_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-clave_flow"
+    } else {
+        "clave_flow"
     }
 }
 
-/// Name of the flow cookie.
-pub fn flow_cookie_name(settings: &Settings) -> &'static str {
-    cookie_name(settings, "clave_flow")
-}
-
-/// Name of the session cookie.
+/// Name of the session cookie (prefixed like the flow cookie).
 pub fn session_cookie_name(settings: &Settings) -> &'static str {
-    cookie_name(settings, "clave_session")
+    if settings.secure_cookies() {
+        "__Host-clave_session"
+    } else {
+        "clave_session"
+    }
 }
 
 /// `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. With
@@ -173,12 +173,19 @@ pub fn state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// The flow behind this request's cookie, if it may take the step that expects
-/// `expected`: otherwise the error that tells the user where to go.
+/// The kind of a stored flow.
+pub fn kind_of(flow: &entity::recovery_flow::Model) -> FlowKind {
+    FlowKind::parse(&flow.kind).unwrap_or(FlowKind::Recovery)
+}
+
+/// The flow behind this request's cookie, if it is a flow of `kind` and may
+/// take the step that expects `expected`: otherwise the error that tells the
+/// user where to go.
 pub async fn live_flow(
-    expected: crate::domain::flow::RecoveryState,
+    kind: FlowKind,
+    expected: FlowState,
 ) -> Result<entity::recovery_flow::Model, AppError> {
-    use crate::domain::flow::{FlowClock, FlowError, RecoveryState};
+    use crate::domain::flow::{FlowClock, FlowError};
     let st = state();
     let now = crate::services::now_unix();
     let token = request_cookie(flow_cookie_name(&st.settings)).ok_or(AppError::FlowExpired)?;
@@ -186,26 +193,33 @@ pub async fn live_flow(
         .await
         .map_err(internal("load flow"))?
         .ok_or(AppError::FlowExpired)?;
-    let current = RecoveryState::parse(&found.state).ok_or(AppError::FlowExpired)?;
-    if current == RecoveryState::Failed {
+    let current = FlowState::parse(&found.state).ok_or(AppError::FlowExpired)?;
+    if current == FlowState::Failed {
         return Err(AppError::FlowFailed);
     }
+    let actual_kind = kind_of(&found);
+    let expected_here = if actual_kind == kind {
+        expected
+    } else {
+        // A page of the other flow: send the user back to their own.
+        FlowState::Failed
+    };
     match (FlowClock {
         state: current,
         expires_at: found.expires_at,
     })
-    .check(expected, now)
+    .check(expected_here, now)
     {
         Ok(()) => Ok(found),
         Err(FlowError::Expired) => Err(AppError::FlowExpired),
         Err(FlowError::OutOfOrder { current }) => Err(AppError::WrongStep {
-            resume: current.path().to_owned(),
+            resume: current.path(actual_kind).to_owned(),
         }),
     }
 }
 
-/// The affiliate a flow is about, once the birth date has matched (a flow past
-/// that step always has one).
+/// The affiliate a flow is about, once the identity step has matched (a flow
+/// past that step always has one).
 pub async fn flow_affiliate(
     flow: &entity::recovery_flow::Model,
 ) -> Result<entity::affiliate::Model, AppError> {
@@ -217,20 +231,21 @@ pub async fn flow_affiliate(
         .ok_or(AppError::FlowExpired)
 }
 
-/// Moves `flow` on by `event`; refused (and nothing changed) when another
-/// request moved it first.
+/// Moves `flow` on by `event` and returns the page of the step it now waits
+/// at; refused (and nothing changed) when another request moved it first.
 pub async fn advance(
     flow: &entity::recovery_flow::Model,
-    event: crate::domain::flow::FlowEvent,
-) -> Result<crate::domain::flow::RecoveryState, AppError> {
-    use crate::domain::flow::RecoveryState;
+    event: FlowEvent,
+) -> Result<&'static str, AppError> {
     let st = state();
-    let from = RecoveryState::parse(&flow.state).ok_or(AppError::FlowExpired)?;
+    let kind = kind_of(flow);
+    let from = FlowState::parse(&flow.state).ok_or(AppError::FlowExpired)?;
+    let wrong_step = || AppError::WrongStep {
+        resume: from.path(kind).to_owned(),
+    };
     let to = from
-        .after(event, flow.new_email.is_some())
-        .ok_or_else(|| AppError::WrongStep {
-            resume: from.path().to_owned(),
-        })?;
+        .after(event, kind, flow.new_email.is_some())
+        .ok_or_else(wrong_step)?;
     let moved = crate::services::flow::advance(
         &st.db,
         &flow.id,
@@ -242,10 +257,63 @@ pub async fn advance(
     .await
     .map_err(internal("advance flow"))?;
     if moved {
-        Ok(to)
+        Ok(to.path(kind))
     } else {
-        Err(AppError::WrongStep {
-            resume: from.path().to_owned(),
-        })
+        Err(wrong_step())
     }
+}
+
+/// The error for a cédula locked until `until` (Unix time).
+pub fn locked(reason: LockReason, until: i64) -> AppError {
+    AppError::Locked(LockNotice {
+        reason,
+        until: crate::services::code::ecuador_date_time(until),
+    })
+}
+
+/// Refuses an identity check (birth date, código dactilar, answers) while the
+/// cédula is locked for too many failures, before any work is done.
+pub async fn refuse_if_identity_locked(
+    flow: &entity::recovery_flow::Model,
+) -> Result<(), AppError> {
+    let st = state();
+    let now = crate::services::now_unix();
+    match crate::services::identity::cedula_locked_until(&st.db, &st.settings, &flow.cedula, now)
+        .await
+        .map_err(internal("identity lock"))?
+    {
+        Some(until) => Err(locked(LockReason::IdentityChecks, until)),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed identity check and returns what the user is told: `again`
+/// while tries remain, the locked page once the cédula's budget is spent, or
+/// the end of the flow once its own tries are used up.
+pub async fn failed_identity_check(
+    flow: &entity::recovery_flow::Model,
+    again: AppError,
+) -> AppError {
+    use crate::services::identity::{record_failure, AfterFailure};
+    let st = state();
+    let now = crate::services::now_unix();
+    match record_failure(&st.db, &st.settings, flow, now).await {
+        Err(e) => internal("identity failure")(e),
+        Ok(AfterFailure::TryAgain) => again,
+        Ok(AfterFailure::CedulaLocked { until }) => locked(LockReason::IdentityChecks, until),
+        Ok(AfterFailure::FlowOver) => match advance(flow, FlowEvent::TooManyFailures).await {
+            Ok(_) => AppError::FlowFailed,
+            Err(e) => e,
+        },
+    }
+}
+
+/// Whether the affiliate already has a clave.
+pub async fn has_clave(cedula: &str) -> Result<bool, AppError> {
+    use sea_orm::EntityTrait;
+    Ok(entity::credential::Entity::find_by_id(cedula.to_owned())
+        .one(&state().db)
+        .await
+        .map_err(internal("load credential"))?
+        .is_some())
 }

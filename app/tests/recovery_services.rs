@@ -4,6 +4,7 @@
 
 use app::domain::cedula::Cedula;
 use app::domain::code::{CodeDeadReason, CodeOutcome, MAX_WRONG_TRIES};
+use app::domain::flow::FlowKind;
 use app::services::account::{self, LoginOutcome};
 use app::services::code::{self, SendRefusal};
 use app::services::mail::{self, Transport};
@@ -35,9 +36,15 @@ async fn seeded(db: &DatabaseConnection) {
 }
 
 async fn code_flow(db: &DatabaseConnection) -> entity::recovery_flow::Model {
-    let (_, f) = flow::start_recovery(db, &Cedula::parse(MARIA).unwrap(), 900, NOW)
-        .await
-        .unwrap();
+    let (_, f) = flow::start(
+        db,
+        FlowKind::Recovery,
+        &Cedula::parse(MARIA).unwrap(),
+        900,
+        NOW,
+    )
+    .await
+    .unwrap();
     f
 }
 
@@ -219,9 +226,15 @@ async fn at_most_five_code_sends_per_hour_per_cedula_and_per_address() {
             "{name}: the 6th send in the hour"
         );
         // Another cédula, same address: the address budget is spent too.
-        let (_, other) = flow::start_recovery(&db, &Cedula::parse("0918765439").unwrap(), 900, NOW)
-            .await
-            .unwrap();
+        let (_, other) = flow::start(
+            &db,
+            FlowKind::Recovery,
+            &Cedula::parse("0918765439").unwrap(),
+            900,
+            NOW,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             code::send(&db, &s, &other, "a@example.com", "ip2", NOW + 7)
                 .await

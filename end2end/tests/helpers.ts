@@ -135,6 +135,6 @@ export async function newestMail(page: Page, address: string, subject: RegExp, a
 export async function mailedCode(page: Page, address: string, after = 0): Promise<{ code: string; link: string }> {
   const mail = await newestMail(page, address, /código/, after);
   const code = /(\d{6})/.exec(mail.subject)![1];
-  const link = /(https?:\/\/\S+\/recuperar\/codigo\/enlace\?codigo=\d{6})/.exec(mail.text)![1];
+  const link = /(https?:\/\/\S+\/(?:recuperar|solicitar)\/codigo\/enlace\?codigo=\d{6})/.exec(mail.text)![1];
   return { code, link };
 }

@@ -180,7 +180,8 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await expect(page.locator(".case-number")).toHaveText(/^\d+$/);
 
     await login(page, testInfo, who.cedula, clave);
-    await expect(page.locator(".error-summary")).toContainText("bloqueada");
+    await expect(h1(page)).toHaveText("Su cuenta está bloqueada");
+    await expect(page.getByRole("link", { name: "Pedir ayuda al Instituto" })).toHaveAttribute("href", "/contacto");
     await expectNoAxeViolations(page, testInfo);
   });
 

@@ -4,6 +4,7 @@ pub mod affiliate;
 pub mod audit_event;
 pub mod captcha_use;
 pub mod credential;
+pub mod flow_answer;
 pub mod login_lock;
 pub mod mail_outbox;
 pub mod notice;

@@ -16,8 +16,11 @@ pub struct Model {
     pub created_at: i64,
     pub updated_at: i64,
     pub expires_at: i64,
-    /// The address a §2.1.1 flow sends its code to (and records on success).
+    /// The e-mail the code goes to: a new address on the §2.1.1 path, the
+    /// address to register in a first request. Recorded on success.
     pub new_email: Option<String>,
+    /// The mobile phone (E.164) a first request registers, if given.
+    pub new_phone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
-//! `clave`: the one server binary (serve, migrate, seed-demo).
+//! `clave`: the one server binary (serve, migrate, seed-demo, questions).
 
-use app::services::{db, demo, hashing, mail, now_unix, AppState, Mode, Settings};
+use app::services::{db, demo, hashing, mail, now_unix, questions, AppState, Mode, Settings};
 use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use std::net::SocketAddr;
@@ -25,6 +25,11 @@ enum Command {
     Migrate,
     /// Load the synthetic demo registry (skipped for people already present).
     SeedDemo,
+    /// Show or change the security-question catalogue.
+    Questions {
+        #[command(subcommand)]
+        action: QuestionsAction,
+    },
     /// Measure argon2id hashes per second on this machine (one thread per core),
     /// to size a deployment; `bench/` compares it with whole recoveries.
     Argon2Rate {
@@ -32,6 +37,23 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         seconds: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum QuestionsAction {
+    /// List every question with its id and whether it is offered.
+    List,
+    /// Add a question, in Spanish and in English.
+    Add {
+        #[arg(long)]
+        es: String,
+        #[arg(long)]
+        en: String,
+    },
+    /// Stop offering a question (affiliates who chose it keep it).
+    Disable { id: i32 },
+    /// Offer a question again.
+    Enable { id: i32 },
 }
 
 #[tokio::main]
@@ -73,6 +95,28 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             demo::seed(&open().await?, now_unix()).await?;
             print_demo();
             Ok(())
+        }
+        Command::Questions { action } => {
+            let conn = open().await?;
+            let outcome = match action {
+                QuestionsAction::List => {
+                    for q in questions::list_all(&conn).await? {
+                        let state = if q.active { "offered" } else { "retired" };
+                        println!("{:>4}  {state:<8} {}  |  {}", q.id, q.text_es, q.text_en);
+                    }
+                    Ok(())
+                }
+                QuestionsAction::Add { es, en } => questions::add(&conn, &es, &en)
+                    .await?
+                    .map(|id| println!("Added question {id}.")),
+                QuestionsAction::Disable { id } => questions::set_active(&conn, id, false)
+                    .await?
+                    .map(|()| println!("Question {id} is no longer offered.")),
+                QuestionsAction::Enable { id } => questions::set_active(&conn, id, true)
+                    .await?
+                    .map(|()| println!("Question {id} is offered again.")),
+            };
+            outcome.map_err(Into::into)
         }
         Command::Argon2Rate { seconds } => {
             let rate = hashing::rate(std::time::Duration::from_secs(seconds)).await;
@@ -130,13 +174,14 @@ fn print_demo() {
     println!("Demo affiliates (clave: «{}»):", demo::DEMO_CLAVE);
     for p in demo::DEMO_AFFILIATES.iter() {
         println!(
-            "  {}  {} {}  born {:04}-{:02}-{:02}  — {}",
+            "  {}  {} {}  born {:02}/{:02}/{:04}  dactilar {}  — {}",
             p.cedula,
             p.given_names,
             p.surnames,
-            p.birth_date.0,
-            p.birth_date.1,
             p.birth_date.2,
+            p.birth_date.1,
+            p.birth_date.0,
+            p.codigo_dactilar,
             p.note
         );
     }

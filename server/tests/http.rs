@@ -13,20 +13,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 /// A step-1 post as the hydrated page sends it (JSON back) or as a plain form.
 fn post_buscar(fields: &[(&str, &str)], plain_form: bool) -> Request<Body> {
-    let body = form_encode(fields);
-    Request::post("/api/recuperar/buscar")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::CONTENT_LENGTH, body.len())
-        .header(
-            header::ACCEPT,
-            if plain_form {
-                "text/html,application/xhtml+xml"
-            } else {
-                "application/json"
-            },
-        )
-        .body(Body::from(body))
-        .unwrap()
+    post_form("/api/recuperar/buscar", None, fields, plain_form)
 }
 
 async fn solved(h: &Harness) -> String {

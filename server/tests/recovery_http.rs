@@ -370,7 +370,10 @@ async fn five_failures_in_a_day_lock_recovery_for_the_cedula() {
             StatusCode::FORBIDDEN,
             "{name}: locked even with the right date"
         );
-        assert!(body.contains("24 horas"), "{body}");
+        assert!(
+            body.contains(r#""reason":"IdentityChecks""#) && body.contains(r#""until":""#),
+            "{body}: says why and until when"
+        );
         assert_eq!(state_of(&h, &cookie).await, "identity_pending");
     }
 }

@@ -9,6 +9,7 @@
 //! redirect to the home.
 
 use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::UnlessFlowProblem;
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::PageTitle;
 use crate::components::password_input::PasswordInput;
@@ -51,11 +52,11 @@ pub async fn ingresar(cedula: Option<String>, clave: Option<String>) -> Result<(
 mod server {
     use super::*;
     use crate::domain::password::{normalise, MAX_CHARS};
+    use crate::error::LockReason;
     use crate::services::account::{self, LoginOutcome};
-    use crate::services::code::ecuador_clock;
     use crate::services::now_unix;
     use crate::services::rate_limit::{spend, Budget};
-    use crate::web::{client_key, internal, session_cookie, set_cookie, state};
+    use crate::web::{client_key, internal, locked, session_cookie, set_cookie, state};
 
     pub async fn ingresar(cedula: String, clave: String) -> Result<(), AppError> {
         let cedula: String = cedula.chars().take(64).collect();
@@ -96,13 +97,7 @@ mod server {
                 Ok(())
             }
             LoginOutcome::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
-            LoginOutcome::Locked { until } => Err(AppError::Locked(keep().error(
-                "cedula",
-                format!(
-                    "Por seguridad, el ingreso con esta cédula está bloqueado hasta las {} (hora de Ecuador) por varios intentos fallidos. Si olvidó su clave, recupérela: eso también desbloquea el ingreso.",
-                    ecuador_clock(until)
-                ),
-            ))),
+            LoginOutcome::Locked { until } => Err(locked(LockReason::Logins, until)),
             LoginOutcome::AccountLocked => Err(AppError::AccountLocked),
         }
     }
@@ -121,6 +116,7 @@ pub fn IngresarPage() -> impl IntoView {
         );
     };
     view! {
+        <UnlessFlowProblem problem=form.flow_problem()>
         <PageTitle text="Ingresar" error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
         <p class="status-message" role="status">
@@ -151,5 +147,9 @@ pub fn IngresarPage() -> impl IntoView {
         <p>
             <A href="/recuperar">"¿Olvidó su clave? Recupérela"</A>
         </p>
+        <p>
+            <A href="/solicitar">"¿Nunca ha tenido clave? Solicítela"</A>
+        </p>
+        </UnlessFlowProblem>
     }
 }

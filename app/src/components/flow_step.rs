@@ -3,7 +3,8 @@
 //! go instead — start again, or continue where the flow is. Never a dead end.
 
 use crate::components::layout::{OfficeHours, PageTitle};
-use crate::error::AppError;
+use crate::domain::flow::{FlowKind, FlowState};
+use crate::error::{AppError, LockNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -28,9 +29,41 @@ where
     }
 }
 
+/// The step's form, unless the last submission found that the flow cannot take
+/// this step (expired, ended, elsewhere, locked): then the way out instead.
+#[component]
+pub fn UnlessFlowProblem(
+    #[prop(into)] problem: Signal<Option<AppError>>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        <Show
+            when=move || problem.with(Option::is_none)
+            fallback=move || problem.get().map(|e| view! { <FlowProblem error=e/> })
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// The flow this page belongs to, from its address (the pages of both flows
+/// share this frame).
+fn current_kind() -> FlowKind {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path.starts_with(FlowKind::Request.home()) {
+        FlowKind::Request
+    } else {
+        FlowKind::Recovery
+    }
+}
+
 /// What to do when the flow cannot take this step.
 #[component]
 pub fn FlowProblem(error: AppError) -> impl IntoView {
+    let kind = current_kind();
+    let restart = FlowState::Failed.path(kind);
     let message = error.general_message().unwrap_or_default();
     match error {
         AppError::WrongStep { resume } => view! {
@@ -42,23 +75,45 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
             </p>
         }
         .into_any(),
+        AppError::Locked(notice) => view! { <LockedPanel notice=notice/> }.into_any(),
         AppError::AccountLocked => view! {
             <PageTitle text="Cuenta bloqueada"/>
             <h1 tabindex="-1">"Su cuenta está bloqueada"</h1>
             <p>{message}</p>
             <OfficeHours/>
             <p>
-                <A href="/">"Ir al inicio"</A>
+                <A href="/contacto" attr:class="button">"Pedir ayuda al Instituto"</A>
+            </p>
+        }
+        .into_any(),
+        AppError::NoClaveYet => view! {
+            <PageTitle text="Todavía no tiene clave – Recuperar clave"/>
+            <h1 tabindex="-1">"Usted todavía no tiene una clave"</h1>
+            <p>{message}</p>
+            <p>
+                <A href="/solicitar" attr:class="button">"Solicitar clave"</A>
+            </p>
+        }
+        .into_any(),
+        AppError::HasClave => view! {
+            <PageTitle text="Ya tiene clave – Solicitar clave"/>
+            <h1 tabindex="-1">"Usted ya tiene una clave"</h1>
+            <p>{message}</p>
+            <p>
+                <A href="/recuperar" attr:class="button">"Recuperar clave"</A>
+            </p>
+            <p>
+                <A href="/ingresar">"Ingresar con mi clave"</A>
             </p>
         }
         .into_any(),
         AppError::FlowFailed => view! {
-            <PageTitle text="Empiece de nuevo – Recuperar clave"/>
+            <PageTitle text=format!("Empiece de nuevo – {}", kind.name_es())/>
             <h1 tabindex="-1">"No pudimos confirmar sus datos"</h1>
             <p>{message}</p>
             <OfficeHours/>
             <p>
-                <A href="/recuperar/buscar" attr:class="button">"Volver a empezar"</A>
+                <A href=restart attr:class="button">"Volver a empezar"</A>
             </p>
         }
         .into_any(),
@@ -68,14 +123,45 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
                 _ => "No encontramos un trámite en curso. Por seguridad debe empezar de nuevo.",
             };
             view! {
-                <PageTitle text="Empiece de nuevo – Recuperar clave"/>
+                <PageTitle text=format!("Empiece de nuevo – {}", kind.name_es())/>
                 <h1 tabindex="-1">"Empiece de nuevo"</h1>
                 <p>{message}</p>
                 <p>
-                    <A href="/recuperar/buscar" attr:class="button">"Volver a empezar"</A>
+                    <A href=restart attr:class="button">"Volver a empezar"</A>
                 </p>
             }
             .into_any()
         }
+    }
+}
+
+/// The locked page (SPEC §2.3): why, until when, and the two ways out —
+/// wait, or ask the institute to call.
+#[component]
+pub fn LockedPanel(notice: LockNotice) -> impl IntoView {
+    let recover = (notice.reason == crate::error::LockReason::Logins).then(|| {
+        view! {
+            <p>
+                <A href="/recuperar">"Recuperar mi clave"</A>
+            </p>
+        }
+    });
+    view! {
+        <PageTitle text="Acceso bloqueado por un tiempo"/>
+        <h1 tabindex="-1">"Bloqueamos el acceso por un tiempo"</h1>
+        <p>{notice.why_es()}</p>
+        <p class="lock-until">
+            "Podrá intentarlo otra vez desde el " <strong>{notice.until.clone()}</strong>
+            " (hora de Ecuador). El bloqueo se quita solo: no tiene que hacer nada."
+        </p>
+        {recover}
+        <h2>"¿No puede esperar?"</h2>
+        <p>
+            "Nuestro personal puede confirmar su identidad y ayudarle, también si vive en el exterior."
+        </p>
+        <OfficeHours/>
+        <p>
+            <A href="/contacto" attr:class="button">"Pedir ayuda al Instituto"</A>
+        </p>
     }
 }

@@ -47,6 +47,9 @@ impl FormState {
                         | AppError::FlowFailed
                         | AppError::WrongStep { .. }
                         | AppError::AccountLocked
+                        | AppError::Locked(_)
+                        | AppError::NoClaveYet
+                        | AppError::HasClave
                 )
             })
         })
@@ -97,14 +100,16 @@ impl FormState {
     }
 }
 
-/// The current value of input `id` (browser only; empty on the server).
+/// The current value of the input or select `id` (browser only; empty on the
+/// server).
 pub fn input_value(id: &str) -> String {
     #[cfg(feature = "hydrate")]
     {
+        // `value` is read as a property so inputs and selects both work.
         document()
             .get_element_by_id(id)
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-            .map(|e| e.value())
+            .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
+            .and_then(|v| v.as_string())
             .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]

@@ -29,6 +29,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <h2 class="footer-title">"Ayuda y contacto"</h2>
                 <OfficeHours/>
                 <p>
+                    <A href="/contacto">"Contacto y ayuda"</A>
+                    " — también si vive en el exterior o su cuenta está bloqueada."
+                </p>
+                <p>
                     "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes."
                 </p>
             </div>
@@ -47,7 +51,10 @@ pub fn OfficeHours() -> impl IntoView {
 
 /// `<title>` of a page: "Error: " first when the page shows errors.
 #[component]
-pub fn PageTitle(text: &'static str, #[prop(into, optional)] error: Signal<bool>) -> impl IntoView {
+pub fn PageTitle(
+    #[prop(into)] text: String,
+    #[prop(into, optional)] error: Signal<bool>,
+) -> impl IntoView {
     let full = move || {
         if error.get() {
             format!("Error: {text} – Clave")
@@ -79,7 +86,7 @@ fn focus_heading_unless_first_page() {
 
 /// A link back to the previous step, placed before the heading.
 #[component]
-pub fn BackLink(href: &'static str) -> impl IntoView {
+pub fn BackLink(#[prop(into)] href: String) -> impl IntoView {
     view! {
         <A href=href attr:class="back-link">"Volver"</A>
     }

@@ -1,6 +1,7 @@
 //! Reusable, accessible building blocks (GOV.UK Design System patterns).
 
 pub mod captcha;
+pub mod date_input;
 pub mod error_summary;
 pub mod flow_step;
 pub mod form;

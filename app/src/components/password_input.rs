@@ -3,6 +3,7 @@
 //! the meter appear only once the page is interactive; without JavaScript the
 //! field works as a plain password input.
 
+use crate::components::text_field::ErrorMessage;
 use crate::domain::password::{strength, Strength};
 use leptos::prelude::*;
 
@@ -49,18 +50,7 @@ pub fn PasswordInput(
         <div class="field" class:field-error=move || error.with(Option::is_some)>
             <label class="label" for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="error-message" id=error_id.clone()>
-                                <span class="visually-hidden">"Error: "</span>
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
+            <ErrorMessage id=error_id.clone() error=error/>
             <div class="password-wrapper">
                 <input
                     class="input password-input"

@@ -44,18 +44,7 @@ pub fn TextField(
         <div class="field" class:field-error=move || error.with(Option::is_some)>
             {label_view}
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="error-message" id=error_id.clone()>
-                                <span class="visually-hidden">"Error: "</span>
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
+            <ErrorMessage id=error_id.clone() error=error/>
             <input
                 class=format!("input {}", class.unwrap_or_default())
                 id=id
@@ -71,5 +60,21 @@ pub fn TextField(
                 value=move || value.get().unwrap_or_default()
             />
         </div>
+    }
+}
+
+/// The inline message of a field (GOV.UK error message): read with the field
+/// through its `aria-describedby`, prefixed "Error:" for screen readers.
+#[component]
+pub fn ErrorMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|m| {
+            view! {
+                <p class="error-message" id=id.clone()>
+                    <span class="visually-hidden">"Error: "</span>
+                    {m}
+                </p>
+            }
+        })
     }
 }

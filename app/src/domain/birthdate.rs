@@ -9,6 +9,8 @@
 pub const DAY: &str = "day";
 /// Form field name of the month.
 pub const MONTH: &str = "month";
+/// Form field name of the year (solicitar clave asks the full date).
+pub const YEAR: &str = "year";
 
 /// One message for one field of the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +63,58 @@ pub fn parse_day_month(day: &str, month: &str) -> Result<(u32, u32), FormProblem
         },
         (d, m) => Err([d.err(), m.err()].into_iter().flatten().collect()),
     }
+}
+
+const YEAR_EMPTY: &str = "Escriba el año en que nació.";
+const YEAR_NOT_NUMBER: &str = "Escriba el año con cuatro números, por ejemplo 1960.";
+const YEAR_OUT_OF_RANGE: &str = "Revise el año: debe tener cuatro números, por ejemplo 1960.";
+const NOT_LEAP: &str = "Ese año febrero tuvo 28 días. Revise el día.";
+
+/// The earliest birth year accepted.
+pub const MIN_YEAR: i32 = 1900;
+
+/// Parses a full birth date (solicitar clave, SPEC §2.2) into
+/// `(year, month, day)`. `this_year` bounds the year: nobody is born later.
+/// Day and month follow [`parse_day_month`]; 29 February needs a leap year.
+pub fn parse_full_date(
+    day: &str,
+    month: &str,
+    year: &str,
+    this_year: i32,
+) -> Result<(i32, u32, u32), FormProblems> {
+    let dm = parse_day_month(day, month);
+    let y = parse_field(year, this_year.max(MIN_YEAR) as u32)
+        .and_then(|y| {
+            if (y as i32) < MIN_YEAR {
+                Err(FieldError::OutOfRange)
+            } else {
+                Ok(y as i32)
+            }
+        })
+        .map_err(|e| FieldProblem {
+            field: YEAR,
+            message: match e {
+                FieldError::Empty => YEAR_EMPTY,
+                FieldError::NotNumber => YEAR_NOT_NUMBER,
+                FieldError::OutOfRange => YEAR_OUT_OF_RANGE,
+            },
+        });
+    match (dm, y) {
+        (Ok((29, 2)), Ok(y)) if !is_leap(y) => Err(vec![FieldProblem {
+            field: DAY,
+            message: NOT_LEAP,
+        }]),
+        (Ok((d, m)), Ok(y)) => Ok((y, m, d)),
+        (dm, y) => {
+            let mut problems = dm.err().unwrap_or_default();
+            problems.extend(y.err());
+            Err(problems)
+        }
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,6 +254,35 @@ mod tests {
         }
     }
 
+    #[test]
+    fn full_dates_need_a_real_year_and_leap_years_for_29_february() {
+        assert_eq!(parse_full_date("14", "3", "1985", 2026), Ok((1985, 3, 14)));
+        assert_eq!(parse_full_date("29", "2", "2000", 2026), Ok((2000, 2, 29)));
+        assert_eq!(parse_full_date("29", "02", "1996", 2026), Ok((1996, 2, 29)));
+        let one = |d: &str, m: &str, y: &str| -> Vec<(&'static str, &'static str)> {
+            parse_full_date(d, m, y, 2026)
+                .expect_err("refused")
+                .into_iter()
+                .map(|p| (p.field, p.message))
+                .collect()
+        };
+        assert_eq!(one("29", "2", "1900"), vec![(DAY, NOT_LEAP)]);
+        assert_eq!(one("29", "2", "2023"), vec![(DAY, NOT_LEAP)]);
+        assert_eq!(one("1", "1", ""), vec![(YEAR, YEAR_EMPTY)]);
+        assert_eq!(one("1", "1", "mil"), vec![(YEAR, YEAR_NOT_NUMBER)]);
+        assert_eq!(one("1", "1", "85"), vec![(YEAR, YEAR_OUT_OF_RANGE)]);
+        assert_eq!(one("1", "1", "2027"), vec![(YEAR, YEAR_OUT_OF_RANGE)]);
+        assert_eq!(one("1", "1", "1899"), vec![(YEAR, YEAR_OUT_OF_RANGE)]);
+        assert_eq!(
+            one("", "13", "x"),
+            vec![
+                (DAY, DAY_EMPTY),
+                (MONTH, MONTH_OUT_OF_RANGE),
+                (YEAR, YEAR_NOT_NUMBER)
+            ]
+        );
+    }
+
     /// Days in each month of a leap year (the year is not asked).
     const DAYS: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -216,6 +299,14 @@ mod tests {
                     prop_assert!(p.iter().all(|f| f.field == DAY || f.field == MONTH));
                 }
             }
+        }
+
+        #[test]
+        fn full_dates_agree_with_the_calendar(y in 1890i32..2040, m in 1u32..=12, d in 1u32..=31) {
+            let r = parse_full_date(&d.to_string(), &m.to_string(), &y.to_string(), 2026);
+            let month_days = if m == 2 && !is_leap(y) { 28 } else { DAYS[m as usize - 1] };
+            let real = d <= month_days;
+            prop_assert_eq!(r.is_ok(), real && (1900..=2026).contains(&y), "{}-{}-{}", y, m, d);
         }
 
         #[test]

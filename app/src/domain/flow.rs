@@ -1,34 +1,104 @@
-//! The recovery flow as a state machine, persisted by the services layer.
+//! The self-service flows as one state machine, persisted by the services layer.
 //!
 //! Each step may only be taken from the state just before it, and only while the
 //! flow is within its idle timeout; the server checks both on every request, so
 //! posting a later step early is refused instead of skipping ahead.
 //!
-//! Two paths share the machine (SPEC §2.1 and §2.1.1):
-//! identity → confirm → code → questions → new clave → done, and, without access
-//! to the registered e-mail, identity → confirm → all four answers → new e-mail
-//! → code (to the new address) → new clave → done.
+//! Three paths share the machine:
+//! - recuperar clave (SPEC §2.1): identity → confirm → code → questions →
+//!   new clave → done;
+//! - without access to the registered e-mail (§2.1.1): identity → confirm →
+//!   all four answers → new e-mail → code (to the new address) → new clave → done;
+//! - solicitar clave (§2.2): identity (full date and código dactilar) → contact
+//!   data → code → choose four questions → new clave → done.
 
 use serde::{Deserialize, Serialize};
 
-/// Where a recovery flow stands: the step the user must complete next.
+/// Which flow a user is in: the same steps serve both where they are the same.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RecoveryState {
-    /// Step 2: birth day and month.
+pub enum FlowKind {
+    /// Recuperar clave: the affiliate already has a clave.
+    Recovery,
+    /// Solicitar clave: the first clave.
+    Request,
+}
+
+impl FlowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowKind::Recovery => "recovery",
+            FlowKind::Request => "request",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FlowKind> {
+        [FlowKind::Recovery, FlowKind::Request]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    /// The value of the hidden `flujo` field of the shared steps' forms.
+    pub fn form_value(self) -> &'static str {
+        match self {
+            FlowKind::Recovery => "recuperar",
+            FlowKind::Request => "solicitar",
+        }
+    }
+
+    /// From the `flujo` field; anything else is the recovery flow (the flow
+    /// itself, loaded from the cookie, has the last word).
+    pub fn from_form(value: Option<&str>) -> FlowKind {
+        match value {
+            Some("solicitar") => FlowKind::Request,
+            _ => FlowKind::Recovery,
+        }
+    }
+
+    /// The start page.
+    pub fn home(self) -> &'static str {
+        match self {
+            FlowKind::Recovery => "/recuperar",
+            FlowKind::Request => "/solicitar",
+        }
+    }
+
+    /// The flow's name as the pages say it.
+    pub fn name_es(self) -> &'static str {
+        match self {
+            FlowKind::Recovery => "Recuperar clave",
+            FlowKind::Request => "Solicitar clave",
+        }
+    }
+
+    /// "Recuperar clave · paso 4 de 6".
+    pub fn caption_es(self, step: u8) -> String {
+        format!("{} · paso {step} de 6", self.name_es())
+    }
+}
+
+/// Where a flow stands: the step the user must complete next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlowState {
+    /// Step 2: birth day and month (recovery), or the full birth date and the
+    /// código dactilar (request).
     IdentityPending,
-    /// Step 3: confirm masked name and e-mail.
+    /// Recovery step 3: confirm masked name and e-mail.
     ConfirmPending,
     /// §2.1.1: all four security answers instead of the e-mail proof.
     AllAnswersPending,
     /// §2.1.1: the address the code (and later mail) goes to.
     NewEmailPending,
+    /// Request step 3: the e-mail (and optional mobile phone) to register.
+    ContactPending,
     /// Step 4: the e-mailed code.
     CodePending,
-    /// Step 5: two security answers.
+    /// Recovery step 5: two security answers.
     QuestionsPending,
+    /// Request step 5: choose four questions and answer them.
+    ChooseQuestionsPending,
     /// Step 6: the new clave.
     PasswordPending,
-    /// Step 7: finished; nothing more can be posted.
+    /// Finished; nothing more can be posted.
     Done,
     /// Too many failed checks: the flow is over and must be started again.
     Failed,
@@ -42,80 +112,110 @@ pub enum FlowEvent {
     NoEmailAccess,
     AllAnswersGiven,
     NewEmailGiven,
+    ContactGiven,
     CodeAccepted,
     AnswersGiven,
+    QuestionsChosen,
     ClaveSet,
     TooManyFailures,
 }
 
-impl RecoveryState {
-    pub const ALL: [RecoveryState; 9] = [
-        RecoveryState::IdentityPending,
-        RecoveryState::ConfirmPending,
-        RecoveryState::AllAnswersPending,
-        RecoveryState::NewEmailPending,
-        RecoveryState::CodePending,
-        RecoveryState::QuestionsPending,
-        RecoveryState::PasswordPending,
-        RecoveryState::Done,
-        RecoveryState::Failed,
+impl FlowState {
+    pub const ALL: [FlowState; 11] = [
+        FlowState::IdentityPending,
+        FlowState::ConfirmPending,
+        FlowState::AllAnswersPending,
+        FlowState::NewEmailPending,
+        FlowState::ContactPending,
+        FlowState::CodePending,
+        FlowState::QuestionsPending,
+        FlowState::ChooseQuestionsPending,
+        FlowState::PasswordPending,
+        FlowState::Done,
+        FlowState::Failed,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            RecoveryState::IdentityPending => "identity_pending",
-            RecoveryState::ConfirmPending => "confirm_pending",
-            RecoveryState::AllAnswersPending => "all_answers_pending",
-            RecoveryState::NewEmailPending => "new_email_pending",
-            RecoveryState::CodePending => "code_pending",
-            RecoveryState::QuestionsPending => "questions_pending",
-            RecoveryState::PasswordPending => "password_pending",
-            RecoveryState::Done => "done",
-            RecoveryState::Failed => "failed",
+            FlowState::IdentityPending => "identity_pending",
+            FlowState::ConfirmPending => "confirm_pending",
+            FlowState::AllAnswersPending => "all_answers_pending",
+            FlowState::NewEmailPending => "new_email_pending",
+            FlowState::ContactPending => "contact_pending",
+            FlowState::CodePending => "code_pending",
+            FlowState::QuestionsPending => "questions_pending",
+            FlowState::ChooseQuestionsPending => "choose_questions_pending",
+            FlowState::PasswordPending => "password_pending",
+            FlowState::Done => "done",
+            FlowState::Failed => "failed",
         }
     }
 
-    pub fn parse(s: &str) -> Option<RecoveryState> {
+    pub fn parse(s: &str) -> Option<FlowState> {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    /// The state `event` leads to from here, or `None` when it is not allowed.
-    /// `replacing_email` tells the §2.1.1 path apart once the code is accepted:
-    /// its questions were already answered, all four of them.
-    pub fn after(self, event: FlowEvent, replacing_email: bool) -> Option<RecoveryState> {
+    /// The state `event` leads to from here in a flow of `kind`, or `None` when
+    /// it is not allowed. `replacing_email` tells the §2.1.1 path apart once
+    /// the code is accepted: its questions were already answered, all four.
+    pub fn after(
+        self,
+        event: FlowEvent,
+        kind: FlowKind,
+        replacing_email: bool,
+    ) -> Option<FlowState> {
         use FlowEvent as E;
-        use RecoveryState as S;
-        match (self, event) {
-            (S::Done | S::Failed, _) => None,
-            (
-                S::IdentityPending | S::AllAnswersPending | S::QuestionsPending,
-                E::TooManyFailures,
-            ) => Some(S::Failed),
-            (S::IdentityPending, E::IdentityProved) => Some(S::ConfirmPending),
-            (S::ConfirmPending, E::CodeRequested) => Some(S::CodePending),
-            (S::ConfirmPending, E::NoEmailAccess) => Some(S::AllAnswersPending),
-            (S::AllAnswersPending, E::AllAnswersGiven) => Some(S::NewEmailPending),
-            (S::NewEmailPending, E::NewEmailGiven) => Some(S::CodePending),
-            (S::CodePending, E::CodeAccepted) if replacing_email => Some(S::PasswordPending),
-            (S::CodePending, E::CodeAccepted) => Some(S::QuestionsPending),
-            (S::QuestionsPending, E::AnswersGiven) => Some(S::PasswordPending),
-            (S::PasswordPending, E::ClaveSet) => Some(S::Done),
-            _ => None,
+        use FlowState as S;
+        match (kind, self, event) {
+            (_, S::Done | S::Failed, _) => None,
+            (_, S::PasswordPending, E::ClaveSet) => Some(S::Done),
+            (FlowKind::Recovery, from, event) => match (from, event) {
+                (
+                    S::IdentityPending | S::AllAnswersPending | S::QuestionsPending,
+                    E::TooManyFailures,
+                ) => Some(S::Failed),
+                (S::IdentityPending, E::IdentityProved) => Some(S::ConfirmPending),
+                (S::ConfirmPending, E::CodeRequested) => Some(S::CodePending),
+                (S::ConfirmPending, E::NoEmailAccess) => Some(S::AllAnswersPending),
+                (S::AllAnswersPending, E::AllAnswersGiven) => Some(S::NewEmailPending),
+                (S::NewEmailPending, E::NewEmailGiven) => Some(S::CodePending),
+                (S::CodePending, E::CodeAccepted) if replacing_email => Some(S::PasswordPending),
+                (S::CodePending, E::CodeAccepted) => Some(S::QuestionsPending),
+                (S::QuestionsPending, E::AnswersGiven) => Some(S::PasswordPending),
+                _ => None,
+            },
+            (FlowKind::Request, from, event) => match (from, event) {
+                (S::IdentityPending, E::TooManyFailures) => Some(S::Failed),
+                (S::IdentityPending, E::IdentityProved) => Some(S::ContactPending),
+                (S::ContactPending, E::ContactGiven) => Some(S::CodePending),
+                (S::CodePending, E::CodeAccepted) => Some(S::ChooseQuestionsPending),
+                (S::ChooseQuestionsPending, E::QuestionsChosen) => Some(S::PasswordPending),
+                _ => None,
+            },
         }
     }
 
-    /// The page that serves this state, so reload and Back land where the flow is.
-    pub fn path(self) -> &'static str {
-        match self {
-            RecoveryState::IdentityPending => "/recuperar/identidad",
-            RecoveryState::ConfirmPending => "/recuperar/confirmar",
-            RecoveryState::AllAnswersPending => "/recuperar/sin-correo",
-            RecoveryState::NewEmailPending => "/recuperar/nuevo-correo",
-            RecoveryState::CodePending => "/recuperar/codigo",
-            RecoveryState::QuestionsPending => "/recuperar/preguntas",
-            RecoveryState::PasswordPending => "/recuperar/nueva-clave",
-            RecoveryState::Done => "/recuperar/listo",
-            RecoveryState::Failed => "/recuperar/buscar",
+    /// The page that serves this state in a flow of `kind`, so reload and Back
+    /// land where the flow is. States a kind never reaches go to its start.
+    pub fn path(self, kind: FlowKind) -> &'static str {
+        use FlowState as S;
+        match (kind, self) {
+            (FlowKind::Recovery, S::IdentityPending) => "/recuperar/identidad",
+            (FlowKind::Recovery, S::ConfirmPending) => "/recuperar/confirmar",
+            (FlowKind::Recovery, S::AllAnswersPending) => "/recuperar/sin-correo",
+            (FlowKind::Recovery, S::NewEmailPending) => "/recuperar/nuevo-correo",
+            (FlowKind::Recovery, S::CodePending) => "/recuperar/codigo",
+            (FlowKind::Recovery, S::QuestionsPending) => "/recuperar/preguntas",
+            (FlowKind::Recovery, S::PasswordPending) => "/recuperar/nueva-clave",
+            (FlowKind::Recovery, S::Done) => "/recuperar/listo",
+            (FlowKind::Recovery, _) => "/recuperar/buscar",
+            (FlowKind::Request, S::IdentityPending) => "/solicitar/identidad",
+            (FlowKind::Request, S::ContactPending) => "/solicitar/contacto",
+            (FlowKind::Request, S::CodePending) => "/solicitar/codigo",
+            (FlowKind::Request, S::ChooseQuestionsPending) => "/solicitar/preguntas",
+            (FlowKind::Request, S::PasswordPending) => "/solicitar/nueva-clave",
+            (FlowKind::Request, S::Done) => "/solicitar/listo",
+            (FlowKind::Request, _) => "/solicitar/buscar",
         }
     }
 }
@@ -125,20 +225,20 @@ pub enum FlowError {
     /// The idle timeout passed: the user must start again.
     Expired,
     /// The flow is not at the step being posted.
-    OutOfOrder { current: RecoveryState },
+    OutOfOrder { current: FlowState },
 }
 
 /// The parts of a stored flow the rules look at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlowClock {
-    pub state: RecoveryState,
+    pub state: FlowState,
     pub expires_at: i64,
 }
 
 impl FlowClock {
     /// A step that expects the flow in `expected` may run at `now`.
-    pub fn check(&self, expected: RecoveryState, now: i64) -> Result<(), FlowError> {
-        if now >= self.expires_at || self.state == RecoveryState::Failed {
+    pub fn check(&self, expected: FlowState, now: i64) -> Result<(), FlowError> {
+        if now >= self.expires_at || self.state == FlowState::Failed {
             return Err(FlowError::Expired);
         }
         if self.state != expected {
@@ -162,21 +262,21 @@ pub const MAX_FAILURES_PER_FLOW: i32 = 3;
 mod tests {
     use super::*;
     use FlowEvent as E;
-    use RecoveryState as S;
+    use FlowState as S;
 
     #[test]
     fn states_round_trip_through_their_names() {
-        for s in RecoveryState::ALL {
-            assert_eq!(RecoveryState::parse(s.as_str()), Some(s));
+        for s in FlowState::ALL {
+            assert_eq!(FlowState::parse(s.as_str()), Some(s));
         }
-        assert_eq!(RecoveryState::parse("bogus"), None);
+        assert_eq!(FlowState::parse("bogus"), None);
     }
 
-    fn walk(events: &[E], replacing: bool) -> Vec<S> {
+    fn walk(events: &[E], kind: FlowKind, replacing: bool) -> Vec<S> {
         let mut s = S::IdentityPending;
         let mut seen = vec![s];
         for e in events {
-            s = s.after(*e, replacing).expect("allowed");
+            s = s.after(*e, kind, replacing).expect("allowed");
             seen.push(s);
         }
         seen
@@ -192,6 +292,7 @@ mod tests {
                 E::AnswersGiven,
                 E::ClaveSet,
             ],
+            FlowKind::Recovery,
             false,
         );
         assert_eq!(
@@ -218,6 +319,7 @@ mod tests {
                 E::CodeAccepted,
                 E::ClaveSet,
             ],
+            FlowKind::Recovery,
             true,
         );
         assert_eq!(
@@ -235,43 +337,105 @@ mod tests {
     }
 
     #[test]
-    fn no_event_skips_a_step_or_leaves_an_end_state() {
-        // Every (state, event) pair not on the two paths above is refused.
-        let allowed = [
-            (S::IdentityPending, E::IdentityProved),
-            (S::ConfirmPending, E::CodeRequested),
-            (S::ConfirmPending, E::NoEmailAccess),
-            (S::AllAnswersPending, E::AllAnswersGiven),
-            (S::NewEmailPending, E::NewEmailGiven),
-            (S::CodePending, E::CodeAccepted),
-            (S::QuestionsPending, E::AnswersGiven),
-            (S::PasswordPending, E::ClaveSet),
-            (S::IdentityPending, E::TooManyFailures),
-            (S::AllAnswersPending, E::TooManyFailures),
-            (S::QuestionsPending, E::TooManyFailures),
-        ];
-        let events = [
-            E::IdentityProved,
-            E::CodeRequested,
-            E::NoEmailAccess,
-            E::AllAnswersGiven,
-            E::NewEmailGiven,
-            E::CodeAccepted,
-            E::AnswersGiven,
-            E::ClaveSet,
-            E::TooManyFailures,
-        ];
-        for s in RecoveryState::ALL {
-            for e in events {
+    fn a_first_request_proves_identity_then_contact_then_chooses_questions() {
+        let seen = walk(
+            &[
+                E::IdentityProved,
+                E::ContactGiven,
+                E::CodeAccepted,
+                E::QuestionsChosen,
+                E::ClaveSet,
+            ],
+            FlowKind::Request,
+            true,
+        );
+        assert_eq!(
+            seen,
+            vec![
+                S::IdentityPending,
+                S::ContactPending,
+                S::CodePending,
+                S::ChooseQuestionsPending,
+                S::PasswordPending,
+                S::Done
+            ]
+        );
+    }
+
+    const EVENTS: [E; 11] = [
+        E::IdentityProved,
+        E::CodeRequested,
+        E::NoEmailAccess,
+        E::AllAnswersGiven,
+        E::NewEmailGiven,
+        E::ContactGiven,
+        E::CodeAccepted,
+        E::AnswersGiven,
+        E::QuestionsChosen,
+        E::ClaveSet,
+        E::TooManyFailures,
+    ];
+
+    fn only_these_are_allowed(kind: FlowKind, allowed: &[(S, E)]) {
+        for s in FlowState::ALL {
+            for e in EVENTS {
                 for replacing in [false, true] {
                     assert_eq!(
-                        s.after(e, replacing).is_some(),
+                        s.after(e, kind, replacing).is_some(),
                         allowed.contains(&(s, e)),
-                        "{s:?} + {e:?}"
+                        "{kind:?}: {s:?} + {e:?}"
                     );
                 }
             }
         }
+    }
+
+    #[test]
+    fn no_event_skips_a_recovery_step_or_leaves_an_end_state() {
+        only_these_are_allowed(
+            FlowKind::Recovery,
+            &[
+                (S::IdentityPending, E::IdentityProved),
+                (S::ConfirmPending, E::CodeRequested),
+                (S::ConfirmPending, E::NoEmailAccess),
+                (S::AllAnswersPending, E::AllAnswersGiven),
+                (S::NewEmailPending, E::NewEmailGiven),
+                (S::CodePending, E::CodeAccepted),
+                (S::QuestionsPending, E::AnswersGiven),
+                (S::PasswordPending, E::ClaveSet),
+                (S::IdentityPending, E::TooManyFailures),
+                (S::AllAnswersPending, E::TooManyFailures),
+                (S::QuestionsPending, E::TooManyFailures),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_request_takes_none_of_the_recovery_steps() {
+        only_these_are_allowed(
+            FlowKind::Request,
+            &[
+                (S::IdentityPending, E::IdentityProved),
+                (S::ContactPending, E::ContactGiven),
+                (S::CodePending, E::CodeAccepted),
+                (S::ChooseQuestionsPending, E::QuestionsChosen),
+                (S::PasswordPending, E::ClaveSet),
+                (S::IdentityPending, E::TooManyFailures),
+            ],
+        );
+    }
+
+    #[test]
+    fn every_state_has_a_page_in_its_own_flow() {
+        for kind in [FlowKind::Recovery, FlowKind::Request] {
+            assert_eq!(FlowKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(FlowKind::from_form(Some(kind.form_value())), kind);
+            for s in FlowState::ALL {
+                assert!(s.path(kind).starts_with(kind.home()), "{kind:?} {s:?}");
+            }
+        }
+        assert_eq!(FlowKind::from_form(Some("otro")), FlowKind::Recovery);
+        assert_eq!(FlowKind::from_form(None), FlowKind::Recovery);
     }
 
     #[test]

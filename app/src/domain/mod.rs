@@ -6,6 +6,12 @@ pub mod birthdate;
 pub mod captcha;
 pub mod cedula;
 pub mod code;
+pub mod dactilar;
+pub mod email;
 pub mod flow;
 pub mod mask;
 pub mod password;
+/// Server only: libphonenumber's metadata stays out of the WASM bundle.
+#[cfg(feature = "ssr")]
+pub mod phone;
+pub mod questions;

@@ -1,11 +1,14 @@
-//! Step 1, "Buscar": cédula and the "No soy un robot" captcha.
+//! Step 1, "Buscar": cédula and the "No soy un robot" captcha. The same step
+//! starts both flows (recuperar clave at `/recuperar/buscar`, solicitar clave at
+//! `/solicitar/buscar`).
 //!
 //! Inputs: `cedula` (spaces and hyphens allowed), `robot` (the checkbox),
-//! `captcha` (the proof-of-work payload; empty without JavaScript).
+//! `captcha` (the proof-of-work payload; empty without JavaScript), `flujo`
+//! (hidden: which flow to start).
 //!
 //! Reveals: nothing about the registry. Every well-formed cédula gets the same
-//! answer — a new flow and the identity step — whether or not it is registered;
-//! the registry is not even read here. Bad input writes nothing to the database.
+//! answer — a new flow and the identity step — whether or not it is registered
+//! or already has a clave; the registry is not even read here. Bad input writes nothing to the database.
 //!
 //! Without JavaScript: the form posts normally; errors come back through a
 //! redirect to this page, and the missing proof of work is made up for by
@@ -17,10 +20,9 @@ use crate::components::form::{input_checked, input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
+use crate::domain::flow::FlowKind;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
-
-pub const PAGE: &str = "/recuperar/buscar";
 
 /// Messages of this step, shared by the browser check and the server.
 pub const ROBOT_UNCHECKED: &str = "Marque la casilla «No soy un robot».";
@@ -47,21 +49,28 @@ pub fn validate_form(cedula: &str, robot: bool) -> Result<Cedula, FormErrors> {
     }
 }
 
-/// Starts a recovery flow and moves to the identity step.
+/// Starts a flow and moves to its identity step.
 #[server(endpoint = "recuperar/buscar")]
 pub async fn buscar(
     cedula: Option<String>,
     robot: Option<String>,
     captcha: Option<String>,
+    flujo: Option<String>,
 ) -> Result<(), AppError> {
     // Every field is optional on the wire so a missing one gets a clear message.
+    let kind = FlowKind::from_form(flujo.as_deref());
     let result = server::buscar(
+        kind,
         cedula.unwrap_or_default(),
         robot.is_some(),
         captcha.unwrap_or_default(),
     )
     .await;
-    crate::web::finish(result, <Buscar as leptos::server_fn::ServerFn>::PATH, PAGE)
+    crate::web::finish(
+        result,
+        <Buscar as leptos::server_fn::ServerFn>::PATH,
+        crate::domain::flow::FlowState::Failed.path(kind),
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -72,7 +81,12 @@ mod server {
     use crate::services::{captcha, flow, keyed_hash, now_unix};
     use crate::web::{captcha_binding, client_key, flow_cookie, internal, set_cookie, state};
 
-    pub async fn buscar(cedula: String, robot: bool, payload: String) -> Result<(), AppError> {
+    pub async fn buscar(
+        kind: FlowKind,
+        cedula: String,
+        robot: bool,
+        payload: String,
+    ) -> Result<(), AppError> {
         // Longer than any cédula with separators: refused as such, and only a
         // prefix is echoed back.
         const MAX_INPUT: usize = 64;
@@ -141,17 +155,17 @@ mod server {
             ));
         }
 
-        let (token, _) = flow::start_recovery(&st.db, &valid, s.flow_idle_secs, now)
+        let (token, _) = flow::start(&st.db, kind, &valid, s.flow_idle_secs, now)
             .await
             .map_err(internal("start flow"))?;
         set_cookie(&flow_cookie(s, &token.0));
-        leptos_axum::redirect(super::super::identidad::PAGE);
+        leptos_axum::redirect(crate::domain::flow::FlowState::IdentityPending.path(kind));
         Ok(())
     }
 }
 
 #[component]
-pub fn BuscarPage() -> impl IntoView {
+pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
     let action = ServerAction::<Buscar>::new();
     let form = FormState::of(action);
     let renew = Signal::derive(move || action.version().get());
@@ -163,11 +177,12 @@ pub fn BuscarPage() -> impl IntoView {
     };
 
     view! {
-        <PageTitle text="Buscar su cédula – Recuperar clave" error=form.has_error()/>
-        <BackLink href="/recuperar"/>
+        <PageTitle text=format!("Buscar su cédula – {}", kind.name_es()) error=form.has_error()/>
+        <BackLink href=kind.home()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
         <ActionForm action=action attr:novalidate="" attr:class="form">
-            <span class="caption">"Recuperar clave · paso 1 de 6"</span>
+            <span class="caption">{kind.caption_es(1)}</span>
+            <input type="hidden" name="flujo" value=kind.form_value()/>
             <TextField
                 id="cedula"
                 label="¿Cuál es su número de cédula?"

@@ -1,7 +1,9 @@
 //! Step 4, "Código": the 6-digit code e-mailed in step 3 (or to the new
-//! address on the §2.1.1 path).
+//! address on the §2.1.1 path, or to the address a first request registers).
+//! Both flows use this step: `/recuperar/codigo` and `/solicitar/codigo`.
 //!
-//! Inputs: `codigo` (spaces, hyphens and fullwidth digits accepted). A second
+//! Inputs: `codigo` (spaces, hyphens and fullwidth digits accepted), `flujo`
+//! (hidden: which flow's page answers a form posted without JavaScript). A second
 //! form, *Enviar un código nuevo*, voids the code and sends a fresh one after a
 //! short cool-down, without leaving the step (WCAG 2.2.1).
 //!
@@ -14,18 +16,16 @@
 //! when the code has expired — not every second.
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::text_field::TextField;
 use crate::domain::code::parse_input;
+use crate::domain::flow::{FlowKind, FlowState};
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-
-pub const PAGE: &str = "/recuperar/codigo";
-pub const LINK_PAGE: &str = "/recuperar/codigo/enlace";
 
 pub const WRONG_CODE: &str =
     "El código no es correcto. Revise los 6 dígitos del correo más reciente.";
@@ -54,13 +54,12 @@ pub fn validate_form(code: &str) -> Result<String, FormErrors> {
 }
 
 #[server(endpoint = "recuperar/codigo/ver")]
-pub async fn code_view() -> Result<CodeData, AppError> {
+pub async fn code_view(kind: FlowKind) -> Result<CodeData, AppError> {
     use crate::domain::code::{resend_allowed, seconds_left};
-    use crate::domain::flow::RecoveryState;
     use crate::domain::mask::mask_email;
     use crate::services::{code, mail, now_unix};
     use crate::web::{internal, live_flow, state};
-    let found = live_flow(RecoveryState::CodePending).await?;
+    let found = live_flow(kind, FlowState::CodePending).await?;
     let st = state();
     let now = now_unix();
     let current = code::current(&st.db, &found.id)
@@ -83,26 +82,32 @@ pub async fn code_view() -> Result<CodeData, AppError> {
 
 /// Checks the code and moves to the questions (or, on §2.1.1, the new clave).
 #[server(endpoint = "recuperar/codigo")]
-pub async fn verificar_codigo(codigo: Option<String>) -> Result<(), AppError> {
-    let result = server::verificar(codigo.unwrap_or_default()).await;
+pub async fn verificar_codigo(
+    codigo: Option<String>,
+    flujo: Option<String>,
+) -> Result<(), AppError> {
+    let kind = FlowKind::from_form(flujo.as_deref());
+    let result = server::verificar(kind, codigo.unwrap_or_default()).await;
     crate::web::finish(
         result,
         <VerificarCodigo as leptos::server_fn::ServerFn>::PATH,
-        PAGE,
+        FlowState::CodePending.path(kind),
     )
 }
 
 /// Voids the code and sends a new one; the step stays the same.
 #[server(endpoint = "recuperar/codigo/nuevo")]
-pub async fn nuevo_codigo() -> Result<(), AppError> {
-    let result = server::nuevo().await;
+pub async fn nuevo_codigo(flujo: Option<String>) -> Result<(), AppError> {
+    let kind = FlowKind::from_form(flujo.as_deref());
+    let page = FlowState::CodePending.path(kind);
+    let result = server::nuevo(kind).await;
     if result.is_ok() && crate::web::is_plain_form_post() {
-        leptos_axum::redirect(&format!("{PAGE}?enviado=1"));
+        leptos_axum::redirect(&format!("{page}?enviado=1"));
     }
     crate::web::finish(
         result,
         <NuevoCodigo as leptos::server_fn::ServerFn>::PATH,
-        PAGE,
+        page,
     )
 }
 
@@ -110,14 +115,14 @@ pub async fn nuevo_codigo() -> Result<(), AppError> {
 mod server {
     use super::*;
     use crate::domain::code::{CodeDeadReason, CodeOutcome};
-    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::domain::flow::FlowEvent;
     use crate::services::{code, now_unix};
     use crate::web::{advance, internal, live_flow, state};
 
-    pub async fn verificar(input: String) -> Result<(), AppError> {
+    pub async fn verificar(kind: FlowKind, input: String) -> Result<(), AppError> {
         let input: String = input.chars().take(32).collect();
         let code_digits = validate_form(&input).map_err(AppError::Form)?;
-        let found = live_flow(RecoveryState::CodePending).await?;
+        let found = live_flow(kind, FlowState::CodePending).await?;
         let st = state();
         let keep = || FormErrors::default().with_value("codigo", &input);
         match code::verify(&st.db, &st.settings, &found.id, &code_digits, now_unix())
@@ -126,7 +131,7 @@ mod server {
         {
             CodeOutcome::Accepted => {
                 let next = advance(&found, FlowEvent::CodeAccepted).await?;
-                leptos_axum::redirect(next.path());
+                leptos_axum::redirect(next);
                 Ok(())
             }
             CodeOutcome::Wrong { tries_left } if tries_left > 0 => {
@@ -142,8 +147,8 @@ mod server {
         }
     }
 
-    pub async fn nuevo() -> Result<(), AppError> {
-        let found = live_flow(RecoveryState::CodePending).await?;
+    pub async fn nuevo(kind: FlowKind) -> Result<(), AppError> {
+        let found = live_flow(kind, FlowState::CodePending).await?;
         let st = state();
         let current = code::current(&st.db, &found.id)
             .await
@@ -155,15 +160,25 @@ mod server {
 }
 
 #[component]
-pub fn CodigoPage() -> impl IntoView {
+pub fn CodigoPage(kind: FlowKind) -> impl IntoView {
     let resend = ServerAction::<NuevoCodigo>::new();
     // A new code changes the deadline: reload what the step shows.
-    let data = Resource::new_blocking(move || resend.version().get(), |_| code_view());
-    view! { <FlowStep data=data render=move |d| view! { <CodeForm data=d resend=resend/> }/> }
+    let data = Resource::new_blocking(move || resend.version().get(), move |_| code_view(kind));
+    view! {
+        <FlowStep data=data render=move |d| view! { <CodeForm kind=kind data=d resend=resend/> }/>
+    }
+}
+
+/// The page the code step goes back to: the step that sent the code.
+fn previous_step(kind: FlowKind) -> &'static str {
+    match kind {
+        FlowKind::Recovery => FlowState::ConfirmPending.path(kind),
+        FlowKind::Request => FlowState::ContactPending.path(kind),
+    }
 }
 
 #[component]
-fn CodeForm(data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView {
+fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView {
     let action = ServerAction::<VerificarCodigo>::new();
     let form = FormState::of(action);
     let resend_form = FormState::of(resend);
@@ -193,14 +208,14 @@ fn CodeForm(data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView 
     };
 
     view! {
-        {move || problem.get().map(|e| view! { <FlowProblem error=e/> })}
-        <Show when=move || problem.with(Option::is_none)>
-            <PageTitle text="Código de verificación – Recuperar clave" error=has_error/>
-            <BackLink href="/recuperar/confirmar"/>
+        <UnlessFlowProblem problem=problem>
+            <PageTitle text=format!("Código de verificación – {}", kind.name_es()) error=has_error/>
+            <BackLink href=previous_step(kind)/>
             <ErrorSummary errors=errors general=form.general()/>
             <p class="status-message" role="status">{move || just_sent.get()}</p>
             <ActionForm action=action attr:novalidate="" attr:class="form">
-                <span class="caption">"Recuperar clave · paso 4 de 6"</span>
+                <span class="caption">{kind.caption_es(4)}</span>
+                <input type="hidden" name="flujo" value=kind.form_value()/>
                 <TextField
                     id="codigo"
                     label="Escriba el código que le enviamos"
@@ -225,6 +240,7 @@ fn CodeForm(data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView 
                 </button>
             </ActionForm>
             <ActionForm action=resend attr:novalidate="">
+                <input type="hidden" name="flujo" value=kind.form_value()/>
                 <p class="hint">
                     {if data.resend_in > 0 {
                         format!("Puede pedir un código nuevo dentro de {} segundos.", data.resend_in)
@@ -237,7 +253,7 @@ fn CodeForm(data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView 
                     "Enviar un código nuevo"
                 </button>
             </ActionForm>
-        </Show>
+        </UnlessFlowProblem>
     }
 }
 
@@ -275,25 +291,25 @@ fn CodeDeadline(seconds_left: i64) -> impl IntoView {
 
 /// The page the mailed link opens: one button, so pre-fetching does nothing.
 #[component]
-pub fn EnlacePage() -> impl IntoView {
+pub fn EnlacePage(kind: FlowKind) -> impl IntoView {
     let action = ServerAction::<VerificarCodigo>::new();
     let form = FormState::of(action);
     let query = use_query_map();
     let code = move || query.with(|q| q.get("codigo").unwrap_or_default());
     view! {
-        {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
-        <Show when=move || form.flow_problem().with(Option::is_none)>
-            <PageTitle text="Confirmar el código – Recuperar clave" error=form.has_error()/>
+        <UnlessFlowProblem problem=form.flow_problem()>
+            <PageTitle text=format!("Confirmar el código – {}", kind.name_es()) error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <h1 tabindex="-1">"Confirme el código de su correo"</h1>
-            <p>"Use este botón en el mismo navegador en el que empezó a recuperar su clave."</p>
+            <p>"Use este botón en el mismo navegador en el que empezó el trámite."</p>
             <ActionForm action=action attr:novalidate="" attr:class="form">
+                <input type="hidden" name="flujo" value=kind.form_value()/>
                 <input type="hidden" name="codigo" id="codigo" value=code/>
                 <button type="submit" class="button">"Confirmar el código"</button>
             </ActionForm>
             <p>
-                <a href=PAGE>"Escribir el código a mano"</a>
+                <a href=FlowState::CodePending.path(kind)>"Escribir el código a mano"</a>
             </p>
-        </Show>
+        </UnlessFlowProblem>
     }
 }

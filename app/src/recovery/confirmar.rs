@@ -8,12 +8,11 @@
 //! Without JavaScript: both buttons are plain form posts.
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::FormState;
 use crate::components::layout::{BackLink, PageTitle};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE: &str = "/recuperar/confirmar";
@@ -26,28 +25,18 @@ pub const TOO_MANY_CODES: &str =
 pub struct ConfirmData {
     pub name: String,
     pub email: String,
-    /// The affiliate never had a clave: there is nothing to recover.
-    pub has_clave: bool,
 }
 
 #[server(endpoint = "recuperar/confirmar/ver")]
 pub async fn confirm_view() -> Result<ConfirmData, AppError> {
-    use crate::domain::flow::RecoveryState;
+    use crate::domain::flow::{FlowKind, FlowState};
     use crate::domain::mask::{mask_email, mask_name};
-    use crate::web::{internal, live_flow, state};
-    use sea_orm::EntityTrait;
-    let found = live_flow(RecoveryState::ConfirmPending).await?;
-    let st = state();
+    use crate::web::live_flow;
+    let found = live_flow(FlowKind::Recovery, FlowState::ConfirmPending).await?;
     let person = crate::web::flow_affiliate(&found).await?;
-    let has_clave = entity::credential::Entity::find_by_id(found.cedula)
-        .one(&st.db)
-        .await
-        .map_err(internal("load credential"))?
-        .is_some();
     Ok(ConfirmData {
         name: mask_name(&person.given_names, &person.surnames),
         email: mask_email(&person.email),
-        has_clave,
     })
 }
 
@@ -76,7 +65,7 @@ pub async fn sin_acceso() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use super::*;
-    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::error::FormErrors;
     use crate::services::code::{self, SendRefusal};
     use crate::services::now_unix;
@@ -111,18 +100,18 @@ pub(crate) mod server {
     }
 
     pub async fn enviar_codigo() -> Result<(), AppError> {
-        let found = live_flow(RecoveryState::ConfirmPending).await?;
+        let found = live_flow(FlowKind::Recovery, FlowState::ConfirmPending).await?;
         let person = crate::web::flow_affiliate(&found).await?;
         send_code(&found, &person.email, "enviar").await?;
         let next = advance(&found, FlowEvent::CodeRequested).await?;
-        leptos_axum::redirect(next.path());
+        leptos_axum::redirect(next);
         Ok(())
     }
 
     pub async fn sin_acceso() -> Result<(), AppError> {
-        let found = live_flow(RecoveryState::ConfirmPending).await?;
+        let found = live_flow(FlowKind::Recovery, FlowState::ConfirmPending).await?;
         let next = advance(&found, FlowEvent::NoEmailAccess).await?;
-        leptos_axum::redirect(next.path());
+        leptos_axum::redirect(next);
         Ok(())
     }
 }
@@ -140,22 +129,8 @@ fn Confirm(data: ConfirmData) -> impl IntoView {
     let form = FormState::of(send);
     let other = FormState::of(no_access);
     let problem = Signal::derive(move || form.flow_problem().get().or(other.flow_problem().get()));
-    if !data.has_clave {
-        return view! {
-            <PageTitle text="Todavía no tiene clave – Recuperar clave"/>
-            <h1 tabindex="-1">"Usted todavía no tiene una clave"</h1>
-            <p>
-                "No hay una clave que recuperar para esta cédula. Para crear la primera, use «Solicitar clave» desde el inicio."
-            </p>
-            <p>
-                <A href="/" attr:class="button">"Ir al inicio"</A>
-            </p>
-        }
-        .into_any();
-    }
     view! {
-        {move || problem.get().map(|e| view! { <FlowProblem error=e/> })}
-        <Show when=move || problem.with(Option::is_none)>
+        <UnlessFlowProblem problem=problem>
             <PageTitle text="Confirme sus datos – Recuperar clave" error=form.has_error()/>
             <BackLink href="/recuperar/identidad"/>
             <ErrorSummary errors=form.errors() general=form.general()/>
@@ -187,7 +162,6 @@ fn Confirm(data: ConfirmData) -> impl IntoView {
                     "No tengo acceso a este correo"
                 </button>
             </ActionForm>
-        </Show>
+        </UnlessFlowProblem>
     }
-    .into_any()
 }

@@ -5,14 +5,16 @@
 //!
 //! Reveals: only the cédula the user typed. An unknown cédula and a wrong date
 //! get the same message after the same work, and count the same failures; only
-//! a matching date moves on. A staff-locked account is told so only then.
-//! Three failures end the flow; five per cédula in a day lock recovery for it.
+//! a matching date moves on. A staff-locked account, or a cédula that never
+//! had a clave (sent to solicitar clave), is told so only then. Three failures
+//! end the flow; five per cédula in a day lock recovery and request for it.
 //!
 //! Without JavaScript: rendered on the server from the flow cookie; the form
 //! posts normally and errors come back through a redirect to this page.
 
+use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::domain::birthdate::parse_day_month;
@@ -24,8 +26,6 @@ pub const PAGE: &str = "/recuperar/identidad";
 
 pub const NO_MATCH: &str =
     "La fecha no coincide con nuestro registro para esta cédula. Revise el día y el mes e inténtelo otra vez.";
-pub const CEDULA_LOCKED: &str =
-    "Por seguridad, la recuperación de clave con esta cédula está bloqueada durante 24 horas. Puede pedir que le llamemos en el horario de atención.";
 
 /// What this step may show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,8 +48,8 @@ pub fn validate_form(day: &str, month: &str) -> Result<(u32, u32), FormErrors> {
 /// The live flow behind the cookie, if it is waiting for this step.
 #[server(endpoint = "recuperar/identidad/ver")]
 pub async fn identity_view() -> Result<IdentityData, AppError> {
-    use crate::domain::flow::RecoveryState;
-    let found = crate::web::live_flow(RecoveryState::IdentityPending).await?;
+    use crate::domain::flow::{FlowKind, FlowState};
+    let found = crate::web::live_flow(FlowKind::Recovery, FlowState::IdentityPending).await?;
     Ok(IdentityData {
         cedula: found.cedula,
     })
@@ -69,10 +69,12 @@ pub async fn identidad(day: Option<String>, month: Option<String>) -> Result<(),
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::domain::flow::{FlowEvent, RecoveryState};
-    use crate::services::identity::{self, AfterFailure};
-    use crate::services::now_unix;
-    use crate::web::{advance, internal, live_flow, state};
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
+    use crate::services::identity;
+    use crate::web::{
+        advance, failed_identity_check, has_clave, internal, live_flow, refuse_if_identity_locked,
+        state,
+    };
 
     pub async fn identidad(day: String, month: String) -> Result<(), AppError> {
         let day: String = day.chars().take(16).collect();
@@ -83,38 +85,24 @@ mod server {
                 .with_value("month", &month)
         };
         let (d, m) = validate_form(&day, &month).map_err(AppError::Form)?;
-        let found = live_flow(RecoveryState::IdentityPending).await?;
+        let found = live_flow(FlowKind::Recovery, FlowState::IdentityPending).await?;
+        refuse_if_identity_locked(&found).await?;
         let st = state();
-        let now = now_unix();
-        if identity::cedula_locked(&st.db, &st.settings, &found.cedula, now)
-            .await
-            .map_err(internal("identity lock"))?
-        {
-            return Err(AppError::Locked(keep().error("day", CEDULA_LOCKED)));
-        }
         let matched = identity::match_birth_day_month(&st.db, &found.cedula, d, m)
             .await
             .map_err(internal("identity check"))?;
         let Some(affiliate) = matched else {
-            return match identity::record_failure(&st.db, &st.settings, &found, now)
-                .await
-                .map_err(internal("identity failure"))?
-            {
-                AfterFailure::TryAgain => Err(AppError::Form(keep().error("day", NO_MATCH))),
-                AfterFailure::CedulaLocked => {
-                    Err(AppError::Locked(keep().error("day", CEDULA_LOCKED)))
-                }
-                AfterFailure::FlowOver => {
-                    advance(&found, FlowEvent::TooManyFailures).await?;
-                    Err(AppError::FlowFailed)
-                }
-            };
+            let again = AppError::Form(keep().error("day", NO_MATCH));
+            return Err(failed_identity_check(&found, again).await);
         };
         if affiliate.status == "locked" {
             return Err(AppError::AccountLocked);
         }
+        if !has_clave(&affiliate.cedula).await? {
+            return Err(AppError::NoClaveYet);
+        }
         let next = advance(&found, FlowEvent::IdentityProved).await?;
-        leptos_axum::redirect(next.path());
+        leptos_axum::redirect(next);
         Ok(())
     }
 }
@@ -136,20 +124,9 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
         );
     };
     let cedula = StoredValue::new(data.cedula);
-    let day_error = form.field_error("day");
-    let month_error = form.field_error("month");
-    let any_error = move || day_error.with(Option::is_some) || month_error.with(Option::is_some);
-    let described_by = move || {
-        let mut ids = vec!["bday-hint"];
-        if any_error() {
-            ids.push("bday-error");
-        }
-        ids.join(" ")
-    };
 
     view! {
-        {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
-        <Show when=move || form.flow_problem().with(Option::is_none)>
+        <UnlessFlowProblem problem=form.flow_problem()>
             <PageTitle text="Su fecha de nacimiento – Recuperar clave" error=form.has_error()/>
             <BackLink href="/recuperar/buscar"/>
             <ErrorSummary errors=form.errors() general=form.general()/>
@@ -161,68 +138,16 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
                         <dd class="cedula-echo">{cedula.get_value()}</dd>
                     </div>
                 </dl>
-                <div class="field" class:field-error=any_error>
-                    <fieldset class="fieldset" role="group" aria-describedby=described_by>
-                        <legend class="fieldset-legend">
-                            <h1 class="fieldset-heading" tabindex="-1">
-                                "¿Cuál es su fecha de nacimiento?"
-                            </h1>
-                        </legend>
-                        <p class="hint" id="bday-hint">
-                            "Solo el día y el mes, en números. Por ejemplo, 27 y 3 para el 27 de marzo."
-                        </p>
-                        {move || {
-                            let messages: Vec<String> = [day_error.get(), month_error.get()]
-                                .into_iter()
-                                .flatten()
-                                .collect();
-                            (!messages.is_empty())
-                                .then(|| {
-                                    view! {
-                                        <p class="error-message" id="bday-error">
-                                            <span class="visually-hidden">"Error: "</span>
-                                            {messages.join(" ")}
-                                        </p>
-                                    }
-                                })
-                        }}
-                        <div class="date-input">
-                            <DatePart id="day" label="Día" autocomplete="bday-day" error=day_error value=form.value("day")/>
-                            <DatePart id="month" label="Mes" autocomplete="bday-month" error=month_error value=form.value("month")/>
-                        </div>
-                    </fieldset>
-                </div>
+                <DateInput
+                    form=form
+                    heading=true
+                    legend="¿Cuál es su fecha de nacimiento?"
+                    hint="Solo el día y el mes, en números. Por ejemplo, 27 y 3 para el 27 de marzo."
+                />
                 <button type="submit" class="button" on:click=check_in_browser>
                     "Continuar"
                 </button>
             </ActionForm>
-        </Show>
-    }
-}
-
-#[component]
-fn DatePart(
-    id: &'static str,
-    label: &'static str,
-    autocomplete: &'static str,
-    error: Signal<Option<String>>,
-    value: Signal<Option<String>>,
-) -> impl IntoView {
-    view! {
-        <div class="date-input-item">
-            <label class="label" for=id>{label}</label>
-            <input
-                class="input input-width-2"
-                class:input-error=move || error.with(Option::is_some)
-                id=id
-                name=id
-                type="text"
-                inputmode="numeric"
-                autocomplete=autocomplete
-                maxlength="2"
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                value=move || value.get().unwrap_or_default()
-            />
-        </div>
+        </UnlessFlowProblem>
     }
 }

@@ -1,28 +1,31 @@
 //! Step 6, "Nueva clave": the important notices first, the rules before the
-//! field, one password field with show/hide and live strength feedback.
+//! field, one password field with show/hide and live strength feedback. Both
+//! flows end here: `/recuperar/nueva-clave` replaces the clave,
+//! `/solicitar/nueva-clave` creates the first one.
 //!
 //! Inputs: `clave` (any Unicode and spaces, NFKC-normalised, 12 to 256
-//! characters, never truncated).
+//! characters, never truncated), `flujo` (hidden).
 //!
 //! Reveals: nothing. The clave is refused when it is common (zxcvbn's
 //! dictionaries) or contains the cédula, birth date, names or the institute's
 //! name. On success every session of the affiliate is signed out and a notice
-//! with a "no fui yo" link is mailed. The clave is never generated or mailed.
+//! with a "no fui yo" link is mailed; a first request also records the
+//! verified e-mail, the phone and the four answers, all in one transaction.
+//! The clave is never generated or mailed.
 //!
 //! Without JavaScript: a plain password field and form post; the toggle and
 //! the meter appear only with JavaScript.
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::password_input::PasswordInput;
+use crate::domain::flow::{FlowKind, FlowState};
 use crate::domain::password::{PasswordContext, PasswordPolicy};
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-pub const PAGE: &str = "/recuperar/nueva-clave";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewClaveData {
@@ -44,8 +47,8 @@ pub fn validate_form(clave: &str, policy: PasswordPolicy) -> Result<(), FormErro
 }
 
 #[server(endpoint = "recuperar/nueva-clave/ver")]
-pub async fn new_clave_view() -> Result<NewClaveData, AppError> {
-    crate::web::live_flow(crate::domain::flow::RecoveryState::PasswordPending).await?;
+pub async fn new_clave_view(kind: FlowKind) -> Result<NewClaveData, AppError> {
+    crate::web::live_flow(kind, FlowState::PasswordPending).await?;
     Ok(NewClaveData {
         policy: PasswordPolicy {
             min_chars: crate::web::state().settings.clave_min_chars,
@@ -54,15 +57,20 @@ pub async fn new_clave_view() -> Result<NewClaveData, AppError> {
 }
 
 #[server(endpoint = "recuperar/nueva-clave")]
-pub async fn generar(clave: Option<String>) -> Result<(), AppError> {
-    let result = server::generar(clave.unwrap_or_default()).await;
-    crate::web::finish(result, <Generar as leptos::server_fn::ServerFn>::PATH, PAGE)
+pub async fn generar(clave: Option<String>, flujo: Option<String>) -> Result<(), AppError> {
+    let kind = FlowKind::from_form(flujo.as_deref());
+    let result = server::generar(kind, clave.unwrap_or_default()).await;
+    crate::web::finish(
+        result,
+        <Generar as leptos::server_fn::ServerFn>::PATH,
+        FlowState::PasswordPending.path(kind),
+    )
 }
 
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::domain::flow::FlowEvent;
     use crate::domain::password::{normalise, MAX_CHARS};
     use crate::services::{account, hashing, now_unix};
     use crate::web::{advance, internal, live_flow, state};
@@ -74,10 +82,10 @@ mod server {
         u8::from(zxcvbn::zxcvbn(clave, context).score()) < 3
     }
 
-    pub async fn generar(clave: String) -> Result<(), AppError> {
+    pub async fn generar(kind: FlowKind, clave: String) -> Result<(), AppError> {
         // One character over the limit is enough to say "too long".
         let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
-        let found = live_flow(RecoveryState::PasswordPending).await?;
+        let found = live_flow(kind, FlowState::PasswordPending).await?;
         let st = state();
         let person = crate::web::flow_affiliate(&found).await?;
         let policy = PasswordPolicy {
@@ -105,17 +113,44 @@ mod server {
         let now = now_unix();
         // Claim the step first, so two racing submissions set one clave.
         let next = advance(&found, FlowEvent::ClaveSet).await?;
-        account::set_clave(&st.db, &st.settings.public_url, &found, &person, phc, now)
-            .await
-            .map_err(internal("set clave"))?;
-        leptos_axum::redirect(next.path());
+        match kind {
+            FlowKind::Recovery => {
+                account::set_clave(&st.db, &st.settings.public_url, &found, &person, phc, now)
+                    .await
+                    .map_err(internal("set clave"))?
+            }
+            FlowKind::Request => {
+                let created = account::create_clave(
+                    &st.db,
+                    &st.settings.public_url,
+                    &found,
+                    &person,
+                    phc,
+                    now,
+                )
+                .await
+                .map_err(internal("create clave"))?;
+                if !created {
+                    return Err(AppError::HasClave);
+                }
+            }
+        }
+        leptos_axum::redirect(next);
         Ok(())
     }
 }
 
+/// The step before this one, for the back link.
+fn previous_step(kind: FlowKind) -> &'static str {
+    match kind {
+        FlowKind::Recovery => FlowState::QuestionsPending.path(kind),
+        FlowKind::Request => FlowState::ChooseQuestionsPending.path(kind),
+    }
+}
+
 #[component]
-pub fn NuevaClavePage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| new_clave_view());
+pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
+    let data = Resource::new_blocking(|| (), move |_| new_clave_view(kind));
     let action = ServerAction::<Generar>::new();
     let form = FormState::of(action);
     view! {
@@ -127,13 +162,17 @@ pub fn NuevaClavePage() -> impl IntoView {
                     form.check(&ev, validate_form(&input_value("clave"), policy));
                 };
                 view! {
-                    {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
-                    <Show when=move || form.flow_problem().with(Option::is_none)>
-                        <PageTitle text="Su nueva clave – Recuperar clave" error=form.has_error()/>
-                        <BackLink href="/recuperar/preguntas"/>
+                    <UnlessFlowProblem problem=form.flow_problem()>
+                        <PageTitle text=format!("Su nueva clave – {}", kind.name_es()) error=form.has_error()/>
+                        <BackLink href=previous_step(kind)/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
-                        <span class="caption">"Recuperar clave · paso 6 de 6"</span>
-                        <h1 tabindex="-1">"Cree su nueva clave"</h1>
+                        <span class="caption">{kind.caption_es(6)}</span>
+                        <h1 tabindex="-1">
+                            {match kind {
+                                FlowKind::Recovery => "Cree su nueva clave",
+                                FlowKind::Request => "Cree su clave",
+                            }}
+                        </h1>
                         <div class="notice">
                             <h2>"Antes de empezar"</h2>
                             <ul class="list-bullet">
@@ -149,6 +188,7 @@ pub fn NuevaClavePage() -> impl IntoView {
                             {policy.rules_es().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
                         </ul>
                         <ActionForm action=action attr:novalidate="" attr:class="form">
+                            <input type="hidden" name="flujo" value=kind.form_value()/>
                             <PasswordInput
                                 id="clave"
                                 label="Nueva clave"
@@ -161,7 +201,7 @@ pub fn NuevaClavePage() -> impl IntoView {
                                 "Generar"
                             </button>
                         </ActionForm>
-                    </Show>
+                    </UnlessFlowProblem>
                 }
             }
         />

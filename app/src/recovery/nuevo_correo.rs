@@ -7,7 +7,7 @@
 //! Without JavaScript: a plain form post.
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::text_field::TextField;
@@ -16,36 +16,22 @@ use leptos::prelude::*;
 
 pub const PAGE: &str = "/recuperar/nuevo-correo";
 
-/// A plausible address: one `@`, a dotted domain, no spaces, at most 254 chars.
+/// The same check in the browser and on the server.
 pub fn validate_form(email: &str) -> Result<String, FormErrors> {
-    let trimmed = email.trim();
-    let fail = |m: &str| {
-        Err(FormErrors::default()
+    crate::domain::email::parse(email).map_err(|m| {
+        FormErrors::default()
             .with_value("correo", email)
-            .error("correo", m))
-    };
-    if trimmed.is_empty() {
-        return fail("Escriba su correo electrónico.");
-    }
-    let valid = trimmed.chars().count() <= 254
-        && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
-        && trimmed.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains("..")
-        });
-    if !valid {
-        return fail("Escriba el correo completo, por ejemplo nombre@ejemplo.com.");
-    }
-    Ok(trimmed.to_owned())
+            .error("correo", m)
+    })
 }
 
 #[server(endpoint = "recuperar/nuevo-correo/ver")]
 pub async fn new_email_view() -> Result<(), AppError> {
-    crate::web::live_flow(crate::domain::flow::RecoveryState::NewEmailPending).await?;
+    crate::web::live_flow(
+        crate::domain::flow::FlowKind::Recovery,
+        crate::domain::flow::FlowState::NewEmailPending,
+    )
+    .await?;
     Ok(())
 }
 
@@ -62,14 +48,14 @@ pub async fn nuevo_correo(correo: Option<String>) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::domain::flow::{FlowEvent, RecoveryState};
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::services::flow;
     use crate::web::{advance, internal, live_flow, state};
 
     pub async fn nuevo_correo(input: String) -> Result<(), AppError> {
         let input: String = input.chars().take(300).collect();
         let email = validate_form(&input).map_err(AppError::Form)?;
-        let found = live_flow(RecoveryState::NewEmailPending).await?;
+        let found = live_flow(FlowKind::Recovery, FlowState::NewEmailPending).await?;
         let st = state();
         let person = crate::web::flow_affiliate(&found).await?;
         if person.email.eq_ignore_ascii_case(&email) {
@@ -80,16 +66,12 @@ mod server {
                 ),
             ));
         }
-        flow::set_new_email(&st.db, &found.id, &email)
+        flow::set_contact(&st.db, &found.id, &email, None)
             .await
             .map_err(internal("new email"))?;
         crate::recovery::confirmar::server::send_code(&found, &email, "correo").await?;
-        let found = entity::recovery_flow::Model {
-            new_email: Some(email),
-            ..found
-        };
         let next = advance(&found, FlowEvent::NewEmailGiven).await?;
-        leptos_axum::redirect(next.path());
+        leptos_axum::redirect(next);
         Ok(())
     }
 }
@@ -107,8 +89,7 @@ pub fn NuevoCorreoPage() -> impl IntoView {
             data=data
             render=move |_| {
                 view! {
-                    {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
-                    <Show when=move || form.flow_problem().with(Option::is_none)>
+                    <UnlessFlowProblem problem=form.flow_problem()>
                         <PageTitle text="Su nuevo correo – Recuperar clave" error=form.has_error()/>
                         <BackLink href="/recuperar/sin-correo"/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
@@ -128,7 +109,7 @@ pub fn NuevoCorreoPage() -> impl IntoView {
                                 "Enviar código"
                             </button>
                         </ActionForm>
-                    </Show>
+                    </UnlessFlowProblem>
                 }
             }
         />

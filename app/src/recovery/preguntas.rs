@@ -12,7 +12,7 @@
 //! Without JavaScript: plain form posts, errors through a redirect.
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::flow_step::{FlowProblem, FlowStep};
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::text_field::TextField;
@@ -95,16 +95,17 @@ pub async fn responder_todas(
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
-    use crate::domain::flow::{FlowEvent, RecoveryState};
-    use crate::services::identity::{self, AfterFailure};
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::services::{now_unix, questions};
-    use crate::web::{advance, internal, live_flow, state};
+    use crate::web::{
+        advance, failed_identity_check, internal, live_flow, refuse_if_identity_locked, state,
+    };
 
-    fn step(all: bool) -> (RecoveryState, FlowEvent) {
+    fn step(all: bool) -> (FlowState, FlowEvent) {
         if all {
-            (RecoveryState::AllAnswersPending, FlowEvent::AllAnswersGiven)
+            (FlowState::AllAnswersPending, FlowEvent::AllAnswersGiven)
         } else {
-            (RecoveryState::QuestionsPending, FlowEvent::AnswersGiven)
+            (FlowState::QuestionsPending, FlowEvent::AnswersGiven)
         }
     }
 
@@ -119,7 +120,7 @@ mod server {
     }
 
     pub async fn view(all: bool) -> Result<QuestionsData, AppError> {
-        let found = live_flow(step(all).0).await?;
+        let found = live_flow(FlowKind::Recovery, step(all).0).await?;
         let asked = asked(all, &found.cedula).await?;
         Ok(QuestionsData {
             questions: asked.into_iter().map(|q| q.text_es).collect(),
@@ -137,7 +138,7 @@ mod server {
             })
             .collect();
         let (expected_state, event) = step(all);
-        let found = live_flow(expected_state).await?;
+        let found = live_flow(FlowKind::Recovery, expected_state).await?;
         let asked = asked(all, &found.cedula).await?;
         validate_form(&given, asked.len()).map_err(AppError::Form)?;
         let keep = || {
@@ -147,37 +148,18 @@ mod server {
                 .fold(FormErrors::default(), |f, (k, v)| f.with_value(k, v))
         };
         let st = state();
-        let now = now_unix();
-        if identity::cedula_locked(&st.db, &st.settings, &found.cedula, now)
-            .await
-            .map_err(internal("identity lock"))?
-        {
-            return Err(AppError::Locked(
-                keep().error(FIELDS[0], crate::recovery::identidad::CEDULA_LOCKED),
-            ));
-        }
+        refuse_if_identity_locked(&found).await?;
         let ids: Vec<i32> = asked.iter().map(|q| q.id).collect();
         let pairs: Vec<(i32, String)> = ids.iter().copied().zip(given.iter().cloned()).collect();
         let ok = questions::answers_match(&st.db, &found.cedula, &ids, &pairs)
             .await
             .map_err(internal("check answers"))?;
         if !ok {
-            return match identity::record_failure(&st.db, &st.settings, &found, now)
-                .await
-                .map_err(internal("answer failure"))?
-            {
-                AfterFailure::TryAgain => Err(AppError::Form(keep().error(FIELDS[0], NO_MATCH))),
-                AfterFailure::CedulaLocked => Err(AppError::Locked(
-                    keep().error(FIELDS[0], crate::recovery::identidad::CEDULA_LOCKED),
-                )),
-                AfterFailure::FlowOver => {
-                    advance(&found, FlowEvent::TooManyFailures).await?;
-                    Err(AppError::FlowFailed)
-                }
-            };
+            let again = AppError::Form(keep().error(FIELDS[0], NO_MATCH));
+            return Err(failed_identity_check(&found, again).await);
         }
         let next = advance(&found, event).await?;
-        leptos_axum::redirect(next.path());
+        leptos_axum::redirect(next);
         Ok(())
     }
 }
@@ -249,8 +231,7 @@ fn AnswersFrame(
     children: ChildrenFn,
 ) -> impl IntoView {
     view! {
-        {move || form.flow_problem().get().map(|e| view! { <FlowProblem error=e/> })}
-        <Show when=move || form.flow_problem().with(Option::is_none)>
+        <UnlessFlowProblem problem=form.flow_problem()>
             <PageTitle text=title error=form.has_error()/>
             <BackLink href=back/>
             <ErrorSummary errors=form.errors() general=form.general()/>
@@ -258,7 +239,7 @@ fn AnswersFrame(
             <h1 tabindex="-1">"Responda sus preguntas de seguridad"</h1>
             <p>{intro}</p>
             {children()}
-        </Show>
+        </UnlessFlowProblem>
     }
 }
 

@@ -146,6 +146,92 @@ pub async fn set_clave(
     txn.commit().await
 }
 
+/// Creates the first clave at the end of a request, in one transaction with
+/// everything the request gathered: the verified e-mail and the phone go into
+/// the registry, the held answers become the affiliate's. A notice with a
+/// "no fui yo" link goes to the new address; when it differs from the one the
+/// registry had, the old address is told too, and its link restores it.
+/// Returns `false`, changing nothing, when the affiliate already has a clave.
+pub async fn create_clave(
+    db: &DatabaseConnection,
+    public_url: &str,
+    flow: &recovery_flow::Model,
+    person: &affiliate::Model,
+    phc: String,
+    now: i64,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let inserted = credential::Entity::insert(credential::ActiveModel {
+        cedula: Set(person.cedula.clone()),
+        password_hash: Set(phc),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(credential::Column::Cedula)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted == 0 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    questions::adopt_choice(&txn, &flow.id, &person.cedula).await?;
+    login_lock::Entity::delete_by_id(person.cedula.clone())
+        .exec(&txn)
+        .await?;
+    let email = flow
+        .new_email
+        .clone()
+        .unwrap_or_else(|| person.email.clone());
+    affiliate::Entity::update_many()
+        .col_expr(affiliate::Column::Email, Expr::value(&email))
+        .col_expr(
+            affiliate::Column::Phone,
+            Expr::value(flow.new_phone.clone()),
+        )
+        .filter(affiliate::Column::Cedula.eq(&person.cedula))
+        .exec(&txn)
+        .await?;
+    if !email.eq_ignore_ascii_case(&person.email) {
+        let token = new_notice(
+            &txn,
+            &person.cedula,
+            "email_changed",
+            Some(&person.email),
+            now,
+        )
+        .await?;
+        let body = mail::email_changed_mail(
+            Locale::Es,
+            &mask_email(&email),
+            NOTICE_DAYS,
+            &format!("{public_url}/no-fui-yo?t={token}"),
+        );
+        mail::enqueue(&txn, "email_changed", &person.email, body, now).await?;
+    }
+    let token = new_notice(&txn, &person.cedula, "clave_created", None, now).await?;
+    let body = mail::clave_created_mail(
+        Locale::Es,
+        &ecuador_clock(now),
+        &format!("{public_url}/no-fui-yo?t={token}"),
+    );
+    mail::enqueue(&txn, "clave_created", &email, body, now).await?;
+    audit::record(
+        &txn,
+        "affiliate",
+        "clave_created",
+        Some(&person.cedula),
+        None,
+        "ok",
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// How a login attempt ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum LoginOutcome {
@@ -366,6 +452,7 @@ pub async fn report_not_me(
         kind: Set(format!("not_me:{}", n.kind)),
         detail: Set(match n.kind.as_str() {
             "email_changed" => "La persona indica que no cambió el correo; se restauró el anterior y se bloqueó la cuenta.".into(),
+            "clave_created" => "La persona indica que no pidió la clave; se bloqueó la cuenta.".into(),
             _ => "La persona indica que no cambió la clave; se bloqueó la cuenta.".into(),
         }),
         status: Set("open".into()),

@@ -44,6 +44,16 @@ pub fn ecuador_clock(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// "26/11/2026 a las 14:30": a Unix time as a date and clock time in Ecuador.
+pub fn ecuador_date_time(unix: i64) -> String {
+    use chrono::TimeZone;
+    chrono_tz::America::Guayaquil
+        .timestamp_opt(unix, 0)
+        .single()
+        .map(|t| t.format("%d/%m/%Y a las %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// Sends a new code for `found` to `email`, voiding the previous one.
 pub async fn send(
     db: &DatabaseConnection,
@@ -93,9 +103,12 @@ pub async fn send(
 
     let code = VerificationCode::generate();
     let expires_at = rules::expires_at(now);
+    let kind = crate::domain::flow::FlowKind::parse(&found.kind)
+        .unwrap_or(crate::domain::flow::FlowKind::Recovery);
     let link = format!(
-        "{}/recuperar/codigo/enlace?codigo={}",
+        "{}{}/codigo/enlace?codigo={}",
         settings.public_url,
+        kind.home(),
         code.as_str()
     );
     let body = mail::code_mail(Locale::Es, code.as_str(), &ecuador_clock(expires_at), &link);

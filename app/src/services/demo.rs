@@ -33,7 +33,7 @@ pub struct DemoAffiliate {
     pub note: &'static str,
 }
 
-pub const DEMO_AFFILIATES: [DemoAffiliate; 11] = [
+pub const DEMO_AFFILIATES: [DemoAffiliate; 15] = [
     DemoAffiliate {
         cedula: "1712345675",
         given_names: "María José",
@@ -166,63 +166,54 @@ pub const DEMO_AFFILIATES: [DemoAffiliate; 11] = [
         locked: false,
         note: "afiliado con clave",
     },
-];
-
-/// The security-question catalogue (Spanish, English). Chosen so answers are
-/// memorable but not public records or easy guesses.
-pub const QUESTIONS: [(&str, &str); 13] = [
-    (
-        "¿Cómo se llamaba su mejor amigo o amiga de la infancia?",
-        "What was the name of your best childhood friend?",
-    ),
-    (
-        "¿En qué calle vivía cuando tenía diez años?",
-        "What street did you live on when you were ten?",
-    ),
-    (
-        "¿Cuál fue el primer plato que aprendió a cocinar?",
-        "What was the first dish you learned to cook?",
-    ),
-    (
-        "¿Cómo se llamaba su profesor o profesora favorito de la escuela?",
-        "What was the name of your favourite school teacher?",
-    ),
-    (
-        "¿Qué apodo le pusieron en su primer trabajo?",
-        "What nickname were you given at your first job?",
-    ),
-    (
-        "¿Cuál fue el primer espectáculo o concierto al que asistió?",
-        "What was the first show or concert you went to?",
-    ),
-    (
-        "¿De qué marca fue su primer teléfono celular?",
-        "What brand was your first mobile phone?",
-    ),
-    (
-        "¿Qué personaje de un libro o película admiraba de niño?",
-        "Which character from a book or film did you admire as a child?",
-    ),
-    (
-        "¿Dónde pasó las vacaciones que más recuerda de su niñez?",
-        "Where did you spend the holiday you remember most from childhood?",
-    ),
-    (
-        "¿Qué regalo de su infancia recuerda más?",
-        "Which childhood present do you remember most?",
-    ),
-    (
-        "¿Cómo se llamaba el barrio donde vivían sus abuelos?",
-        "What was the name of the neighbourhood where your grandparents lived?",
-    ),
-    (
-        "¿Cuál fue el primer libro que leyó por gusto?",
-        "What was the first book you read for pleasure?",
-    ),
-    (
-        "¿Qué instrumento o deporte quiso aprender y nunca aprendió?",
-        "Which instrument or sport did you want to learn but never did?",
-    ),
+    DemoAffiliate {
+        cedula: "1715556666",
+        given_names: "Gloria Inés",
+        surnames: "Salazar Ruiz",
+        birth_date: (1958, 4, 17),
+        codigo_dactilar: "B1111C2222",
+        email: "gloria.salazar@example.com",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "jubilada sin clave",
+    },
+    DemoAffiliate {
+        cedula: "0922334453",
+        given_names: "Jorge Luis",
+        surnames: "Mendoza Vera",
+        birth_date: (1983, 12, 31),
+        codigo_dactilar: "D3333E4444",
+        email: "jorge.mendoza@example.org",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "afiliado sin clave",
+    },
+    DemoAffiliate {
+        cedula: "1704443330",
+        given_names: "Ana Lucía",
+        surnames: "Benítez Paz",
+        birth_date: (1975, 6, 8),
+        codigo_dactilar: "G5555H6666",
+        email: "ana.benitez@example.com",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "afiliada sin clave",
+    },
+    DemoAffiliate {
+        cedula: "0501239875",
+        given_names: "Segundo Manuel",
+        surnames: "Toapanta Caiza",
+        birth_date: (1962, 2, 28),
+        codigo_dactilar: "J7777K8888",
+        email: "segundo.toapanta@example.org",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "jubilado sin clave",
+    },
 ];
 
 /// True when the registry has nobody in it yet.
@@ -230,7 +221,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(affiliate::Entity::find().count(db).await? == 0)
 }
 
-/// Loads the catalogue and the demo people. Hashing happens before the
+/// Loads the demo people (the question catalogue comes with the migrations). Hashing happens before the
 /// transaction so the database is never held while argon2 runs.
 pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
     let internal = |e: argon2::password_hash::Error| DbErr::Custom(format!("hashing: {e}"));
@@ -243,18 +234,6 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
     }
 
     let txn = db.begin().await?;
-    if security_question::Entity::find().count(&txn).await? == 0 {
-        security_question::Entity::insert_many(QUESTIONS.iter().map(|(es, en)| {
-            security_question::ActiveModel {
-                id: NotSet,
-                text_es: Set((*es).to_owned()),
-                text_en: Set((*en).to_owned()),
-                active: Set(true),
-            }
-        }))
-        .exec(&txn)
-        .await?;
-    }
     let question_ids: Vec<i32> = {
         use sea_orm::QueryOrder;
         security_question::Entity::find()

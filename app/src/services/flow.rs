@@ -1,7 +1,8 @@
-//! Persisting recovery flows: created by step 1, looked up by every later step.
+//! Persisting flows (recovery and first request): created by step 1, looked up
+//! by every later step.
 
 use crate::domain::cedula::Cedula;
-use crate::domain::flow::{idle_deadline, RecoveryState};
+use crate::domain::flow::{idle_deadline, FlowKind, FlowState};
 use entity::recovery_flow;
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -15,9 +16,10 @@ fn flow_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Starts a recovery flow for `cedula` waiting for the identity step.
-pub async fn start_recovery(
+/// Starts a flow of `kind` for `cedula`, waiting for the identity step.
+pub async fn start(
     db: &DatabaseConnection,
+    kind: FlowKind,
     cedula: &Cedula,
     idle_secs: i64,
     now: i64,
@@ -27,14 +29,15 @@ pub async fn start_recovery(
     let token = hex::encode(raw);
     let model = recovery_flow::Entity::insert(recovery_flow::ActiveModel {
         id: Set(flow_id(&token)),
-        kind: Set("recovery".into()),
+        kind: Set(kind.as_str().into()),
         cedula: Set(cedula.as_str().to_owned()),
-        state: Set(RecoveryState::IdentityPending.as_str().into()),
+        state: Set(FlowState::IdentityPending.as_str().into()),
         identity_failures: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         expires_at: Set(idle_deadline(now, idle_secs)),
         new_email: Set(None),
+        new_phone: Set(None),
     })
     .exec_with_returning(db)
     .await?;
@@ -61,8 +64,8 @@ pub async fn find_live(
 pub async fn advance(
     db: &DatabaseConnection,
     id: &str,
-    from: RecoveryState,
-    to: RecoveryState,
+    from: FlowState,
+    to: FlowState,
     now: i64,
     idle_secs: i64,
 ) -> Result<bool, DbErr> {
@@ -97,10 +100,17 @@ pub async fn record_failure(db: &DatabaseConnection, id: &str, now: i64) -> Resu
         .map_or(0, |f| f.identity_failures))
 }
 
-/// Records the address a §2.1.1 flow sends its code to.
-pub async fn set_new_email(db: &DatabaseConnection, id: &str, email: &str) -> Result<(), DbErr> {
+/// Records the address the flow's code goes to (the new one on the §2.1.1
+/// path, the one to register in a first request) and the mobile phone.
+pub async fn set_contact(
+    db: &DatabaseConnection,
+    id: &str,
+    email: &str,
+    phone: Option<&str>,
+) -> Result<(), DbErr> {
     recovery_flow::Entity::update_many()
         .col_expr(recovery_flow::Column::NewEmail, Expr::value(email))
+        .col_expr(recovery_flow::Column::NewPhone, Expr::value(phone))
         .filter(recovery_flow::Column::Id.eq(id))
         .exec(db)
         .await?;

@@ -1,11 +1,13 @@
-//! Identity checks of a recovery (birth date, security answers) and the
-//! counters that end a flow or lock recovery for a cédula (SPEC §4.2).
+//! Identity checks of both flows (birth date, código dactilar, security
+//! answers) and the counters that end a flow or lock recovery and request for
+//! a cédula (SPEC §4.2). Both flows count against the same per-cédula budget.
 //!
 //! An unknown cédula costs the same work and gets the same answer as a wrong
 //! date, so the step never tells whether a cédula is registered.
 
-use super::rate_limit::{spend, used, Budget};
+use super::rate_limit::{record, used, Budget};
 use super::{flow, keyed_hash, Settings};
+use crate::domain::dactilar::CodigoDactilar;
 use chrono::Datelike;
 use entity::{affiliate, recovery_flow};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
@@ -23,6 +25,27 @@ pub async fn match_birth_day_month(
     Ok(found.filter(|a| a.birth_date.day() == day && a.birth_date.month() == month))
 }
 
+/// The registered affiliate, if `cedula` is registered, born on `date`
+/// (year, month, day) and its código dactilar is `dactilar`.
+pub async fn match_full_identity(
+    db: &DatabaseConnection,
+    cedula: &str,
+    date: (i32, u32, u32),
+    dactilar: &CodigoDactilar,
+) -> Result<Option<affiliate::Model>, DbErr> {
+    let found = affiliate::Entity::find_by_id(cedula.to_owned())
+        .one(db)
+        .await?;
+    let (y, m, d) = date;
+    Ok(found.filter(|a| {
+        let b = a.birth_date;
+        // Both parts are always compared, so the time does not tell which failed.
+        let date_ok = b.year() == y && b.month() == m && b.day() == d;
+        let dactilar_ok = dactilar.matches(&a.codigo_dactilar);
+        date_ok & dactilar_ok
+    }))
+}
+
 fn cedula_key(settings: &Settings, cedula: &str) -> String {
     format!(
         "identity-fail:{}",
@@ -30,15 +53,17 @@ fn cedula_key(settings: &Settings, cedula: &str) -> String {
     )
 }
 
-/// Recovery is locked for this cédula after too many failures in a day.
-pub async fn cedula_locked(
+/// Until when recovery and request are locked for this cédula after too many
+/// failures in a day, or `None` when they are not.
+pub async fn cedula_locked_until(
     db: &DatabaseConnection,
     settings: &Settings,
     cedula: &str,
     now: i64,
-) -> Result<bool, DbErr> {
+) -> Result<Option<i64>, DbErr> {
     let budget = Budget::per_day(settings.cedula_max_failures_per_day);
-    Ok(used(db, &cedula_key(settings, cedula), budget, now).await? >= budget.limit)
+    let spent = used(db, &cedula_key(settings, cedula), budget, now).await? >= budget.limit;
+    Ok(spent.then(|| budget.window_end(now)))
 }
 
 /// What a failed check leads to.
@@ -48,8 +73,8 @@ pub enum AfterFailure {
     TryAgain,
     /// The flow has used its tries.
     FlowOver,
-    /// The cédula has used its tries for the day.
-    CedulaLocked,
+    /// The cédula has used its tries for the day: locked until this time.
+    CedulaLocked { until: i64 },
 }
 
 /// Counts a failed check against the flow and the cédula.
@@ -60,17 +85,15 @@ pub async fn record_failure(
     now: i64,
 ) -> Result<AfterFailure, DbErr> {
     let budget = Budget::per_day(settings.cedula_max_failures_per_day);
-    let cedula_ok = spend(db, &cedula_key(settings, &found.cedula), budget, now).await?;
+    let cedula_failures = record(db, &cedula_key(settings, &found.cedula), budget, now).await?;
     let flow_failures = flow::record_failure(db, &found.id, now).await?;
-    Ok(
-        if !cedula_ok
-            || used(db, &cedula_key(settings, &found.cedula), budget, now).await? >= budget.limit
-        {
-            AfterFailure::CedulaLocked
-        } else if flow_failures >= settings.flow_max_failures {
-            AfterFailure::FlowOver
-        } else {
-            AfterFailure::TryAgain
-        },
-    )
+    Ok(if cedula_failures >= budget.limit {
+        AfterFailure::CedulaLocked {
+            until: budget.window_end(now),
+        }
+    } else if flow_failures >= settings.flow_max_failures {
+        AfterFailure::FlowOver
+    } else {
+        AfterFailure::TryAgain
+    })
 }

@@ -70,7 +70,7 @@ pub fn code_mail(locale: Locale, code: &str, valid_until: &str, link: &str) -> M
         Locale::Es => compose(
             format!("Su código de verificación es {code}"),
             &[
-                format!("Su código para recuperar la clave de servicios en línea es: {code}"),
+                format!("Su código de verificación para la clave de servicios en línea es: {code}"),
                 format!("Puede usarlo una sola vez, hasta las {valid_until} (hora de Ecuador)."),
                 "Si usted no pidió este código, no haga nada: su clave no cambia. El Instituto nunca le pedirá este código por teléfono.".into(),
             ],
@@ -79,7 +79,7 @@ pub fn code_mail(locale: Locale, code: &str, valid_until: &str, link: &str) -> M
         Locale::En => compose(
             format!("Your verification code is {code}"),
             &[
-                format!("Your code to recover your online-services password is: {code}"),
+                format!("Your verification code for your online-services password is: {code}"),
                 format!("It works once, until {valid_until} (Ecuador time)."),
                 "If you did not ask for this code, do nothing: your password stays the same. The Institute will never ask you for this code by phone.".into(),
             ],
@@ -112,13 +112,38 @@ pub fn clave_changed_mail(locale: Locale, when: &str, link: &str) -> Mail {
     }
 }
 
-/// The notice to the old address after the e-mail was replaced (§2.1.1).
+/// The notice after a first clave was created, with the "no fui yo" link.
+pub fn clave_created_mail(locale: Locale, when: &str, link: &str) -> Mail {
+    match locale {
+        Locale::Es => compose(
+            "Se creó su clave de servicios en línea".into(),
+            &[
+                format!("Hoy a las {when} (hora de Ecuador) se creó la clave de servicios en línea de su cuenta y se registró este correo."),
+                "Si fue usted, no necesita hacer nada. Guarde su clave en un lugar seguro.".into(),
+                "Si no fue usted, use el enlace de abajo: bloquearemos la cuenta y nuestro personal se pondrá en contacto con usted.".into(),
+            ],
+            Some(("No fui yo", link)),
+        ),
+        Locale::En => compose(
+            "Your online-services password was created".into(),
+            &[
+                format!("Today at {when} (Ecuador time) the online-services password of your account was created and this address was registered."),
+                "If it was you, there is nothing to do. Keep your password somewhere safe.".into(),
+                "If it was not you, use the link below: we will lock the account and our staff will contact you.".into(),
+            ],
+            Some(("It was not me", link)),
+        ),
+    }
+}
+
+/// The notice to the old address after the e-mail was replaced (§2.1.1, or a
+/// first request that registered another address).
 pub fn email_changed_mail(locale: Locale, new_masked: &str, days: i64, link: &str) -> Mail {
     match locale {
         Locale::Es => compose(
             "Cambió el correo de su cuenta de servicios en línea".into(),
             &[
-                format!("El correo registrado en su cuenta se cambió a {new_masked} al recuperar la clave."),
+                format!("El correo registrado en su cuenta se cambió a {new_masked} en un trámite de clave de servicios en línea."),
                 format!("Si no fue usted, use el enlace de abajo en los próximos {days} días: volveremos a poner este correo, bloquearemos la cuenta y nuestro personal se pondrá en contacto con usted."),
             ],
             Some(("No fui yo", link)),
@@ -126,7 +151,7 @@ pub fn email_changed_mail(locale: Locale, new_masked: &str, days: i64, link: &st
         Locale::En => compose(
             "The e-mail address of your online-services account changed".into(),
             &[
-                format!("The e-mail address of your account was changed to {new_masked} during a password recovery."),
+                format!("The e-mail address of your account was changed to {new_masked} while an online-services password was requested or recovered."),
                 format!("If it was not you, use the link below within {days} days: we will restore this address, lock the account and our staff will contact you."),
             ],
             Some(("It was not me", link)),

@@ -1,13 +1,15 @@
-//! Security questions of a recovery: the fixed pair asked of an affiliate, and
+//! Security questions: the catalogue a first request chooses from, the answers
+//! it holds until the clave is created, the fixed pair a recovery asks, and
 //! checking answers without telling which one was wrong.
 
 use super::hashing;
 use crate::domain::answer::normalise;
-use entity::{question_pair, security_answer, security_question};
+use entity::{flow_answer, question_pair, security_answer, security_question};
 use rand::seq::SliceRandom;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 
 /// A question as shown to the affiliate.
@@ -17,6 +19,167 @@ pub struct Question {
     pub text_es: String,
 }
 
+/// The active questions of the catalogue, in catalogue order.
+pub async fn catalogue(db: &DatabaseConnection) -> Result<Vec<Question>, DbErr> {
+    Ok(security_question::Entity::find()
+        .filter(security_question::Column::Active.eq(true))
+        .order_by_asc(security_question::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| Question {
+            id: q.id,
+            text_es: q.text_es,
+        })
+        .collect())
+}
+
+/// The fewest questions the catalogue may offer: a first request chooses
+/// [`TO_CHOOSE`](crate::domain::questions::TO_CHOOSE) different ones, and
+/// should still have a choice.
+pub const MIN_ACTIVE: usize = 6;
+
+/// Every question of the catalogue, offered or not, in catalogue order.
+pub async fn list_all(db: &DatabaseConnection) -> Result<Vec<security_question::Model>, DbErr> {
+    security_question::Entity::find()
+        .order_by_asc(security_question::Column::Id)
+        .all(db)
+        .await
+}
+
+fn check_text(text: &str, language: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 200 {
+        return Err(format!("the {language} text must have 1 to 200 characters"));
+    }
+    if !text.ends_with('?') {
+        return Err(format!(
+            "the {language} text must be a question (end with «?»)"
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// Adds a question to the catalogue (offered at once); returns its id, or why not.
+pub async fn add(
+    db: &DatabaseConnection,
+    text_es: &str,
+    text_en: &str,
+) -> Result<Result<i32, String>, DbErr> {
+    let (es, en) = match (
+        check_text(text_es, "Spanish"),
+        check_text(text_en, "English"),
+    ) {
+        (Ok(es), Ok(en)) => (es, en),
+        (Err(e), _) | (_, Err(e)) => return Ok(Err(e)),
+    };
+    if list_all(db).await?.iter().any(|q| q.text_es == es) {
+        return Ok(Err("the catalogue already has that question".into()));
+    }
+    let row = security_question::Entity::insert(security_question::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        text_es: Set(es),
+        text_en: Set(en),
+        active: Set(true),
+    })
+    .exec_with_returning(db)
+    .await?;
+    Ok(Ok(row.id))
+}
+
+/// Offers question `id` again, or stops offering it. Affiliates who chose it
+/// keep it; retiring is refused when fewer than [`MIN_ACTIVE`] would remain.
+pub async fn set_active(
+    db: &DatabaseConnection,
+    id: i32,
+    active: bool,
+) -> Result<Result<(), String>, DbErr> {
+    let all = list_all(db).await?;
+    if !all.iter().any(|q| q.id == id) {
+        return Ok(Err(format!("there is no question {id}")));
+    }
+    let offered = all.iter().filter(|q| q.active && q.id != id).count();
+    if !active && offered < MIN_ACTIVE {
+        return Ok(Err(format!(
+            "the catalogue must keep at least {MIN_ACTIVE} questions on offer"
+        )));
+    }
+    security_question::Entity::update_many()
+        .col_expr(
+            security_question::Column::Active,
+            sea_orm::sea_query::Expr::value(active),
+        )
+        .filter(security_question::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(Ok(()))
+}
+
+/// Hashes the chosen `(question id, answer)` pairs and holds them in flow
+/// `flow_id` until the clave is created (replacing any held before).
+pub async fn hold_choice(
+    db: &DatabaseConnection,
+    flow_id: &str,
+    chosen: &[(i32, String)],
+) -> Result<(), DbErr> {
+    let mut rows = Vec::with_capacity(chosen.len());
+    for (position, (question_id, answer)) in chosen.iter().enumerate() {
+        let hash = hashing::hash(normalise(answer))
+            .await
+            .map_err(|e| DbErr::Custom(format!("hashing: {e}")))?;
+        rows.push(flow_answer::ActiveModel {
+            flow_id: Set(flow_id.to_owned()),
+            position: Set(position as i32),
+            question_id: Set(*question_id),
+            answer_hash: Set(hash),
+        });
+    }
+    let txn = db.begin().await?;
+    flow_answer::Entity::delete_many()
+        .filter(flow_answer::Column::FlowId.eq(flow_id))
+        .exec(&txn)
+        .await?;
+    flow_answer::Entity::insert_many(rows).exec(&txn).await?;
+    txn.commit().await
+}
+
+/// Makes the answers held by flow `flow_id` the affiliate's own, replacing
+/// any earlier ones (inside the transaction that creates the clave).
+pub async fn adopt_choice<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    flow_id: &str,
+    cedula: &str,
+) -> Result<usize, DbErr> {
+    let held = flow_answer::Entity::find()
+        .filter(flow_answer::Column::FlowId.eq(flow_id))
+        .order_by_asc(flow_answer::Column::Position)
+        .all(db)
+        .await?;
+    security_answer::Entity::delete_many()
+        .filter(security_answer::Column::Cedula.eq(cedula))
+        .exec(db)
+        .await?;
+    let count = held.len();
+    if count > 0 {
+        security_answer::Entity::insert_many(held.into_iter().map(|h| {
+            security_answer::ActiveModel {
+                id: sea_orm::ActiveValue::NotSet,
+                cedula: Set(cedula.to_owned()),
+                question_id: Set(h.question_id),
+                answer_hash: Set(h.answer_hash),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    flow_answer::Entity::delete_many()
+        .filter(flow_answer::Column::FlowId.eq(flow_id))
+        .exec(db)
+        .await?;
+    forget_pair(db, cedula).await?;
+    Ok(count)
+}
+
 /// The affiliate's questions with their stored answer hashes, in catalogue order.
 async fn answered(db: &DatabaseConnection, cedula: &str) -> Result<Vec<(Question, String)>, DbErr> {
     let answers = security_answer::Entity::find()
@@ -24,21 +187,27 @@ async fn answered(db: &DatabaseConnection, cedula: &str) -> Result<Vec<(Question
         .order_by_asc(security_answer::Column::QuestionId)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(answers.len());
-    for a in answers {
-        if let Some(q) = security_question::Entity::find_by_id(a.question_id)
-            .one(db)
-            .await?
-        {
-            out.push((
+    // Two queries, not one per answer: every recovery step that asks comes here.
+    let texts: std::collections::HashMap<i32, String> = security_question::Entity::find()
+        .filter(security_question::Column::Id.is_in(answers.iter().map(|a| a.question_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| (q.id, q.text_es))
+        .collect();
+    let out = answers
+        .into_iter()
+        .filter_map(|a| {
+            let text_es = texts.get(&a.question_id)?.clone();
+            Some((
                 Question {
-                    id: q.id,
-                    text_es: q.text_es,
+                    id: a.question_id,
+                    text_es,
                 },
                 a.answer_hash,
-            ));
-        }
-    }
+            ))
+        })
+        .collect();
     Ok(out)
 }
 

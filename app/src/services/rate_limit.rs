@@ -28,15 +28,32 @@ impl Budget {
     }
 }
 
+impl Budget {
+    /// When the window holding `now` ends: a spent budget is usable again then.
+    pub fn window_end(self, now: i64) -> i64 {
+        now - now.rem_euclid(self.window_secs) + self.window_secs
+    }
+}
+
 /// Records one event for `key` and tells whether it is still within `budget`.
-/// The increment is a single upsert, so concurrent instances never lose a count.
 pub async fn spend(
     db: &DatabaseConnection,
     key: &str,
     budget: Budget,
     now: i64,
 ) -> Result<bool, DbErr> {
-    let window_start = now - now.rem_euclid(budget.window_secs);
+    Ok(record(db, key, budget, now).await? <= budget.limit)
+}
+
+/// Records one event for `key` and returns how many the window now holds.
+/// The increment is a single upsert, so concurrent instances never lose a count.
+pub async fn record(
+    db: &DatabaseConnection,
+    key: &str,
+    budget: Budget,
+    now: i64,
+) -> Result<i32, DbErr> {
+    let window_start = budget.window_end(now) - budget.window_secs;
     let row = rate_limit::Entity::insert(rate_limit::ActiveModel {
         key: Set(key.to_owned()),
         window_start: Set(window_start),
@@ -52,7 +69,7 @@ pub async fn spend(
     )
     .exec_with_returning(db)
     .await?;
-    Ok(row.count <= budget.limit)
+    Ok(row.count)
 }
 
 /// How many events `key` has in the current window, without spending one.
@@ -62,7 +79,7 @@ pub async fn used(
     budget: Budget,
     now: i64,
 ) -> Result<i32, DbErr> {
-    let window_start = now - now.rem_euclid(budget.window_secs);
+    let window_start = budget.window_end(now) - budget.window_secs;
     Ok(rate_limit::Entity::find()
         .filter(rate_limit::Column::Key.eq(key))
         .filter(rate_limit::Column::WindowStart.eq(window_start))

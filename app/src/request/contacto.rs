@@ -1,0 +1,147 @@
+//! Step 3 of solicitar clave, "Contacto": the e-mail to register (proved by the
+//! code sent to it, next step) and, optionally, a mobile phone.
+//!
+//! Inputs: `correo`; `telefono` (optional: an Ecuadorian mobile as people write
+//! it, or any country's with its `+` prefix; stored in E.164).
+//!
+//! Reveals: nothing from the registry (the registered e-mail is not shown).
+//! Nothing is recorded in the registry until the whole request succeeds.
+//!
+//! Without JavaScript: a plain form post. The browser checks the e-mail; the
+//! phone is checked against libphonenumber's metadata on the server only.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::TextField;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+
+pub const PAGE: &str = "/solicitar/contacto";
+
+/// The browser's checks: the e-mail; the phone only for length.
+pub fn validate_form(email: &str, phone: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::default()
+        .with_value("correo", email)
+        .with_value("telefono", phone);
+    let parsed = crate::domain::email::parse(email);
+    if let Err(m) = parsed {
+        errors = errors.error("correo", m);
+    }
+    if phone.chars().count() > 32 {
+        errors = errors.error(
+            "telefono",
+            "El número es demasiado largo. Escriba solo el número de su celular.",
+        );
+    }
+    match parsed {
+        Ok(e) if errors.is_empty() => Ok(e),
+        _ => Err(errors),
+    }
+}
+
+#[server(endpoint = "solicitar/contacto/ver")]
+pub async fn contact_view() -> Result<(), AppError> {
+    use crate::domain::flow::{FlowKind, FlowState};
+    crate::web::live_flow(FlowKind::Request, FlowState::ContactPending).await?;
+    Ok(())
+}
+
+/// Holds the contact data in the flow, mails the code, moves to the code step.
+#[server(endpoint = "solicitar/contacto")]
+pub async fn contacto(correo: Option<String>, telefono: Option<String>) -> Result<(), AppError> {
+    let result = server::contacto(correo.unwrap_or_default(), telefono.unwrap_or_default()).await;
+    crate::web::finish(
+        result,
+        <Contacto as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
+    use crate::domain::phone::parse_mobile;
+    use crate::services::flow;
+    use crate::web::{advance, internal, live_flow, state};
+
+    pub async fn contacto(email: String, phone: String) -> Result<(), AppError> {
+        let email: String = email.chars().take(300).collect();
+        let phone: String = phone.chars().take(40).collect();
+        let valid_email = validate_form(&email, &phone).map_err(AppError::Form)?;
+        let e164 = match phone.trim() {
+            "" => None,
+            typed => Some(parse_mobile(typed).map_err(|e| {
+                AppError::Form(
+                    FormErrors::default()
+                        .with_value("correo", &email)
+                        .with_value("telefono", &phone)
+                        .error("telefono", e.message_es()),
+                )
+            })?),
+        };
+        let found = live_flow(FlowKind::Request, FlowState::ContactPending).await?;
+        let st = state();
+        flow::set_contact(&st.db, &found.id, &valid_email, e164.as_deref())
+            .await
+            .map_err(internal("contact data"))?;
+        crate::recovery::confirmar::server::send_code(&found, &valid_email, "correo").await?;
+        let next = advance(&found, FlowEvent::ContactGiven).await?;
+        leptos_axum::redirect(next);
+        Ok(())
+    }
+}
+
+#[component]
+pub fn ContactoPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| contact_view());
+    let action = ServerAction::<Contacto>::new();
+    let form = FormState::of(action);
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        form.check(
+            &ev,
+            validate_form(&input_value("correo"), &input_value("telefono")).map(|_| ()),
+        );
+    };
+    view! {
+        <FlowStep
+            data=data
+            render=move |_| {
+                view! {
+                    <UnlessFlowProblem problem=form.flow_problem()>
+                        <PageTitle text="Sus datos de contacto – Solicitar clave" error=form.has_error()/>
+                        <BackLink href="/solicitar/identidad"/>
+                        <ErrorSummary errors=form.errors() general=form.general()/>
+                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                            <span class="caption">"Solicitar clave · paso 3 de 6"</span>
+                            <h1 tabindex="-1">"¿Cómo le contactamos?"</h1>
+                            <TextField
+                                id="correo"
+                                label="Correo electrónico"
+                                hint="Le enviaremos ahí un código de 6 dígitos, válido por 3 minutos. Use un correo que pueda abrir ahora: quedará registrado para avisos de su cuenta."
+                                error=form.field_error("correo")
+                                value=form.value("correo")
+                                input_type="email"
+                                autocomplete="email"
+                            />
+                            <TextField
+                                id="telefono"
+                                label="Celular (opcional)"
+                                hint="Por ejemplo, 099 123 4567. Si vive en el exterior, empiece con + y el código de su país, por ejemplo +34 612 345 678."
+                                error=form.field_error("telefono")
+                                value=form.value("telefono")
+                                input_type="tel"
+                                autocomplete="tel"
+                            />
+                            <button type="submit" class="button" on:click=check_in_browser>
+                                "Enviar código"
+                            </button>
+                        </ActionForm>
+                    </UnlessFlowProblem>
+                }
+            }
+        />
+    }
+}

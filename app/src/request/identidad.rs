@@ -1,0 +1,216 @@
+//! Step 2 of solicitar clave, "Identidad": the full birth date and the código
+//! dactilar printed on the back of the cédula.
+//!
+//! Inputs: `day`, `month`, `year` (numbers), `dactilar` (case, spaces and
+//! hyphens ignored).
+//!
+//! Reveals: only the cédula the user typed, until both match. An unknown
+//! cédula and wrong data get the same message after the same work and count
+//! the same failures (shared with recovery's identity checks). Only when both
+//! match is the user told that the cédula already has a clave (and sent to
+//! recuperar clave) or that the account is locked. Three failures end the
+//! flow; five per cédula in a day lock recovery and request for it.
+//!
+//! Without JavaScript: rendered on the server from the flow cookie; the form
+//! posts normally and errors come back through a redirect to this page.
+
+use crate::components::date_input::DateInput;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::TextField;
+use crate::domain::birthdate::parse_full_date;
+use crate::domain::dactilar::CodigoDactilar;
+use crate::error::{AppError, FormErrors};
+use crate::recovery::identidad::IdentityData;
+use leptos::prelude::*;
+
+pub const PAGE: &str = "/solicitar/identidad";
+
+pub const NO_MATCH: &str =
+    "Los datos no coinciden con nuestro registro para esta cédula. Revise la fecha de nacimiento y el código dactilar e inténtelo otra vez.";
+
+/// The year now, where the check runs (no one is born in the future).
+fn this_year() -> i32 {
+    #[cfg(feature = "ssr")]
+    {
+        use chrono::Datelike;
+        chrono::Utc::now().year()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        js_sys::Date::new_0().get_full_year() as i32
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        9999
+    }
+}
+
+/// The same checks in the browser and on the server.
+pub fn validate_form(
+    day: &str,
+    month: &str,
+    year: &str,
+    dactilar: &str,
+) -> Result<((i32, u32, u32), CodigoDactilar), FormErrors> {
+    let date = parse_full_date(day, month, year, this_year());
+    let code = CodigoDactilar::parse(dactilar);
+    match (date, code) {
+        (Ok(d), Ok(c)) => Ok((d, c)),
+        (date, code) => {
+            let mut errors = FormErrors::default()
+                .with_value("day", day)
+                .with_value("month", month)
+                .with_value("year", year)
+                .with_value("dactilar", dactilar);
+            for p in date.err().unwrap_or_default() {
+                errors = errors.error(p.field, p.message);
+            }
+            if let Err(e) = code {
+                errors = errors.error("dactilar", e.message_es());
+            }
+            Err(errors)
+        }
+    }
+}
+
+#[server(endpoint = "solicitar/identidad/ver")]
+pub async fn request_identity_view() -> Result<IdentityData, AppError> {
+    use crate::domain::flow::{FlowKind, FlowState};
+    let found = crate::web::live_flow(FlowKind::Request, FlowState::IdentityPending).await?;
+    Ok(IdentityData {
+        cedula: found.cedula,
+    })
+}
+
+/// Checks the full birth date and the código dactilar; moves to the contact data.
+#[server(endpoint = "solicitar/identidad")]
+pub async fn identidad_solicitud(
+    day: Option<String>,
+    month: Option<String>,
+    year: Option<String>,
+    dactilar: Option<String>,
+) -> Result<(), AppError> {
+    let result = server::identidad(
+        day.unwrap_or_default(),
+        month.unwrap_or_default(),
+        year.unwrap_or_default(),
+        dactilar.unwrap_or_default(),
+    )
+    .await;
+    crate::web::finish(
+        result,
+        <IdentidadSolicitud as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
+    use crate::services::identity;
+    use crate::web::{
+        advance, failed_identity_check, has_clave, internal, live_flow, refuse_if_identity_locked,
+        state,
+    };
+
+    pub async fn identidad(
+        day: String,
+        month: String,
+        year: String,
+        dactilar: String,
+    ) -> Result<(), AppError> {
+        let cut = |s: String| -> String { s.chars().take(24).collect() };
+        let (day, month, year, dactilar) = (cut(day), cut(month), cut(year), cut(dactilar));
+        let (date, code) = validate_form(&day, &month, &year, &dactilar).map_err(AppError::Form)?;
+        let found = live_flow(FlowKind::Request, FlowState::IdentityPending).await?;
+        refuse_if_identity_locked(&found).await?;
+        let st = state();
+        let matched = identity::match_full_identity(&st.db, &found.cedula, date, &code)
+            .await
+            .map_err(internal("identity check"))?;
+        let Some(affiliate) = matched else {
+            let again = AppError::Form(
+                FormErrors::default()
+                    .with_value("day", &day)
+                    .with_value("month", &month)
+                    .with_value("year", &year)
+                    .with_value("dactilar", &dactilar)
+                    .error("day", NO_MATCH),
+            );
+            return Err(failed_identity_check(&found, again).await);
+        };
+        if affiliate.status == "locked" {
+            return Err(AppError::AccountLocked);
+        }
+        if has_clave(&affiliate.cedula).await? {
+            return Err(AppError::HasClave);
+        }
+        let next = advance(&found, FlowEvent::IdentityProved).await?;
+        leptos_axum::redirect(next);
+        Ok(())
+    }
+}
+
+#[component]
+pub fn IdentidadPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| request_identity_view());
+    view! { <FlowStep data=data render=|d| view! { <IdentityForm data=d/> }/> }
+}
+
+#[component]
+fn IdentityForm(data: IdentityData) -> impl IntoView {
+    let action = ServerAction::<IdentidadSolicitud>::new();
+    let form = FormState::of(action);
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        form.check(
+            &ev,
+            validate_form(
+                &input_value("day"),
+                &input_value("month"),
+                &input_value("year"),
+                &input_value("dactilar"),
+            )
+            .map(|_| ()),
+        );
+    };
+    let cedula = StoredValue::new(data.cedula);
+    view! {
+        <UnlessFlowProblem problem=form.flow_problem()>
+            <PageTitle text="Confirme su identidad – Solicitar clave" error=form.has_error()/>
+            <BackLink href="/solicitar/buscar"/>
+            <ErrorSummary errors=form.errors() general=form.general()/>
+            <ActionForm action=action attr:novalidate="" attr:class="form">
+                <span class="caption">"Solicitar clave · paso 2 de 6"</span>
+                <h1 tabindex="-1">"Confirme su identidad"</h1>
+                <dl class="summary-list">
+                    <div class="summary-row">
+                        <dt>"Cédula"</dt>
+                        <dd class="cedula-echo">{cedula.get_value()}</dd>
+                    </div>
+                </dl>
+                <DateInput
+                    form=form
+                    with_year=true
+                    legend="Fecha de nacimiento"
+                    hint="Día, mes y año, en números. Por ejemplo, 27 3 1961."
+                />
+                <TextField
+                    id="dactilar"
+                    label="Código dactilar"
+                    hint="Está en el reverso de su cédula, junto a la huella: una letra, cuatro números, una letra y cuatro números. Por ejemplo, V4443V4242."
+                    error=form.field_error("dactilar")
+                    value=form.value("dactilar")
+                    autocomplete="off"
+                    class="input-width-10"
+                />
+                <button type="submit" class="button" on:click=check_in_browser>
+                    "Continuar"
+                </button>
+            </ActionForm>
+        </UnlessFlowProblem>
+    }
+}

@@ -1,0 +1,8 @@
+//! Solicitar clave (SPEC §2.2): the first clave. The steps only this flow has
+//! live here; cédula + captcha, the code, the new clave and "listo" are the
+//! recovery's own modules, mounted under `/solicitar` (see [`crate::App`]).
+
+pub mod contacto;
+pub mod identidad;
+pub mod preguntas;
+pub mod start;

@@ -1,0 +1,258 @@
+//! Step 5 of solicitar clave, "Preguntas de seguridad": four **different**
+//! questions from the catalogue, each with its answer. They will be asked if
+//! the clave is ever forgotten (two of them, or all four without the e-mail).
+//!
+//! Inputs: `pregunta1`…`pregunta4` (question ids from the catalogue),
+//! `respuesta1`…`respuesta4` (free text; paste allowed; normalised — trimmed,
+//! spaces collapsed, case-folded, accents stripped — then argon2id-hashed).
+//!
+//! Reveals: the catalogue. The answers are held, hashed, in the flow, and
+//! become the affiliate's only when the clave is created.
+//!
+//! Without JavaScript: native selects and a plain form post. After an error
+//! the chosen questions come back, but not the answers: the redirect that
+//! carries the error must not put answers in the browser's history.
+
+// The server function takes the form's eight fields as they are posted.
+#![allow(clippy::too_many_arguments)]
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::{BackLink, PageTitle};
+use crate::components::text_field::{ErrorMessage, TextField};
+use crate::domain::questions::{answer_field, check_choice, question_field, TO_CHOOSE};
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/solicitar/preguntas";
+
+/// One question of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueQuestion {
+    pub id: i32,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceData {
+    pub catalogue: Vec<CatalogueQuestion>,
+}
+
+/// The same checks in the browser and on the server.
+pub fn validate_form(
+    picks: &[(String, String)],
+    catalogue: &[i32],
+) -> Result<Vec<(i32, String)>, FormErrors> {
+    check_choice(picks, catalogue).map_err(|problems| {
+        let kept = picks
+            .iter()
+            .enumerate()
+            .fold(FormErrors::default(), |f, (i, (q, a))| {
+                f.with_value(&question_field(i), q)
+                    .with_value(&answer_field(i), a)
+            });
+        problems
+            .into_iter()
+            .fold(kept, |f, p| f.error(&p.field, p.message))
+    })
+}
+
+#[server(endpoint = "solicitar/preguntas/ver")]
+pub async fn choice_view() -> Result<ChoiceData, AppError> {
+    use crate::domain::flow::{FlowKind, FlowState};
+    use crate::web::{internal, live_flow, state};
+    live_flow(FlowKind::Request, FlowState::ChooseQuestionsPending).await?;
+    let catalogue = crate::services::questions::catalogue(&state().db)
+        .await
+        .map_err(internal("catalogue"))?;
+    Ok(ChoiceData {
+        catalogue: catalogue
+            .into_iter()
+            .map(|q| CatalogueQuestion {
+                id: q.id,
+                text: q.text_es,
+            })
+            .collect(),
+    })
+}
+
+#[server(endpoint = "solicitar/preguntas")]
+pub async fn elegir_preguntas(
+    pregunta1: Option<String>,
+    respuesta1: Option<String>,
+    pregunta2: Option<String>,
+    respuesta2: Option<String>,
+    pregunta3: Option<String>,
+    respuesta3: Option<String>,
+    pregunta4: Option<String>,
+    respuesta4: Option<String>,
+) -> Result<(), AppError> {
+    let pick =
+        |q: Option<String>, a: Option<String>| (q.unwrap_or_default(), a.unwrap_or_default());
+    let result = server::elegir(vec![
+        pick(pregunta1, respuesta1),
+        pick(pregunta2, respuesta2),
+        pick(pregunta3, respuesta3),
+        pick(pregunta4, respuesta4),
+    ])
+    .await;
+    crate::web::finish(
+        result,
+        <ElegirPreguntas as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
+    use crate::domain::questions::MAX_ANSWER_CHARS;
+    use crate::services::questions;
+    use crate::web::{advance, internal, is_plain_form_post, live_flow, state};
+
+    pub async fn elegir(picks: Vec<(String, String)>) -> Result<(), AppError> {
+        let picks: Vec<(String, String)> = picks
+            .into_iter()
+            .map(|(q, a)| {
+                (
+                    q.chars().take(12).collect(),
+                    a.chars().take(MAX_ANSWER_CHARS + 1).collect(),
+                )
+            })
+            .collect();
+        let found = live_flow(FlowKind::Request, FlowState::ChooseQuestionsPending).await?;
+        let st = state();
+        let catalogue: Vec<i32> = questions::catalogue(&st.db)
+            .await
+            .map_err(internal("catalogue"))?
+            .into_iter()
+            .map(|q| q.id)
+            .collect();
+        let chosen = validate_form(&picks, &catalogue).map_err(|mut errors| {
+            if is_plain_form_post() {
+                errors
+                    .values
+                    .retain(|(field, _)| field.starts_with("pregunta"));
+            }
+            AppError::Form(errors)
+        })?;
+        questions::hold_choice(&st.db, &found.id, &chosen)
+            .await
+            .map_err(internal("hold answers"))?;
+        let next = advance(&found, FlowEvent::QuestionsChosen).await?;
+        leptos_axum::redirect(next);
+        Ok(())
+    }
+}
+
+#[component]
+pub fn PreguntasPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| choice_view());
+    view! { <FlowStep data=data render=|d| view! { <ChoiceForm data=d/> }/> }
+}
+
+#[component]
+fn ChoiceForm(data: ChoiceData) -> impl IntoView {
+    let action = ServerAction::<ElegirPreguntas>::new();
+    let form = FormState::of(action);
+    let ids = StoredValue::new(data.catalogue.iter().map(|q| q.id).collect::<Vec<i32>>());
+    let catalogue = StoredValue::new(data.catalogue);
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        let picks: Vec<(String, String)> = (0..TO_CHOOSE)
+            .map(|i| {
+                (
+                    input_value(&question_field(i)),
+                    input_value(&answer_field(i)),
+                )
+            })
+            .collect();
+        form.check(
+            &ev,
+            ids.with_value(|ids| validate_form(&picks, ids)).map(|_| ()),
+        );
+    };
+    view! {
+        <UnlessFlowProblem problem=form.flow_problem()>
+            <PageTitle text="Sus preguntas de seguridad – Solicitar clave" error=form.has_error()/>
+            <BackLink href="/solicitar/codigo"/>
+            <ErrorSummary errors=form.errors() general=form.general()/>
+            <ActionForm action=action attr:novalidate="" attr:class="form">
+                <span class="caption">"Solicitar clave · paso 5 de 6"</span>
+                <h1 tabindex="-1">"Elija sus preguntas de seguridad"</h1>
+                <p>
+                    "Elija cuatro preguntas distintas y respóndalas. Si algún día olvida su clave, le preguntaremos algunas de ellas."
+                </p>
+                <p class="hint">
+                    "Use respuestas que usted recuerde siempre y que otras personas no puedan averiguar. No importan las mayúsculas ni las tildes."
+                </p>
+                {(0..TO_CHOOSE)
+                    .map(|i| view! { <QuestionChoice index=i form=form catalogue=catalogue/> })
+                    .collect_view()}
+                <button type="submit" class="button" on:click=check_in_browser>
+                    "Continuar"
+                </button>
+            </ActionForm>
+        </UnlessFlowProblem>
+    }
+}
+
+/// One of the four: a select of the catalogue and the answer.
+#[component]
+fn QuestionChoice(
+    index: usize,
+    form: FormState,
+    catalogue: StoredValue<Vec<CatalogueQuestion>>,
+) -> impl IntoView {
+    let n = index + 1;
+    let q_field: &'static str = ["pregunta1", "pregunta2", "pregunta3", "pregunta4"][index];
+    let a_field: &'static str = ["respuesta1", "respuesta2", "respuesta3", "respuesta4"][index];
+    let q_error = form.field_error(q_field);
+    let chosen = form.value(q_field);
+    let error_id = format!("{q_field}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || q_error.with(Option::is_some).then(|| error_id.clone())
+    };
+    view! {
+        <fieldset class="question-choice">
+            <legend>{format!("Pregunta {n} de {TO_CHOOSE}")}</legend>
+            <div class="field" class:field-error=move || q_error.with(Option::is_some)>
+                <label class="label" for=q_field>{format!("Pregunta {n}")}</label>
+                <ErrorMessage id=error_id error=q_error/>
+                <select
+                    class="select"
+                    id=q_field
+                    name=q_field
+                    aria-describedby=described
+                    aria-invalid=move || q_error.with(Option::is_some).then_some("true")
+                >
+                    <option value="">"Elija una pregunta"</option>
+                    {catalogue
+                        .get_value()
+                        .into_iter()
+                        .map(|q| {
+                            let id = q.id.to_string();
+                            let selected = {
+                                let id = id.clone();
+                                move || chosen.get().is_some_and(|c| c == id)
+                            };
+                            view! {
+                                <option value=id selected=selected>{q.text}</option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <TextField
+                id=a_field
+                label=format!("Respuesta {n}")
+                error=form.field_error(a_field)
+                value=form.value(a_field)
+                autocomplete="off"
+            />
+        </fieldset>
+    }
+}
