@@ -21,7 +21,18 @@ trap stop_all EXIT
 say "Unit, property, differential, service and HTTP tests"
 # A hung test fails the run within the hour instead of eating CI's whole budget.
 timeout 2400 cargo test --locked -p app --features ssr
-timeout 1800 cargo test --locked -p server -p entity -p migration
+# One hang of an HTTP test binary (idle, no assertion failed) was seen once in
+# ~25 runs and could not be reproduced; until it is found, a runner that hangs
+# is killed after 10 minutes and run once more, saying so. Failures are never
+# retried.
+if timeout 600 cargo test --locked -p server -p entity -p migration; then
+  :
+else
+  rc=$?
+  [ "$rc" -eq 124 ] || exit "$rc"
+  say "HUNG: the server tests were killed after 600 s; running them once more"
+  timeout 600 cargo test --locked -p server -p entity -p migration
+fi
 
 say "End-to-end tests (release build, Chromium)"
 cargo leptos build --release --cargo-locked

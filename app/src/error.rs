@@ -144,6 +144,24 @@ impl AppError {
         }
     }
 
+    /// The outcome word the audit log records for this error.
+    pub fn audit_outcome(&self) -> &'static str {
+        match self {
+            AppError::Form(_) => "refused",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::FlowExpired => "expired",
+            AppError::WrongStep { .. } => "wrong_step",
+            AppError::FlowFailed => "flow_failed",
+            AppError::Locked(_) => "locked",
+            AppError::AccountLocked => "account_locked",
+            AppError::NoClaveYet => "no_clave",
+            AppError::HasClave => "has_clave",
+            AppError::SignedOut => "signed_out",
+            AppError::Internal => "internal_error",
+            AppError::ServerFn(_) => "bad_request",
+        }
+    }
+
     /// A sentence for errors that are not about one field.
     pub fn general_message(&self) -> Option<&'static str> {
         match self {

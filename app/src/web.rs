@@ -1,7 +1,7 @@
 //! Request/response plumbing shared by the server functions (server only).
 
 use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
-use crate::error::{AppError, LockNotice, LockReason};
+use crate::error::{AppError, FormErrors, LockNotice, LockReason};
 use crate::services::{AppState, Settings};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
@@ -134,6 +134,60 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// Drops the values of fields `secret` says are secret when the form was posted
+/// without JavaScript: its errors travel back in a redirect URL, which must not
+/// carry security answers into the browser's history.
+pub fn keep_secrets_out_of_urls(
+    mut errors: FormErrors,
+    secret: impl Fn(&str) -> bool,
+) -> FormErrors {
+    if is_plain_form_post() {
+        errors.values.retain(|(field, _)| !secret(field));
+    }
+    errors
+}
+
+/// The cédula the current request is about, once a step knows it (audit).
+#[derive(Clone)]
+struct AuditCedula(String);
+
+/// Tells the audit log which cédula this request is about.
+pub fn audit_cedula(cedula: &str) {
+    provide_context(AuditCedula(cedula.to_owned()));
+}
+
+/// Finishes a server function like [`finish`], after writing its outcome to
+/// the audit log: the one place every step, request and login is recorded
+/// (action, cédula when known, keyed hash of the client IP, outcome, time).
+/// Never a value the user typed other than the cédula.
+pub async fn conclude<T>(
+    result: Result<T, AppError>,
+    fn_path: &str,
+    page: &str,
+) -> Result<T, AppError> {
+    let st = state();
+    let action = fn_path.trim_start_matches("/api/");
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(e) => e.audit_outcome(),
+    };
+    let cedula = use_context::<AuditCedula>().map(|c| c.0);
+    if let Err(e) = crate::services::audit::record(
+        &st.db,
+        "affiliate",
+        action,
+        cedula.as_deref(),
+        Some(&client_key(&st.settings)),
+        outcome,
+        crate::services::now_unix(),
+    )
+    .await
+    {
+        tracing::error!(error = %e, "audit");
+    }
+    finish(result, fn_path, page)
+}
+
 /// Finishes a server function: logs internal errors, sets the HTTP status, and
 /// for a form posted without JavaScript redirects back to `page` with the error
 /// in the URL (where the page's `ServerAction` reads it). The `Referer` header is
@@ -197,6 +251,7 @@ pub async fn live_flow(
     if current == FlowState::Failed {
         return Err(AppError::FlowFailed);
     }
+    audit_cedula(&found.cedula);
     let actual_kind = kind_of(&found);
     let expected_here = if actual_kind == kind {
         expected

@@ -346,3 +346,94 @@ async fn operators_add_and_retire_questions_but_keep_enough_on_offer() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_cleanup_deletes_only_what_is_past_retention() {
+    use app::services::retention::{sweep, Retention};
+    use entity::{audit_event, recovery_flow, verification_code};
+    for (name, db) in test_support::each_backend().await {
+        let old = request_flow(&db, ROSA).await;
+        let fresh = flow::start(
+            &db,
+            FlowKind::Request,
+            &Cedula::parse(ROSA).unwrap(),
+            900,
+            NOW,
+        )
+        .await
+        .unwrap()
+        .1;
+        questions::hold_choice(&db, &old.id, &[(1, "uno".into())])
+            .await
+            .unwrap();
+        questions::hold_choice(&db, &fresh.id, &[(1, "uno".into())])
+            .await
+            .unwrap();
+        for (flow_id, expires) in [(&old.id, NOW - 8 * 86_400), (&fresh.id, NOW + 180)] {
+            verification_code::Entity::insert(verification_code::ActiveModel {
+                flow_id: sea_orm::ActiveValue::Set(flow_id.clone()),
+                code_hash: sea_orm::ActiveValue::Set("x".repeat(64)),
+                email: sea_orm::ActiveValue::Set("a@example.org".into()),
+                sent_at: sea_orm::ActiveValue::Set(expires - 180),
+                expires_at: sea_orm::ActiveValue::Set(expires),
+                wrong_tries: sea_orm::ActiveValue::Set(0),
+                used_at: sea_orm::ActiveValue::Set(None),
+            })
+            .exec(&db)
+            .await
+            .unwrap();
+        }
+        // The old flow expired eight days ago; retention keeps seven.
+        recovery_flow::Entity::update_many()
+            .col_expr(
+                recovery_flow::Column::ExpiresAt,
+                Expr::value(NOW - 8 * 86_400),
+            )
+            .filter(recovery_flow::Column::Id.eq(&old.id))
+            .exec(&db)
+            .await
+            .unwrap();
+        for (at, action) in [(NOW - 400 * 86_400, "old"), (NOW - 10, "recent")] {
+            app::services::audit::record(&db, "affiliate", action, Some(ROSA), None, "ok", at)
+                .await
+                .unwrap();
+        }
+        let retention = Retention {
+            flow_days: 7,
+            audit_days: 365,
+        };
+        let swept = sweep(&db, retention, NOW).await.unwrap();
+        assert_eq!(
+            (swept.flows, swept.codes, swept.held_answers, swept.audit),
+            (1, 1, 1, 1),
+            "{name}: {swept:?}"
+        );
+        let flows: Vec<String> = recovery_flow::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(flows, vec![fresh.id.clone()], "{name}");
+        assert_eq!(flow_answer::Entity::find().count(&db).await.unwrap(), 1);
+        assert_eq!(
+            verification_code::Entity::find().count(&db).await.unwrap(),
+            1
+        );
+        let audit: Vec<String> = audit_event::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect();
+        assert!(audit.contains(&"recent".to_owned()) && !audit.contains(&"old".to_owned()));
+        // Sweeping again deletes nothing more.
+        assert_eq!(
+            sweep(&db, retention, NOW).await.unwrap().total(),
+            0,
+            "{name}"
+        );
+    }
+}

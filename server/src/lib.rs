@@ -2,6 +2,7 @@
 //! the security headers. `app()` is what `main` serves and what tests drive
 //! with `oneshot`.
 
+pub mod cleanup;
 pub mod mail_worker;
 
 use app::services::{AppState, Mode};

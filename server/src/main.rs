@@ -25,6 +25,9 @@ enum Command {
     Migrate,
     /// Load the synthetic demo registry (skipped for people already present).
     SeedDemo,
+    /// Delete what is past the retention settings now (the server also does
+    /// it every hour).
+    Cleanup,
     /// Show or change the security-question catalogue.
     Questions {
         #[command(subcommand)]
@@ -96,6 +99,13 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             print_demo();
             Ok(())
         }
+        Command::Cleanup => {
+            let swept =
+                app::services::retention::sweep(&open().await?, settings.retention(), now_unix())
+                    .await?;
+            println!("Deleted {} rows past retention: {swept:?}", swept.total());
+            Ok(())
+        }
         Command::Questions { action } => {
             let conn = open().await?;
             let outcome = match action {
@@ -145,7 +155,16 @@ async fn serve(
     let dev_mailbox = settings.dev_mailbox();
     let transport = mail::Transport::from_settings(&settings)?;
     let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(server::mail_worker::run(conn.clone(), transport, stop_rx));
+    let worker = tokio::spawn(server::mail_worker::run(
+        conn.clone(),
+        transport,
+        stop_rx.clone(),
+    ));
+    let cleanup = tokio::spawn(server::cleanup::run(
+        conn.clone(),
+        settings.retention(),
+        stop_rx,
+    ));
     let state = AppState {
         db: conn,
         settings: Arc::new(settings),
@@ -167,6 +186,7 @@ async fn serve(
     .await?;
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    let _ = cleanup.await;
     Ok(())
 }
 

@@ -404,3 +404,23 @@ fn arbitrary_step_one_input_gets_a_clear_answer() {
         }
     });
 }
+
+#[tokio::test]
+async fn every_page_says_whether_the_contact_centre_is_open_now() {
+    use app::domain::office_hours::is_open;
+    let h = harness(test_support::sqlite().await, ROOMY).await;
+    for path in ["/", "/contacto", "/solicitar", "/recuperar"] {
+        let before = is_open(chrono::Utc::now());
+        let (s, _, page) = send(&h.app, get(path)).await;
+        let after = is_open(chrono::Utc::now());
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("lunes a domingo, de 08:00 a 17:00"), "{path}");
+        let says_open = page.contains("Abierto ahora.");
+        let says_closed = page.contains("Cerrado ahora.");
+        assert!(says_open != says_closed, "{path}: one or the other");
+        assert!(
+            says_open == before || says_open == after,
+            "{path}: as computed now"
+        );
+    }
+}

@@ -626,3 +626,27 @@ async fn the_development_mailbox_exists_only_in_development() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(!page.contains("Solo para desarrollo"));
 }
+
+#[tokio::test]
+async fn without_javascript_typed_answers_never_travel_in_the_redirect() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, ROOMY).await;
+        let cookie = to_code_step(&h).await;
+        let code = newest_code(&h, "maria.perez@example.com").await;
+        post(&h, "/api/recuperar/codigo", &cookie, &[("codigo", &code)]).await;
+        for fields in [
+            vec![("respuesta1", "secreto-uno"), ("respuesta2", "")],
+            vec![("respuesta1", "secreto-uno"), ("respuesta2", "secreto-dos")],
+        ] {
+            let (s, headers, _) = send(
+                &h.app,
+                post_form("/api/recuperar/preguntas", Some(&cookie), &fields, true),
+            )
+            .await;
+            assert_eq!(s, StatusCode::SEE_OTHER, "{name}");
+            let location = headers[header::LOCATION].to_str().unwrap();
+            assert!(location.starts_with("/recuperar/preguntas?"), "{location}");
+            assert!(!location.contains("secreto"), "{name}: {location}");
+        }
+    }
+}

@@ -593,3 +593,58 @@ async fn five_wrong_claves_lock_login_with_the_locked_page() {
         assert!(page.contains("Recuperar mi clave"), "{name}");
     }
 }
+
+#[tokio::test]
+async fn every_step_is_audited_with_the_cedula_and_a_keyed_ip_hash_and_no_secret() {
+    use entity::audit_event;
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, ROOMY).await;
+        let cookie = start(&h, LUIS, "solicitar").await;
+        identity(&h, &cookie, ("1", "1", "1990"), "F4567G8901").await;
+        identity(&h, &cookie, ("9", "9", "2001"), "F4567G8901").await;
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Column::Cedula.eq(LUIS))
+            .order_by_asc(audit_event::Column::Id)
+            .all(&h.db)
+            .await
+            .unwrap();
+        let seen: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.action.as_str(), r.outcome.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("recuperar/buscar", "ok"),
+                ("solicitar/identidad", "refused"),
+                ("solicitar/identidad", "ok"),
+            ],
+            "{name}"
+        );
+        for r in &rows {
+            let ip = r.ip_hash.as_deref().expect("the keyed IP hash");
+            assert_eq!(ip.len(), 64, "{name}");
+            assert!(ip.bytes().all(|b| b.is_ascii_hexdigit()));
+            assert_ne!(ip, "127.0.0.1");
+        }
+        // A login is audited too, and nothing typed but the cédula is stored.
+        send(
+            &h.app,
+            post_form(
+                "/api/ingresar",
+                None,
+                &[("cedula", REGISTERED), ("clave", "una clave equivocada")],
+                false,
+            ),
+        )
+        .await;
+        let all = audit_event::Entity::find().all(&h.db).await.unwrap();
+        assert!(all.iter().any(|r| r.action == "ingresar"
+            && r.cedula.as_deref() == Some(REGISTERED)
+            && r.outcome == "refused"));
+        let dump = format!("{all:?}");
+        for secret in ["F4567G8901", "una clave equivocada"] {
+            assert!(!dump.contains(secret), "{name}: {secret} in the audit log");
+        }
+    }
+}

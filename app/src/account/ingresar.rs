@@ -41,11 +41,12 @@ pub fn validate_form(cedula: &str, clave: &str) -> Result<Cedula, FormErrors> {
 #[server(endpoint = "ingresar")]
 pub async fn ingresar(cedula: Option<String>, clave: Option<String>) -> Result<(), AppError> {
     let result = server::ingresar(cedula.unwrap_or_default(), clave.unwrap_or_default()).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <Ingresar as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -62,6 +63,7 @@ mod server {
         let cedula: String = cedula.chars().take(64).collect();
         let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
         let valid = validate_form(&cedula, &clave).map_err(AppError::Form)?;
+        crate::web::audit_cedula(valid.as_str());
         let keep = || FormErrors::default().with_value("cedula", &cedula);
         let st = state();
         let s = &st.settings;

@@ -49,7 +49,7 @@ pub async fn seguir() -> Result<(), AppError> {
     if result.is_ok() && crate::web::is_plain_form_post() {
         leptos_axum::redirect(PAGE);
     }
-    crate::web::finish(result, <Seguir as leptos::server_fn::ServerFn>::PATH, PAGE)
+    crate::web::conclude(result, <Seguir as leptos::server_fn::ServerFn>::PATH, PAGE).await
 }
 
 /// "Salir": ends the session and forgets the cookie.

@@ -1,15 +1,58 @@
 //! The page frame: skip link, header, main, footer with the office hours.
 
 use leptos::prelude::*;
+use leptos::server::SharedValue;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
 
 /// Office hours of the contact centre (SPEC §2.3).
 pub const OFFICE_HOURS: &str = "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)";
 
+/// Whether the contact centre is open, computed on the server when the page is
+/// rendered, and the current (or next) day's window as instants, with its
+/// Ecuador clock times for comparison in the browser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeStatus {
+    pub open: bool,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    /// "08:00" and "17:00": the window as Ecuador's clock shows it.
+    pub opens_ecuador: String,
+    pub closes_ecuador: String,
+}
+
+fn office_status_now() -> OfficeStatus {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::domain::office_hours::{current_or_next, is_open};
+        use chrono_tz::America::Guayaquil;
+        let now = chrono::Utc::now();
+        let w = current_or_next(now);
+        let clock = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&Guayaquil).format("%H:%M").to_string()
+        };
+        OfficeStatus {
+            open: is_open(now),
+            opens_at: w.opens.timestamp(),
+            closes_at: w.closes.timestamp(),
+            opens_ecuador: clock(w.opens),
+            closes_ecuador: clock(w.closes),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        // The layout is only built on the client while hydrating, when the
+        // server's value is read instead.
+        OfficeStatus::default()
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     mark_hydrated();
+    // Computed once per page load on the server; the browser reuses it.
+    provide_context(SharedValue::new(office_status_now).into_inner());
     view! {
         <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
         <header class="site-header">
@@ -40,13 +83,44 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// The office hours, "abierto ahora / cerrado ahora" (decided on the server),
+/// and, with JavaScript, the same window in the visitor's own time zone when
+/// its clock differs from Ecuador's.
 #[component]
 pub fn OfficeHours() -> impl IntoView {
+    let status = use_context::<OfficeStatus>().filter(|s| s.opens_at > 0);
+    let now = status.as_ref().map(|s| {
+        if s.open {
+            view! { <strong class="office-open">"Abierto ahora."</strong> }
+        } else {
+            view! { <strong class="office-closed">"Cerrado ahora."</strong> }
+        }
+    });
+    let local = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = status.clone() {
+        Effect::new(move |_| local.set(visitor_window(&s)));
+    }
     view! {
         <p class="office-hours">
-            "Atención al público: " <strong>{OFFICE_HOURS}</strong> "."
+            "Atención al público: " <strong>{OFFICE_HOURS}</strong> ". " {now}
         </p>
+        {move || local.get().map(|text| view! { <p class="office-hours-local">{text}</p> })}
     }
+}
+
+/// "En su hora local: 14:00 a 23:00." when the browser's clock shows the
+/// window differently from Ecuador's (the browser knows its own zone and its
+/// daylight saving time).
+#[cfg(feature = "hydrate")]
+fn visitor_window(s: &OfficeStatus) -> Option<String> {
+    let clock = |unix: i64| {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
+        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+    };
+    let (opens, closes) = (clock(s.opens_at), clock(s.closes_at));
+    (opens != s.opens_ecuador || closes != s.closes_ecuador)
+        .then(|| format!("En su hora local: {opens} a {closes}."))
 }
 
 /// `<title>` of a page: "Error: " first when the page shows errors.

@@ -10,6 +10,9 @@ pub mod dactilar;
 pub mod email;
 pub mod flow;
 pub mod mask;
+/// Server only: chrono-tz's database stays out of the WASM bundle.
+#[cfg(feature = "ssr")]
+pub mod office_hours;
 pub mod password;
 /// Server only: libphonenumber's metadata stays out of the WASM bundle.
 #[cfg(feature = "ssr")]

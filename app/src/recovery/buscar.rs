@@ -66,11 +66,12 @@ pub async fn buscar(
         captcha.unwrap_or_default(),
     )
     .await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <Buscar as leptos::server_fn::ServerFn>::PATH,
         crate::domain::flow::FlowState::Failed.path(kind),
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -98,6 +99,7 @@ mod server {
             ));
         }
         let valid = validate_form(&cedula_input, robot).map_err(AppError::Form)?;
+        crate::web::audit_cedula(valid.as_str());
 
         let st = state();
         let s = &st.settings;

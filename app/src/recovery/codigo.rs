@@ -88,11 +88,12 @@ pub async fn verificar_codigo(
 ) -> Result<(), AppError> {
     let kind = FlowKind::from_form(flujo.as_deref());
     let result = server::verificar(kind, codigo.unwrap_or_default()).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <VerificarCodigo as leptos::server_fn::ServerFn>::PATH,
         FlowState::CodePending.path(kind),
     )
+    .await
 }
 
 /// Voids the code and sends a new one; the step stays the same.
@@ -104,11 +105,12 @@ pub async fn nuevo_codigo(flujo: Option<String>) -> Result<(), AppError> {
     if result.is_ok() && crate::web::is_plain_form_post() {
         leptos_axum::redirect(&format!("{page}?enviado=1"));
     }
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <NuevoCodigo as leptos::server_fn::ServerFn>::PATH,
         page,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

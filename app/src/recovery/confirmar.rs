@@ -44,22 +44,24 @@ pub async fn confirm_view() -> Result<ConfirmData, AppError> {
 #[server(endpoint = "recuperar/confirmar")]
 pub async fn enviar_codigo() -> Result<(), AppError> {
     let result = server::enviar_codigo().await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <EnviarCodigo as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 /// "No tengo acceso a este correo": the §2.1.1 path.
 #[server(endpoint = "recuperar/sin-acceso")]
 pub async fn sin_acceso() -> Result<(), AppError> {
     let result = server::sin_acceso().await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <SinAcceso as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

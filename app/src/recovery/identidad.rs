@@ -59,11 +59,12 @@ pub async fn identity_view() -> Result<IdentityData, AppError> {
 #[server(endpoint = "recuperar/identidad")]
 pub async fn identidad(day: Option<String>, month: Option<String>) -> Result<(), AppError> {
     let result = server::identidad(day.unwrap_or_default(), month.unwrap_or_default()).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <Identidad as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

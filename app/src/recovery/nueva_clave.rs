@@ -60,11 +60,12 @@ pub async fn new_clave_view(kind: FlowKind) -> Result<NewClaveData, AppError> {
 pub async fn generar(clave: Option<String>, flujo: Option<String>) -> Result<(), AppError> {
     let kind = FlowKind::from_form(flujo.as_deref());
     let result = server::generar(kind, clave.unwrap_or_default()).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <Generar as leptos::server_fn::ServerFn>::PATH,
         FlowState::PasswordPending.path(kind),
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

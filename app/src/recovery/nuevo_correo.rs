@@ -38,11 +38,12 @@ pub async fn new_email_view() -> Result<(), AppError> {
 #[server(endpoint = "recuperar/nuevo-correo")]
 pub async fn nuevo_correo(correo: Option<String>) -> Result<(), AppError> {
     let result = server::nuevo_correo(correo.unwrap_or_default()).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <NuevoCorreo as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -9,7 +9,8 @@
 //! succeeds; a wrong answer never says which one, and counts against the same
 //! limits as the birth date.
 //!
-//! Without JavaScript: plain form posts, errors through a redirect.
+//! Without JavaScript: plain form posts, errors through a redirect that never
+//! carries the typed answers (they would stay in the browser's history).
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
@@ -70,11 +71,12 @@ pub async fn responder(
     respuesta2: Option<String>,
 ) -> Result<(), AppError> {
     let result = server::answer(false, vec![respuesta1, respuesta2]).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <Responder as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[server(endpoint = "recuperar/sin-correo")]
@@ -85,11 +87,12 @@ pub async fn responder_todas(
     respuesta4: Option<String>,
 ) -> Result<(), AppError> {
     let result = server::answer(true, vec![respuesta1, respuesta2, respuesta3, respuesta4]).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <ResponderTodas as leptos::server_fn::ServerFn>::PATH,
         ALL_PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -98,7 +101,8 @@ mod server {
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::services::{now_unix, questions};
     use crate::web::{
-        advance, failed_identity_check, internal, live_flow, refuse_if_identity_locked, state,
+        advance, failed_identity_check, internal, keep_secrets_out_of_urls, live_flow,
+        refuse_if_identity_locked, state,
     };
 
     fn step(all: bool) -> (FlowState, FlowEvent) {
@@ -140,7 +144,9 @@ mod server {
         let (expected_state, event) = step(all);
         let found = live_flow(FlowKind::Recovery, expected_state).await?;
         let asked = asked(all, &found.cedula).await?;
-        validate_form(&given, asked.len()).map_err(AppError::Form)?;
+        let answer_field = |f: &str| f.starts_with("respuesta");
+        validate_form(&given, asked.len())
+            .map_err(|e| AppError::Form(keep_secrets_out_of_urls(e, answer_field)))?;
         let keep = || {
             FIELDS
                 .iter()
@@ -155,7 +161,10 @@ mod server {
             .await
             .map_err(internal("check answers"))?;
         if !ok {
-            let again = AppError::Form(keep().error(FIELDS[0], NO_MATCH));
+            let again = AppError::Form(keep_secrets_out_of_urls(
+                keep().error(FIELDS[0], NO_MATCH),
+                answer_field,
+            ));
             return Err(failed_identity_check(&found, again).await);
         }
         let next = advance(&found, event).await?;

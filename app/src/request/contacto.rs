@@ -52,11 +52,12 @@ pub async fn contact_view() -> Result<(), AppError> {
 #[server(endpoint = "solicitar/contacto")]
 pub async fn contacto(correo: Option<String>, telefono: Option<String>) -> Result<(), AppError> {
     let result = server::contacto(correo.unwrap_or_default(), telefono.unwrap_or_default()).await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <Contacto as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -100,11 +100,12 @@ pub async fn identidad_solicitud(
         dactilar.unwrap_or_default(),
     )
     .await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <IdentidadSolicitud as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]

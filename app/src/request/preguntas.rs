@@ -98,11 +98,12 @@ pub async fn elegir_preguntas(
         pick(pregunta4, respuesta4),
     ])
     .await;
-    crate::web::finish(
+    crate::web::conclude(
         result,
         <ElegirPreguntas as leptos::server_fn::ServerFn>::PATH,
         PAGE,
     )
+    .await
 }
 
 #[cfg(feature = "ssr")]
@@ -111,7 +112,7 @@ mod server {
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::domain::questions::MAX_ANSWER_CHARS;
     use crate::services::questions;
-    use crate::web::{advance, internal, is_plain_form_post, live_flow, state};
+    use crate::web::{advance, internal, keep_secrets_out_of_urls, live_flow, state};
 
     pub async fn elegir(picks: Vec<(String, String)>) -> Result<(), AppError> {
         let picks: Vec<(String, String)> = picks
@@ -131,13 +132,10 @@ mod server {
             .into_iter()
             .map(|q| q.id)
             .collect();
-        let chosen = validate_form(&picks, &catalogue).map_err(|mut errors| {
-            if is_plain_form_post() {
-                errors
-                    .values
-                    .retain(|(field, _)| field.starts_with("pregunta"));
-            }
-            AppError::Form(errors)
+        let chosen = validate_form(&picks, &catalogue).map_err(|errors| {
+            AppError::Form(keep_secrets_out_of_urls(errors, |f| {
+                f.starts_with("respuesta")
+            }))
         })?;
         questions::hold_choice(&st.db, &found.id, &chosen)
             .await

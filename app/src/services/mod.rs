@@ -15,6 +15,7 @@ pub mod identity;
 pub mod mail;
 pub mod questions;
 pub mod rate_limit;
+pub mod retention;
 pub mod settings;
 pub mod test_support;
 

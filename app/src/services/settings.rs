@@ -56,6 +56,10 @@ pub struct Settings {
     /// Unset in development: mail goes to the development mailbox.
     pub smtp_url: Option<SecretBox<String>>,
     pub mail_from: String,
+    /// Days flows, codes, notices and sent mail are kept after they expire.
+    pub flow_retention_days: i64,
+    /// Days audit events are kept.
+    pub audit_retention_days: i64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -228,6 +232,9 @@ impl Settings {
             7 * 24 * 3_600,
         );
 
+        let flow_retention_days = number("CLAVE_FLOW_RETENTION_DAYS", 7, 1, 3_650);
+        let audit_retention_days = number("CLAVE_AUDIT_RETENTION_DAYS", 365, 1, 3_650);
+
         let smtp_url = get("CLAVE_SMTP_URL").map(str::to_owned);
         if let Some(url) = &smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
@@ -292,7 +299,17 @@ impl Settings {
             session_absolute_secs,
             smtp_url: smtp_url.map(|u| SecretBox::new(Box::new(u))),
             mail_from,
+            flow_retention_days,
+            audit_retention_days,
         })
+    }
+
+    /// What the cleanup job deletes, and when.
+    pub fn retention(&self) -> super::retention::Retention {
+        super::retention::Retention {
+            flow_days: self.flow_retention_days,
+            audit_days: self.audit_retention_days,
+        }
     }
 
     /// The development mailbox page is on: development mode without SMTP.
