@@ -138,3 +138,15 @@ export async function mailedCode(page: Page, address: string, after = 0): Promis
   const link = /(https?:\/\/\S+\/(?:recuperar|solicitar)\/codigo\/enlace\?codigo=\d{6})/.exec(mail.text)![1];
   return { code, link };
 }
+
+/** A new step: its URL, its h1, focus on it (with JavaScript), and no axe violations. */
+export async function expectStep(page: Page, testInfo: TestInfo, url: RegExp, heading: string | RegExp) {
+  await expect(page).toHaveURL(url);
+  await ready(page, testInfo);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
+  if (jsEnabled(testInfo)) {
+    // Focus moves to the new step's heading (or its error summary).
+    await expect(page.locator("main h1, main .error-summary").first()).toBeFocused();
+  }
+  await expectNoAxeViolations(page, testInfo);
+}

@@ -6,6 +6,7 @@ import {
   REPLACE_EMAIL_PEOPLE,
   answerFor,
   expectNoAxeViolations,
+  expectStep,
   jsEnabled,
   mailedCode,
   newestMail,
@@ -14,17 +15,6 @@ import {
 } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
-
-async function expectStep(page: Page, testInfo: TestInfo, url: RegExp, heading: string | RegExp) {
-  await expect(page).toHaveURL(url);
-  await ready(page, testInfo);
-  await expect(h1(page)).toHaveText(heading);
-  if (jsEnabled(testInfo)) {
-    // Focus moves to the new step's heading (or its error summary).
-    await expect(page.locator("main h1, main .error-summary").first()).toBeFocused();
-  }
-  await expectNoAxeViolations(page, testInfo);
-}
 
 async function search(page: Page, testInfo: TestInfo, who: Person) {
   await page.goto("/recuperar/buscar");

@@ -1,17 +1,7 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectNoAxeViolations, jsEnabled, mailedCode, newestMail, passCaptcha, ready } from "./helpers";
+import { expectNoAxeViolations, expectStep, mailedCode, newestMail, passCaptcha, ready } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
-
-async function expectStep(page: Page, testInfo: TestInfo, url: RegExp, heading: string | RegExp) {
-  await expect(page).toHaveURL(url);
-  await ready(page, testInfo);
-  await expect(h1(page)).toHaveText(heading);
-  if (jsEnabled(testInfo)) {
-    await expect(page.locator("main h1, main .error-summary").first()).toBeFocused();
-  }
-  await expectNoAxeViolations(page, testInfo);
-}
 
 interface Newcomer {
   cedula: string;

@@ -45,20 +45,6 @@ async fn start(h: &Harness, cedula: &str, flujo: &str) -> String {
     set_cookie(&headers)
 }
 
-async fn post(
-    h: &Harness,
-    path: &str,
-    cookie: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let (status, headers, body) = send(&h.app, post_form(path, Some(cookie), fields, false)).await;
-    let location = headers
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, body)
-}
-
 async fn flow_of(h: &Harness, cookie: &str) -> recovery_flow::Model {
     use sha2::{Digest, Sha256};
     let token = cookie.split('=').nth(1).unwrap();

@@ -189,3 +189,16 @@ pub fn focus_first_impl(selector: &str) {
         let _ = el.focus();
     }
 }
+
+/// The cédula the user typed in step 1, shown back (never asked again).
+#[component]
+pub fn CedulaEcho(cedula: String) -> impl IntoView {
+    view! {
+        <dl class="summary-list">
+            <div class="summary-row">
+                <dt>"Cédula"</dt>
+                <dd class="cedula-echo">{cedula}</dd>
+            </div>
+        </dl>
+    }
+}

@@ -101,6 +101,23 @@ pub(crate) mod server {
         })
     }
 
+    /// Records the address the flow's code goes to (and the phone of a first
+    /// request), mails the code there, and moves the flow on by `event`.
+    pub async fn send_code_to_new_contact(
+        found: &entity::recovery_flow::Model,
+        email: &str,
+        phone: Option<&str>,
+        event: FlowEvent,
+    ) -> Result<(), AppError> {
+        crate::services::flow::set_contact(&state().db, &found.id, email, phone)
+            .await
+            .map_err(internal("contact data"))?;
+        send_code(found, email, "correo").await?;
+        let next = advance(found, event).await?;
+        leptos_axum::redirect(next);
+        Ok(())
+    }
+
     pub async fn enviar_codigo() -> Result<(), AppError> {
         let found = live_flow(FlowKind::Recovery, FlowState::ConfirmPending).await?;
         let person = crate::web::flow_affiliate(&found).await?;

@@ -16,7 +16,7 @@ use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::layout::{BackLink, CedulaEcho, PageTitle};
 use crate::domain::birthdate::parse_day_month;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
@@ -133,12 +133,7 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
             <ErrorSummary errors=form.errors() general=form.general()/>
             <ActionForm action=action attr:novalidate="" attr:class="form">
                 <span class="caption">"Recuperar clave · paso 2 de 6"</span>
-                <dl class="summary-list">
-                    <div class="summary-row">
-                        <dt>"Cédula"</dt>
-                        <dd class="cedula-echo">{cedula.get_value()}</dd>
-                    </div>
-                </dl>
+                <CedulaEcho cedula=cedula.get_value()/>
                 <DateInput
                     form=form
                     heading=true

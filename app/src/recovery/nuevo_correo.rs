@@ -50,14 +50,13 @@ pub async fn nuevo_correo(correo: Option<String>) -> Result<(), AppError> {
 mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
-    use crate::services::flow;
-    use crate::web::{advance, internal, live_flow, state};
+    use crate::recovery::confirmar::server::send_code_to_new_contact;
+    use crate::web::live_flow;
 
     pub async fn nuevo_correo(input: String) -> Result<(), AppError> {
         let input: String = input.chars().take(300).collect();
         let email = validate_form(&input).map_err(AppError::Form)?;
         let found = live_flow(FlowKind::Recovery, FlowState::NewEmailPending).await?;
-        let st = state();
         let person = crate::web::flow_affiliate(&found).await?;
         if person.email.eq_ignore_ascii_case(&email) {
             return Err(AppError::Form(
@@ -67,13 +66,7 @@ mod server {
                 ),
             ));
         }
-        flow::set_contact(&st.db, &found.id, &email, None)
-            .await
-            .map_err(internal("new email"))?;
-        crate::recovery::confirmar::server::send_code(&found, &email, "correo").await?;
-        let next = advance(&found, FlowEvent::NewEmailGiven).await?;
-        leptos_axum::redirect(next);
-        Ok(())
+        send_code_to_new_contact(&found, &email, None, FlowEvent::NewEmailGiven).await
     }
 }
 

@@ -65,8 +65,8 @@ mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::domain::phone::parse_mobile;
-    use crate::services::flow;
-    use crate::web::{advance, internal, live_flow, state};
+    use crate::recovery::confirmar::server::send_code_to_new_contact;
+    use crate::web::live_flow;
 
     pub async fn contacto(email: String, phone: String) -> Result<(), AppError> {
         let email: String = email.chars().take(300).collect();
@@ -84,14 +84,13 @@ mod server {
             })?),
         };
         let found = live_flow(FlowKind::Request, FlowState::ContactPending).await?;
-        let st = state();
-        flow::set_contact(&st.db, &found.id, &valid_email, e164.as_deref())
-            .await
-            .map_err(internal("contact data"))?;
-        crate::recovery::confirmar::server::send_code(&found, &valid_email, "correo").await?;
-        let next = advance(&found, FlowEvent::ContactGiven).await?;
-        leptos_axum::redirect(next);
-        Ok(())
+        send_code_to_new_contact(
+            &found,
+            &valid_email,
+            e164.as_deref(),
+            FlowEvent::ContactGiven,
+        )
+        .await
     }
 }
 

@@ -18,7 +18,7 @@ use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::layout::{BackLink, CedulaEcho, PageTitle};
 use crate::components::text_field::TextField;
 use crate::domain::birthdate::parse_full_date;
 use crate::domain::dactilar::CodigoDactilar;
@@ -187,12 +187,7 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
             <ActionForm action=action attr:novalidate="" attr:class="form">
                 <span class="caption">"Solicitar clave · paso 2 de 6"</span>
                 <h1 tabindex="-1">"Confirme su identidad"</h1>
-                <dl class="summary-list">
-                    <div class="summary-row">
-                        <dt>"Cédula"</dt>
-                        <dd class="cedula-echo">{cedula.get_value()}</dd>
-                    </div>
-                </dl>
+                <CedulaEcho cedula=cedula.get_value()/>
                 <DateInput
                     form=form
                     with_year=true

@@ -56,6 +56,32 @@ async fn new_notice<C: ConnectionTrait>(
     Ok(token)
 }
 
+/// Tells the registry's address that `new_email` replaced it, with a "no fui
+/// yo" link that restores it (and locks the account).
+async fn tell_old_address<C: ConnectionTrait>(
+    db: &C,
+    public_url: &str,
+    person: &affiliate::Model,
+    new_email: &str,
+    now: i64,
+) -> Result<(), DbErr> {
+    let token = new_notice(
+        db,
+        &person.cedula,
+        "email_changed",
+        Some(&person.email),
+        now,
+    )
+    .await?;
+    let body = mail::email_changed_mail(
+        Locale::Es,
+        &mask_email(new_email),
+        NOTICE_DAYS,
+        &format!("{public_url}/no-fui-yo?t={token}"),
+    );
+    mail::enqueue(db, "email_changed", &person.email, body, now).await
+}
+
 /// Stores a new clave at the end of a recovery: signs out every session,
 /// forgets the question pair and login lock, records a replaced e-mail, and
 /// mails the notices with their "no fui yo" links.
@@ -99,21 +125,7 @@ pub async fn set_clave(
             .filter(affiliate::Column::Cedula.eq(&person.cedula))
             .exec(&txn)
             .await?;
-        let token = new_notice(
-            &txn,
-            &person.cedula,
-            "email_changed",
-            Some(&person.email),
-            now,
-        )
-        .await?;
-        let body = mail::email_changed_mail(
-            Locale::Es,
-            &mask_email(new_email),
-            NOTICE_DAYS,
-            &format!("{public_url}/no-fui-yo?t={token}"),
-        );
-        mail::enqueue(&txn, "email_changed", &person.email, body, now).await?;
+        tell_old_address(&txn, public_url, person, new_email, now).await?;
         audit::record(
             &txn,
             "affiliate",
@@ -195,21 +207,7 @@ pub async fn create_clave(
         .exec(&txn)
         .await?;
     if !email.eq_ignore_ascii_case(&person.email) {
-        let token = new_notice(
-            &txn,
-            &person.cedula,
-            "email_changed",
-            Some(&person.email),
-            now,
-        )
-        .await?;
-        let body = mail::email_changed_mail(
-            Locale::Es,
-            &mask_email(&email),
-            NOTICE_DAYS,
-            &format!("{public_url}/no-fui-yo?t={token}"),
-        );
-        mail::enqueue(&txn, "email_changed", &person.email, body, now).await?;
+        tell_old_address(&txn, public_url, person, &email, now).await?;
     }
     let token = new_notice(&txn, &person.cedula, "clave_created", None, now).await?;
     let body = mail::clave_created_mail(

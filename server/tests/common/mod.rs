@@ -157,3 +157,19 @@ pub const ROOMY: &[(&str, &str)] = &[
 ];
 
 pub const OK_STATUS: StatusCode = StatusCode::OK;
+
+/// A step's form posted by the hydrated page with the flow cookie: status,
+/// `Location` (where the step moved to) and body.
+pub async fn post(
+    h: &Harness,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let (status, headers, body) = send(&h.app, post_form(path, Some(cookie), fields, false)).await;
+    let location = headers
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, body)
+}
