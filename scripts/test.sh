@@ -19,20 +19,28 @@ start_maildev
 trap stop_all EXIT
 
 say "Unit, property, differential, service and HTTP tests"
-# A hung test fails the run within the hour instead of eating CI's whole budget.
-timeout 2400 cargo test --locked -p app --features ssr
-# One hang of an HTTP test binary (idle, no assertion failed) was seen once in
-# ~25 runs and could not be reproduced; until it is found, a runner that hangs
-# is killed after 10 minutes and run once more, saying so. Failures are never
-# retried.
-if timeout 600 cargo test --locked -p server -p entity -p migration; then
-  :
-else
-  rc=$?
-  [ "$rc" -eq 124 ] || exit "$rc"
-  say "HUNG: the server tests were killed after 600 s; running them once more"
-  timeout 600 cargo test --locked -p server -p entity -p migration
-fi
+# A test binary sometimes hangs idle (about one run in ten of server/tests/http.rs
+# on this machine; see the issue notes): until that is found, a runner that
+# hangs is killed after 5 minutes (a normal run takes seconds) and run again,
+# at most twice, saying so. A failed assertion is never retried.
+run_tests() {
+  local try rc
+  for try in 1 2 3; do
+    if timeout 300 cargo test --locked "$@"; then
+      return 0
+    else
+      rc=$?
+    fi
+    [ "$rc" -eq 124 ] || return "$rc"
+    say "HUNG: cargo test $* was killed after 300 s (try $try of 3)"
+  done
+  return 124
+}
+# The first build can take long on a cold machine; build before the timed runs.
+cargo test --locked -p app --features ssr --no-run
+cargo test --locked -p server -p entity -p migration --no-run
+run_tests -p app --features ssr
+run_tests -p server -p entity -p migration
 
 say "End-to-end tests (release build, Chromium)"
 cargo leptos build --release --cargo-locked
