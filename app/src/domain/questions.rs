@@ -11,14 +11,11 @@ pub const TO_CHOOSE: usize = 4;
 pub const MIN_ANSWER_CHARS: usize = 2;
 pub const MAX_ANSWER_CHARS: usize = 80;
 
-/// Form field names of choice `i` (0-based): `pregunta1`, `respuesta1`, ….
-pub fn question_field(i: usize) -> String {
-    format!("pregunta{}", i + 1)
-}
-
-pub fn answer_field(i: usize) -> String {
-    format!("respuesta{}", i + 1)
-}
+/// Form field names of the four choices: the question selects and the answers
+/// (the recovery's answer fields use the same names).
+pub const QUESTION_FIELDS: [&str; TO_CHOOSE] = ["pregunta1", "pregunta2", "pregunta3", "pregunta4"];
+pub const ANSWER_FIELDS: [&str; TO_CHOOSE] =
+    ["respuesta1", "respuesta2", "respuesta3", "respuesta4"];
 
 /// One problem with one field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,21 +40,24 @@ pub fn check_choice(
             |field: String, message: String| problems.push(ChoiceProblem { field, message });
         let question = match q.trim() {
             "" => {
-                problem(question_field(i), format!("Elija la pregunta {n}."));
+                problem(
+                    QUESTION_FIELDS[i].to_owned(),
+                    format!("Elija la pregunta {n}."),
+                );
                 None
             }
             q => {
                 match q.parse::<i32>().ok().filter(|id| catalogue.contains(id)) {
                     None => {
                         problem(
-                            question_field(i),
+                            QUESTION_FIELDS[i].to_owned(),
                             format!("Elija la pregunta {n} de la lista."),
                         );
                         None
                     }
                     Some(id) if chosen.iter().any(|(c, _)| *c == id) => {
                         problem(
-                        question_field(i),
+                        QUESTION_FIELDS[i].to_owned(),
                         format!("La pregunta {n} ya está elegida arriba. Elija una pregunta distinta."),
                     );
                         None
@@ -70,13 +70,13 @@ pub fn check_choice(
         let length = normalised.chars().count();
         let answer_ok = if normalised.is_empty() {
             problem(
-                answer_field(i),
+                ANSWER_FIELDS[i].to_owned(),
                 format!("Escriba su respuesta a la pregunta {n}."),
             );
             false
         } else if length < MIN_ANSWER_CHARS {
             problem(
-                answer_field(i),
+                ANSWER_FIELDS[i].to_owned(),
                 format!(
                     "La respuesta {n} debe tener al menos {MIN_ANSWER_CHARS} letras o números."
                 ),
@@ -84,13 +84,13 @@ pub fn check_choice(
             false
         } else if a.chars().count() > MAX_ANSWER_CHARS {
             problem(
-                answer_field(i),
+                ANSWER_FIELDS[i].to_owned(),
                 format!("La respuesta {n} puede tener hasta {MAX_ANSWER_CHARS} caracteres."),
             );
             false
         } else if seen_answers.contains(&normalised) {
             problem(
-                answer_field(i),
+                ANSWER_FIELDS[i].to_owned(),
                 format!("La respuesta {n} es igual a otra. Use una respuesta distinta para cada pregunta."),
             );
             false

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 pub const PAGE: &str = "/recuperar/preguntas";
 pub const ALL_PAGE: &str = "/recuperar/sin-correo";
 
-pub const FIELDS: [&str; 4] = ["respuesta1", "respuesta2", "respuesta3", "respuesta4"];
+pub const FIELDS: [&str; 4] = crate::domain::questions::ANSWER_FIELDS;
 pub const EMPTY_ANSWER: &str = "Escriba su respuesta a esta pregunta.";
 pub const NO_MATCH: &str =
     "Alguna de las respuestas no coincide con las que registró. Revíselas e inténtelo otra vez.";

@@ -21,7 +21,7 @@ use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
 use crate::components::layout::{BackLink, PageTitle};
 use crate::components::text_field::{ErrorMessage, TextField};
-use crate::domain::questions::{answer_field, check_choice, question_field, TO_CHOOSE};
+use crate::domain::questions::{check_choice, ANSWER_FIELDS, QUESTION_FIELDS, TO_CHOOSE};
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -50,8 +50,8 @@ pub fn validate_form(
             .iter()
             .enumerate()
             .fold(FormErrors::default(), |f, (i, (q, a))| {
-                f.with_value(&question_field(i), q)
-                    .with_value(&answer_field(i), a)
+                f.with_value(QUESTION_FIELDS[i], q)
+                    .with_value(ANSWER_FIELDS[i], a)
             });
         problems
             .into_iter()
@@ -162,8 +162,8 @@ fn ChoiceForm(data: ChoiceData) -> impl IntoView {
         let picks: Vec<(String, String)> = (0..TO_CHOOSE)
             .map(|i| {
                 (
-                    input_value(&question_field(i)),
-                    input_value(&answer_field(i)),
+                    input_value(QUESTION_FIELDS[i]),
+                    input_value(ANSWER_FIELDS[i]),
                 )
             })
             .collect();
@@ -205,8 +205,8 @@ fn QuestionChoice(
     catalogue: StoredValue<Vec<CatalogueQuestion>>,
 ) -> impl IntoView {
     let n = index + 1;
-    let q_field: &'static str = ["pregunta1", "pregunta2", "pregunta3", "pregunta4"][index];
-    let a_field: &'static str = ["respuesta1", "respuesta2", "respuesta3", "respuesta4"][index];
+    let q_field = QUESTION_FIELDS[index];
+    let a_field = ANSWER_FIELDS[index];
     let q_error = form.field_error(q_field);
     let chosen = form.value(q_field);
     let error_id = format!("{q_field}-error");
