@@ -52,6 +52,17 @@ rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
   CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 CLAVE_IP_CODE_SENDS_PER_HOUR=100000 \
   CLAVE_IP_LOGINS_PER_HOUR=100000 CLAVE_CODE_RESEND_COOLDOWN_SECS=2 \
+  CLAVE_IP_CALLBACKS_PER_HOUR=100000 \
   CLAVE_SMTP_URL="$CLAVE_TEST_SMTP_URL" start_release_server "$E2E_DIR"
+# Staff accounts for the console journeys, made the way an operator makes them.
+for project in desktop-js desktop-nojs phone-js phone-nojs; do
+  for role in agent supervisor; do
+    name="agente.$project"
+    [ "$role" = supervisor ] && name="supervisor.$project"
+    printf '%s\n' "faro lejano junto al Chimborazo" |
+      DATABASE_URL="sqlite://$E2E_DIR/clave.sqlite3?mode=rwc" \
+        "$CARGO_TARGET_DIR/release/clave" create-staff --username "$name" --name "Prueba $project" --role "$role"
+  done
+done
 (cd end2end && timeout 1800 npx playwright test)
 stop_release_server

@@ -119,6 +119,16 @@ pub enum AppError {
     /// No live session: the affiliate must sign in (again).
     #[error("sesión terminada")]
     SignedOut,
+    /// No live staff session: the staff user must sign in (again).
+    #[error("sesión del personal terminada")]
+    StaffSignedOut,
+    /// Signed in, but not allowed to do this (an affiliate on a staff page,
+    /// an agent on a supervisor's).
+    #[error("sin permiso")]
+    Forbidden,
+    /// What a staff user asked for does not exist.
+    #[error("no encontrado")]
+    NotFound,
     /// Anything else: logged on the server, never described to the user.
     #[error("error interno")]
     Internal,
@@ -156,7 +166,9 @@ impl AppError {
             AppError::AccountLocked => "account_locked",
             AppError::NoClaveYet => "no_clave",
             AppError::HasClave => "has_clave",
-            AppError::SignedOut => "signed_out",
+            AppError::SignedOut | AppError::StaffSignedOut => "signed_out",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
             AppError::Internal => "internal_error",
             AppError::ServerFn(_) => "bad_request",
         }
@@ -185,6 +197,13 @@ impl AppError {
             AppError::SignedOut => Some(
                 "Su sesión terminó. Por seguridad cerramos las sesiones sin actividad; ingrese otra vez.",
             ),
+            AppError::StaffSignedOut => Some(
+                "Su sesión del personal terminó o no ha ingresado. Ingrese con su usuario del personal.",
+            ),
+            AppError::Forbidden => Some(
+                "No tiene permiso para esta página o esta acción. Si cree que debería tenerlo, hable con su supervisor.",
+            ),
+            AppError::NotFound => Some("No encontramos lo que busca. Puede que otra persona ya lo haya cambiado."),
             AppError::AccountLocked => Some(
                 "Su cuenta está bloqueada por seguridad. Para desbloquearla, pida que le llamemos o acérquese a una oficina del Instituto.",
             ),
@@ -206,7 +225,9 @@ impl AppError {
             }
             AppError::FlowFailed => StatusCode::GONE,
             AppError::Locked(_) | AppError::AccountLocked => StatusCode::FORBIDDEN,
-            AppError::SignedOut => StatusCode::UNAUTHORIZED,
+            AppError::SignedOut | AppError::StaffSignedOut => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::ServerFn(ServerFnErrorErr::Args(_))
             | AppError::ServerFn(ServerFnErrorErr::Deserialization(_)) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,

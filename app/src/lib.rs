@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod components;
+pub mod contact;
 pub mod dev_mailbox;
 pub mod domain;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod recovery;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod services;
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod web;
 
@@ -147,7 +149,25 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/contacto") view=pages::Contacto/>
+                    <Route
+                        path=path!("/contacto/llamada")
+                        view=contact::llamada::LlamadaPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/contacto/recibida") view=contact::llamada::RecibidaPage/>
                     <Route path=path!("/ingresar") view=account::ingresar::IngresarPage/>
+                    <Route path=path!("/personal") view=staff::cola::ColaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/personal/ingresar") view=staff::ingresar::StaffIngresarPage/>
+                    <Route
+                        path=path!("/personal/afiliado")
+                        view=staff::afiliado::AfiliadoPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/personal/supervision")
+                        view=staff::supervision::SupervisionPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/servicios")
                         view=account::servicios::ServiciosPage

@@ -33,10 +33,16 @@ pub fn Home() -> impl IntoView {
             </li>
             <li>
                 <h2 class="entry-title">
+                    <A href="/contacto/llamada">"Vivo en el exterior"</A>
+                </h2>
+                <p>"Deje su número y nuestro personal le llamará para ayudarle con su clave."</p>
+            </li>
+            <li>
+                <h2 class="entry-title">
                     <A href="/contacto">"Contacto"</A>
                 </h2>
                 <p>
-                    "Si vive en el exterior o su cuenta está bloqueada, nuestro personal puede ayudarle."
+                    "Si su cuenta está bloqueada o no puede confirmar sus datos en línea, nuestro personal puede ayudarle."
                 </p>
             </li>
         </ul>
@@ -64,8 +70,12 @@ pub fn Contacto() -> impl IntoView {
         </p>
         <h2>"Si no puede esperar, o vive en el exterior"</h2>
         <p>
-            "Acérquese con su cédula a cualquier oficina del Instituto en el horario de atención. Nunca le pediremos su clave ni los códigos que le enviamos por correo."
+            "Deje su número y le llamaremos en el horario de atención para confirmar su identidad y desbloquear su cuenta. Nunca le pediremos su clave ni los códigos que le enviamos por correo."
         </p>
+        <p>
+            <A href="/contacto/llamada" attr:class="button">"Pedir que me llamen"</A>
+        </p>
+        <p>"También puede acercarse con su cédula a cualquier oficina del Instituto en el horario de atención."</p>
     }
 }
 

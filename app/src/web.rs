@@ -28,6 +28,16 @@ pub fn session_cookie_name(settings: &Settings) -> &'static str {
     }
 }
 
+/// Name of the staff session cookie: another cookie and another table than
+/// affiliates', so neither session can stand for the other.
+pub fn staff_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-clave_staff"
+    } else {
+        "clave_staff"
+    }
+}
+
 /// `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. With
 /// no `max_age` it lasts until the browser closes; the server's own expiry is
 /// what counts either way.
@@ -56,6 +66,11 @@ pub fn session_cookie(settings: &Settings, token: &str) -> String {
 /// `Set-Cookie` value that removes cookie `name`.
 pub fn clear_cookie(settings: &Settings, name: &str) -> String {
     cookie(settings, name, "", Some(0))
+}
+
+/// `Set-Cookie` value for a staff session token.
+pub fn staff_cookie(settings: &Settings, token: &str) -> String {
+    cookie(settings, staff_cookie_name(settings), token, None)
 }
 
 /// Adds a `Set-Cookie` header to the response.
@@ -156,36 +171,102 @@ pub fn audit_cedula(cedula: &str) {
     provide_context(AuditCedula(cedula.to_owned()));
 }
 
+/// The staff user behind the current request (audit: who).
+#[derive(Clone)]
+struct AuditActor(String);
+
+/// A staff user's reason or note for what the request does (audit: why).
+#[derive(Clone)]
+struct AuditDetail(String);
+
+/// Tells the audit log why a staff user does what this request does.
+pub fn audit_detail(detail: &str) {
+    provide_context(AuditDetail(detail.to_owned()));
+}
+
+/// The signed-in staff user, when their role allows `needed`. Without a staff
+/// session: 401, or 403 when the request carries an affiliate's session (an
+/// affiliate never reaches the console). A role too low: 403.
+pub async fn staff_user(
+    needed: crate::domain::staff::Role,
+) -> Result<crate::services::staff::StaffUser, AppError> {
+    let st = state();
+    let now = crate::services::now_unix();
+    let user = match request_cookie(staff_cookie_name(&st.settings)) {
+        Some(token) => crate::services::staff::session_user(&st.db, &st.settings, &token, now)
+            .await
+            .map_err(internal("staff session"))?,
+        None => None,
+    };
+    match user {
+        Some(u) => {
+            provide_context(AuditActor(u.username.clone()));
+            if u.role.allows(needed) {
+                Ok(u)
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }
+        None if request_cookie(session_cookie_name(&st.settings)).is_some() => {
+            Err(AppError::Forbidden)
+        }
+        None => Err(AppError::StaffSignedOut),
+    }
+}
+
+/// For a server function that only reads (a page's data): on error, the
+/// status says why (401, 403, 404…), with no redirect.
+pub fn view_result<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let (Err(e), Some(res)) = (&result, use_context::<ResponseOptions>()) {
+        res.set_status(e.status());
+    }
+    result
+}
+
 /// Finishes a server function like [`finish`], after writing its outcome to
-/// the audit log: the one place every step, request and login is recorded
-/// (action, cédula when known, keyed hash of the client IP, outcome, time).
-/// Never a value the user typed other than the cédula.
+/// the audit log: the one place every step, request, login and staff action
+/// is recorded (who — the affiliate or the staff user —, action, cédula when
+/// known, keyed hash of the client IP, outcome, time, and a staff user's
+/// reason). Never a value the user typed other than the cédula.
 pub async fn conclude<T>(
     result: Result<T, AppError>,
     fn_path: &str,
     page: &str,
 ) -> Result<T, AppError> {
+    record_outcome(&result, fn_path).await;
+    finish(result, fn_path, page)
+}
+
+/// Like [`conclude`] for a staff server function that only reads (looking an
+/// affiliate up is itself an audited action): the status says how it ended,
+/// with no redirect.
+pub async fn conclude_view<T>(result: Result<T, AppError>, fn_path: &str) -> Result<T, AppError> {
+    record_outcome(&result, fn_path).await;
+    view_result(result)
+}
+
+async fn record_outcome<T>(result: &Result<T, AppError>, fn_path: &str) {
     let st = state();
     let action = fn_path.trim_start_matches("/api/");
-    let outcome = match &result {
+    let outcome = match result {
         Ok(_) => "ok",
         Err(e) => e.audit_outcome(),
     };
     let cedula = use_context::<AuditCedula>().map(|c| c.0);
-    if let Err(e) = crate::services::audit::record(
-        &st.db,
-        "affiliate",
+    let actor = use_context::<AuditActor>().map(|a| a.0);
+    let detail = use_context::<AuditDetail>().map(|d| d.0);
+    let event = crate::services::audit::Event {
+        actor: actor.as_deref().unwrap_or("affiliate"),
         action,
-        cedula.as_deref(),
-        Some(&client_key(&st.settings)),
+        cedula: cedula.as_deref(),
+        ip_hash: Some(&client_key(&st.settings)),
         outcome,
-        crate::services::now_unix(),
-    )
-    .await
+        detail: detail.as_deref(),
+    };
+    if let Err(e) = crate::services::audit::write(&st.db, event, crate::services::now_unix()).await
     {
         tracing::error!(error = %e, "audit");
     }
-    finish(result, fn_path, page)
 }
 
 /// Finishes a server function: logs internal errors, sets the HTTP status, and

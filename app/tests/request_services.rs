@@ -401,6 +401,7 @@ async fn the_cleanup_deletes_only_what_is_past_retention() {
         let retention = Retention {
             flow_days: 7,
             audit_days: 365,
+            callback_days: 30,
         };
         let swept = sweep(&db, retention, NOW).await.unwrap();
         assert_eq!(

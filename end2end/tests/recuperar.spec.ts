@@ -171,7 +171,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
 
     await login(page, testInfo, who.cedula, clave);
     await expect(h1(page)).toHaveText("Su cuenta está bloqueada");
-    await expect(page.getByRole("link", { name: "Pedir ayuda al Instituto" })).toHaveAttribute("href", "/contacto");
+    await expect(page.getByRole("link", { name: "Pedir que me llamen" })).toHaveAttribute("href", "/contacto/llamada");
     await expectNoAxeViolations(page, testInfo);
   });
 

@@ -167,10 +167,10 @@ test.describe("Solicitar clave", () => {
     await expect(page.locator(".lock-until strong")).toHaveText(/^\d{2}\/\d{2}\/\d{4} a las \d{2}:\d{2}$/);
     await expect(page.locator("main .office-hours")).toContainText("08:00 a 17:00");
     await expectNoAxeViolations(page, testInfo);
-    await page.getByRole("link", { name: "Pedir ayuda al Instituto" }).click();
-    await expect(page).toHaveURL(/\/contacto$/);
+    await page.getByRole("link", { name: "Pedir que me llamen" }).click();
+    await expect(page).toHaveURL(/\/contacto\/llamada$/);
     await ready(page, testInfo);
-    await expect(h1(page)).toHaveText("Contacto y ayuda");
+    await expect(h1(page)).toHaveText("Pedir que le llamemos");
     await expectNoAxeViolations(page, testInfo);
   });
 });

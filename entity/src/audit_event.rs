@@ -14,6 +14,8 @@ pub struct Model {
     pub cedula: Option<String>,
     pub ip_hash: Option<String>,
     pub outcome: String,
+    /// Why a staff user did it (their reason or note); `None` for affiliates.
+    pub detail: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 
 pub mod affiliate;
 pub mod audit_event;
+pub mod callback_request;
 pub mod captcha_use;
 pub mod credential;
 pub mod flow_answer;
@@ -14,5 +15,7 @@ pub mod recovery_flow;
 pub mod security_answer;
 pub mod security_question;
 pub mod session;
+pub mod staff_account;
 pub mod staff_case;
+pub mod staff_session;
 pub mod verification_code;

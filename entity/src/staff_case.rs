@@ -12,6 +12,10 @@ pub struct Model {
     /// `open`, `claimed` or `closed`.
     pub status: String,
     pub created_at: i64,
+    pub claimed_by: Option<String>,
+    /// The note staff wrote when closing it.
+    pub note: Option<String>,
+    pub closed_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_init;
 mod m20261125_000002_recovery;
 mod m20261126_000003_request;
+mod m20261126_000004_contact_centre;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_init::Migration),
             Box::new(m20261125_000002_recovery::Migration),
             Box::new(m20261126_000003_request::Migration),
+            Box::new(m20261126_000004_contact_centre::Migration),
         ]
     }
 }

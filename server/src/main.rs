@@ -1,4 +1,5 @@
-//! `clave`: the one server binary (serve, migrate, seed-demo, questions).
+//! `clave`: the one server binary (serve, migrate, seed-demo, questions,
+//! create-staff, cleanup).
 
 use app::services::{db, demo, hashing, mail, now_unix, questions, AppState, Mode, Settings};
 use clap::{Parser, Subcommand};
@@ -28,6 +29,20 @@ enum Command {
     /// Delete what is past the retention settings now (the server also does
     /// it every hour).
     Cleanup,
+    /// Create a staff account for the console at /personal (or reset its
+    /// password, name and role). The password is read from the first line of
+    /// standard input, so it never appears in the process list or history.
+    CreateStaff {
+        /// User name: 3–32 letters without accents, digits, dots, hyphens.
+        #[arg(long)]
+        username: String,
+        /// Full name shown in the console.
+        #[arg(long)]
+        name: String,
+        /// `agent` or `supervisor`.
+        #[arg(long, default_value = "agent")]
+        role: String,
+    },
     /// Show or change the security-question catalogue.
     Questions {
         #[command(subcommand)]
@@ -128,6 +143,11 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             };
             outcome.map_err(Into::into)
         }
+        Command::CreateStaff {
+            username,
+            name,
+            role,
+        } => create_staff(&open().await?, &settings, &username, &name, &role).await,
         Command::Argon2Rate { seconds } => {
             let rate = hashing::rate(std::time::Duration::from_secs(seconds)).await;
             println!("argon2id_hashes_per_second {rate:.2}");
@@ -190,6 +210,61 @@ async fn serve(
     Ok(())
 }
 
+async fn create_staff(
+    conn: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+    username: &str,
+    name: &str,
+    role: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use app::domain::password::normalise;
+    use app::domain::staff::{parse_username, Role};
+    use std::io::{BufRead, IsTerminal};
+    let username = parse_username(username)?;
+    let role = Role::parse(role).ok_or("--role must be agent or supervisor")?;
+    let name = name.trim();
+    if !(3..=120).contains(&name.chars().count()) {
+        return Err("--name must have 3 to 120 characters".into());
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("Clave para {username} (se verá al escribirla): ");
+    }
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    app::staff::supervision::check_password(settings.clave_min_chars, &username, name, password)
+        .map_err(|problems| problems.join(" "))?;
+    let now = now_unix();
+    let created = app::services::staff::upsert_account(
+        conn,
+        &username,
+        name,
+        &normalise(password),
+        role,
+        now,
+    )
+    .await?;
+    app::services::audit::write(
+        conn,
+        app::services::audit::Event {
+            actor: "cli",
+            action: "create-staff",
+            outcome: "ok",
+            detail: Some(&format!("cuenta {username} ({})", role.as_str())),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    println!(
+        "{} staff account {username} ({}). Sign in at {}/personal/ingresar",
+        if created { "Created" } else { "Updated" },
+        role.as_str(),
+        settings.public_url
+    );
+    Ok(())
+}
+
 fn print_demo() {
     println!("Demo affiliates (clave: «{}»):", demo::DEMO_CLAVE);
     for p in demo::DEMO_AFFILIATES.iter() {
@@ -205,6 +280,11 @@ fn print_demo() {
             p.note
         );
     }
+    println!(
+        "Staff console: /personal — create an account with \
+         `./scripts/clave.sh create-staff --username NAME --name \"Full Name\" --role supervisor` \
+         (it reads the password from standard input)."
+    );
 }
 
 fn init_tracing() {

@@ -23,6 +23,12 @@ pub struct HomeData {
 
 #[server(endpoint = "servicios/ver")]
 pub async fn home_view() -> Result<HomeData, AppError> {
+    // Signed out is a 401, not a server error.
+    crate::web::view_result(home_data().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn home_data() -> Result<HomeData, AppError> {
     use crate::services::{account, code::ecuador_clock, now_unix};
     use crate::web::{internal, request_cookie, session_cookie_name, state};
     let st = state();

@@ -82,7 +82,7 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
             <p>{message}</p>
             <OfficeHours/>
             <p>
-                <A href="/contacto" attr:class="button">"Pedir ayuda al Instituto"</A>
+                <A href="/contacto/llamada" attr:class="button">"Pedir que me llamen"</A>
             </p>
         }
         .into_any(),
@@ -161,7 +161,7 @@ pub fn LockedPanel(notice: LockNotice) -> impl IntoView {
         </p>
         <OfficeHours/>
         <p>
-            <A href="/contacto" attr:class="button">"Pedir ayuda al Instituto"</A>
+            <A href="/contacto/llamada" attr:class="button">"Pedir que me llamen"</A>
         </p>
     }
 }

@@ -79,6 +79,16 @@ impl FormState {
         Signal::derive(move || self.form().and_then(|f| f.message_for(field)))
     }
 
+    /// [`Self::field_error`] for a field named at run time (one per row).
+    pub fn field_error_owned(self, field: String) -> Signal<Option<String>> {
+        Signal::derive(move || self.form().and_then(|f| f.message_for(&field)))
+    }
+
+    /// [`Self::value`] for a field named at run time.
+    pub fn value_owned(self, field: String) -> Signal<Option<String>> {
+        Signal::derive(move || self.form().and_then(|f| f.value_of(&field)))
+    }
+
     pub fn value(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || self.form().and_then(|f| f.value_of(field)))
     }

@@ -71,10 +71,15 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="container">
                 <h2 class="footer-title">"Ayuda y contacto"</h2>
                 <OfficeHours/>
-                <p>
-                    <A href="/contacto">"Contacto y ayuda"</A>
-                    " — también si vive en el exterior o su cuenta está bloqueada."
-                </p>
+                <ul class="footer-links">
+                    <li>
+                        <A href="/contacto">"Contacto y ayuda"</A>
+                    </li>
+                    <li>
+                        <A href="/contacto/llamada">"Pedir que le llamemos"</A>
+                        " — si vive en el exterior o su cuenta está bloqueada."
+                    </li>
+                </ul>
                 <p>
                     "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes."
                 </p>

@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod birthdate;
+pub mod callback;
 pub mod captcha;
 pub mod cedula;
 pub mod code;
@@ -18,3 +19,4 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod phone;
 pub mod questions;
+pub mod staff;

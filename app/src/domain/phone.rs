@@ -16,6 +16,8 @@ pub enum PhoneError {
     Invalid,
     /// A real number, but not one that receives calls on a mobile.
     NotMobile,
+    /// A real number of another country than the one chosen.
+    OtherCountry,
 }
 
 impl PhoneError {
@@ -26,6 +28,9 @@ impl PhoneError {
             }
             PhoneError::NotMobile => {
                 "Ese número parece de un teléfono fijo o de un servicio. Escriba un número de celular."
+            }
+            PhoneError::OtherCountry => {
+                "Ese número no es del país que eligió. Elija el país del número, o escríbalo completo con el código de su país (por ejemplo +34 para España)."
             }
         }
     }
@@ -47,6 +52,32 @@ pub fn parse_mobile(input: &str) -> Result<String, PhoneError> {
         Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {
             Ok(number.format().mode(Mode::E164).to_string())
         }
+        _ => Err(PhoneError::NotMobile),
+    }
+}
+
+/// The E.164 form of a number to call in `country` (ISO 3166-1 alpha-2):
+/// typed as people there write it, or with its `+` prefix. Mobile or fixed,
+/// as long as it takes calls and belongs to that country.
+pub fn parse_for_country(input: &str, country: &str) -> Result<String, PhoneError> {
+    let input = input.trim();
+    if input.is_empty() || input.chars().count() > MAX_INPUT {
+        return Err(PhoneError::Invalid);
+    }
+    let region: country::Id = country.parse().map_err(|_| PhoneError::Invalid)?;
+    let number = phonenumber::parse(Some(region), input).map_err(|_| PhoneError::Invalid)?;
+    if !phonenumber::is_valid(&number) {
+        return Err(PhoneError::Invalid);
+    }
+    if number.country().id() != Some(region) {
+        return Err(PhoneError::OtherCountry);
+    }
+    match number.number_type(&phonenumber::metadata::DATABASE) {
+        Type::Mobile
+        | Type::FixedLine
+        | Type::FixedLineOrMobile
+        | Type::PersonalNumber
+        | Type::Voip => Ok(number.format().mode(Mode::E164).to_string()),
         _ => Err(PhoneError::NotMobile),
     }
 }
@@ -102,7 +133,45 @@ mod tests {
         }
     }
 
+    #[test]
+    fn call_back_numbers_belong_to_the_chosen_country() {
+        assert_eq!(
+            parse_for_country("612 34 56 78", "ES").as_deref(),
+            Ok("+34612345678")
+        );
+        assert_eq!(
+            parse_for_country("+34 912 345 678", "ES").as_deref(),
+            Ok("+34912345678")
+        );
+        assert_eq!(
+            parse_for_country("(201) 555-0123", "US").as_deref(),
+            Ok("+12015550123")
+        );
+        assert_eq!(
+            parse_for_country("02 250 1234", "EC").as_deref(),
+            Ok("+59322501234")
+        );
+        assert_eq!(
+            parse_for_country("+593 99 123 4567", "ES"),
+            Err(PhoneError::OtherCountry)
+        );
+        assert_eq!(parse_for_country("0991234", "EC"), Err(PhoneError::Invalid));
+        assert_eq!(
+            parse_for_country("612345678", "XX"),
+            Err(PhoneError::Invalid)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn any_country_any_text_never_panics(s in "\\PC{0,40}", i in 0usize..32) {
+            let country = crate::domain::callback::COUNTRIES[i].0;
+            if let Ok(e164) = parse_for_country(&s, country) {
+                prop_assert!(e164.starts_with('+'));
+                prop_assert!(e164.len() <= 16);
+            }
+        }
+
         #[test]
         fn never_panics_and_always_returns_e164(s in "\\PC{0,40}") {
             if let Ok(e164) = parse_mobile(&s) {

@@ -19,7 +19,7 @@ pub const NOTICE_DAYS: i64 = 10;
 pub const LOGIN_MAX_FAILURES: i32 = 5;
 pub const LOGIN_LOCK_SECS: i64 = 15 * 60;
 
-fn random_token() -> String {
+pub fn random_token() -> String {
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     hex::encode(raw)
@@ -30,7 +30,7 @@ pub fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn looks_like_token(token: &str) -> bool {
+pub fn looks_like_token(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -455,6 +455,9 @@ pub async fn report_not_me(
         }),
         status: Set("open".into()),
         created_at: Set(now),
+        claimed_by: NotSet,
+        note: NotSet,
+        closed_at: NotSet,
     })
     .exec_with_returning(&txn)
     .await?;

@@ -34,24 +34,28 @@ pub struct Sent {
     pub expires_at: i64,
 }
 
-/// "10:42": a Unix time as a clock time in Ecuador.
-pub fn ecuador_clock(unix: i64) -> String {
+fn ecuador_format(unix: i64, format: &str) -> String {
     use chrono::TimeZone;
     chrono_tz::America::Guayaquil
         .timestamp_opt(unix, 0)
         .single()
-        .map(|t| t.format("%H:%M").to_string())
+        .map(|t| t.format(format).to_string())
         .unwrap_or_default()
+}
+
+/// "10:42": a Unix time as a clock time in Ecuador.
+pub fn ecuador_clock(unix: i64) -> String {
+    ecuador_format(unix, "%H:%M")
 }
 
 /// "26/11/2026 a las 14:30": a Unix time as a date and clock time in Ecuador.
 pub fn ecuador_date_time(unix: i64) -> String {
-    use chrono::TimeZone;
-    chrono_tz::America::Guayaquil
-        .timestamp_opt(unix, 0)
-        .single()
-        .map(|t| t.format("%d/%m/%Y a las %H:%M").to_string())
-        .unwrap_or_default()
+    ecuador_format(unix, "%d/%m/%Y a las %H:%M")
+}
+
+/// "2026-11-26": a Unix time's date in Ecuador (sorts as text).
+pub fn ecuador_date(unix: i64) -> String {
+    ecuador_format(unix, "%Y-%m-%d")
 }
 
 /// Sends a new code for `found` to `email`, voiding the previous one.

@@ -33,7 +33,7 @@ pub struct DemoAffiliate {
     pub note: &'static str,
 }
 
-pub const DEMO_AFFILIATES: [DemoAffiliate; 15] = [
+pub const DEMO_AFFILIATES: [DemoAffiliate; 19] = [
     DemoAffiliate {
         cedula: "1712345675",
         given_names: "María José",
@@ -213,6 +213,54 @@ pub const DEMO_AFFILIATES: [DemoAffiliate; 15] = [
         has_clave: false,
         locked: false,
         note: "jubilado sin clave",
+    },
+    DemoAffiliate {
+        cedula: "1718881111",
+        given_names: "Diana Carolina",
+        surnames: "Vásquez Mora",
+        birth_date: (1988, 6, 9),
+        codigo_dactilar: "A1111B2222",
+        email: "diana.vasquez@example.org",
+        country: "ES",
+        has_clave: true,
+        locked: true,
+        note: "vive en el exterior, con clave y cuenta bloqueada (la desbloquea el personal)",
+    },
+    DemoAffiliate {
+        cedula: "0907772222",
+        given_names: "Héctor Fabián",
+        surnames: "Quishpe Lema",
+        birth_date: (1975, 1, 30),
+        codigo_dactilar: "C3333D4444",
+        email: "hector.quishpe@example.org",
+        country: "US",
+        has_clave: true,
+        locked: true,
+        note: "vive en el exterior, con clave y cuenta bloqueada (la desbloquea el personal)",
+    },
+    DemoAffiliate {
+        cedula: "1716663339",
+        given_names: "Lucía Fernanda",
+        surnames: "Andrade Ruiz",
+        birth_date: (1991, 10, 17),
+        codigo_dactilar: "E5555F6666",
+        email: "lucia.andrade@example.com",
+        country: "IT",
+        has_clave: true,
+        locked: true,
+        note: "vive en el exterior, con clave y cuenta bloqueada (la desbloquea el personal)",
+    },
+    DemoAffiliate {
+        cedula: "0105554448",
+        given_names: "Manuel Alberto",
+        surnames: "Cedeño Paz",
+        birth_date: (1958, 4, 3),
+        codigo_dactilar: "G7777H8888",
+        email: "manuel.cedeno@example.com",
+        country: "ES",
+        has_clave: true,
+        locked: true,
+        note: "vive en el exterior, con clave y cuenta bloqueada (la desbloquea el personal)",
     },
 ];
 

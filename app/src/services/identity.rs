@@ -46,7 +46,7 @@ pub async fn match_full_identity(
     }))
 }
 
-fn cedula_key(settings: &Settings, cedula: &str) -> String {
+pub fn cedula_key(settings: &Settings, cedula: &str) -> String {
     format!(
         "identity-fail:{}",
         keyed_hash(settings.secret(), "cedula", cedula)

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod callback;
 pub mod captcha;
 pub mod code;
 pub mod db;
@@ -17,6 +18,7 @@ pub mod questions;
 pub mod rate_limit;
 pub mod retention;
 pub mod settings;
+pub mod staff;
 pub mod test_support;
 
 use sea_orm::DatabaseConnection;

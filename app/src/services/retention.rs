@@ -4,8 +4,8 @@
 //! and by `clave cleanup`.
 
 use entity::{
-    audit_event, captcha_use, flow_answer, mail_outbox, notice, rate_limit, recovery_flow, session,
-    verification_code,
+    audit_event, callback_request, captcha_use, flow_answer, mail_outbox, notice, rate_limit,
+    recovery_flow, session, staff_session, verification_code,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -18,6 +18,9 @@ pub struct Retention {
     pub flow_days: i64,
     /// Audit events: days after they happened.
     pub audit_days: i64,
+    /// Call-back requests: days after they were resolved, or after their last
+    /// change when never resolved.
+    pub callback_days: i64,
 }
 
 /// How many rows each sweep deleted.
@@ -32,6 +35,7 @@ pub struct Swept {
     pub captchas: u64,
     pub counters: u64,
     pub audit: u64,
+    pub callbacks: u64,
 }
 
 impl Swept {
@@ -45,6 +49,7 @@ impl Swept {
             + self.captchas
             + self.counters
             + self.audit
+            + self.callbacks
     }
 }
 
@@ -90,7 +95,8 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
-    // Dead sessions and used captchas are worth nothing once expired.
+    // Dead sessions (affiliates' and staff's) and used captchas are worth
+    // nothing once expired.
     let sessions = session::Entity::delete_many()
         .filter(
             Condition::any()
@@ -99,7 +105,16 @@ pub async fn sweep(
         )
         .exec(db)
         .await?
-        .rows_affected;
+        .rows_affected
+        + staff_session::Entity::delete_many()
+            .filter(
+                Condition::any()
+                    .add(staff_session::Column::IdleExpiresAt.lt(now))
+                    .add(staff_session::Column::AbsoluteExpiresAt.lt(now)),
+            )
+            .exec(db)
+            .await?
+            .rows_affected;
     let captchas = captcha_use::Entity::delete_many()
         .filter(captcha_use::Column::ExpiresAt.lt(now))
         .exec(db)
@@ -116,6 +131,20 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
+    let callback_cutoff = now - retention.callback_days * DAY;
+    let callbacks = callback_request::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(callback_request::Column::ClosedAt.lt(callback_cutoff))
+                .add(
+                    Condition::all()
+                        .add(callback_request::Column::ClosedAt.is_null())
+                        .add(callback_request::Column::UpdatedAt.lt(callback_cutoff)),
+                ),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
     Ok(Swept {
         flows,
         codes,
@@ -126,5 +155,6 @@ pub async fn sweep(
         captchas,
         counters,
         audit,
+        callbacks,
     })
 }

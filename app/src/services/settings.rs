@@ -60,6 +60,13 @@ pub struct Settings {
     pub flow_retention_days: i64,
     /// Days audit events are kept.
     pub audit_retention_days: i64,
+    /// Days a call-back request (with its phone number) is kept after it is
+    /// resolved, or after its last change if it never is (the form says so).
+    pub callback_retention_days: i64,
+    /// Call-back requests per client IP per hour.
+    pub ip_callbacks_per_hour: i32,
+    /// Call-back requests per cédula per day.
+    pub cedula_callbacks_per_day: i32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -234,6 +241,9 @@ impl Settings {
 
         let flow_retention_days = number("CLAVE_FLOW_RETENTION_DAYS", 7, 1, 3_650);
         let audit_retention_days = number("CLAVE_AUDIT_RETENTION_DAYS", 365, 1, 3_650);
+        let callback_retention_days = number("CLAVE_CALLBACK_RETENTION_DAYS", 30, 1, 3_650);
+        let ip_callbacks_per_hour = number("CLAVE_IP_CALLBACKS_PER_HOUR", 5, 1, 100_000) as i32;
+        let cedula_callbacks_per_day = number("CLAVE_CEDULA_CALLBACKS_PER_DAY", 3, 1, 1_000) as i32;
 
         let smtp_url = get("CLAVE_SMTP_URL").map(str::to_owned);
         if let Some(url) = &smtp_url {
@@ -301,6 +311,9 @@ impl Settings {
             mail_from,
             flow_retention_days,
             audit_retention_days,
+            callback_retention_days,
+            ip_callbacks_per_hour,
+            cedula_callbacks_per_day,
         })
     }
 
@@ -309,6 +322,7 @@ impl Settings {
         super::retention::Retention {
             flow_days: self.flow_retention_days,
             audit_days: self.audit_retention_days,
+            callback_days: self.callback_retention_days,
         }
     }
 

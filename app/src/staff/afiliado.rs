@@ -1,0 +1,363 @@
+//! An affiliate as staff see them, at `/personal/afiliado?cedula=…` (agents
+//! and supervisors): name, country, whether they have a clave, their locks,
+//! the recovery history (events only: action, outcome, when, by whom), and
+//! *Desbloquear* with a mandatory reason.
+//!
+//! Reveals: never a hash, a code, an answer, the código dactilar or the birth
+//! date (staff ask the caller for those and compare with the registry in
+//! their own system); the e-mail is masked. Looking someone up is audited.
+//! Without JavaScript: the lookup is a GET form, the unlock a form post that
+//! comes back here.
+
+use super::{StaffFrame, StaffMe, StaffNav};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::form::FormState;
+use crate::components::layout::PageTitle;
+use crate::components::text_field::ErrorMessage;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/personal/afiliado";
+
+/// How many events the history shows.
+pub const HISTORY_EVENTS: u64 = 50;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub cedula: String,
+    pub name: String,
+    pub country: String,
+    pub email_masked: String,
+    pub has_clave: bool,
+    pub account_locked: bool,
+    /// "26/11/2026 a las 14:30" (Ecuador).
+    pub logins_locked_until: Option<String>,
+    pub identity_locked_until: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AffiliateView {
+    pub me: StaffMe,
+    /// The cédula asked for, as typed (empty: nothing asked yet).
+    pub asked: String,
+    pub problem: Option<String>,
+    pub person: Option<PersonView>,
+    pub history: Vec<EventRow>,
+}
+
+#[server(endpoint = "personal/afiliado")]
+pub async fn afiliado_ver(cedula: Option<String>) -> Result<AffiliateView, AppError> {
+    let result = server::afiliado_ver(cedula.unwrap_or_default()).await;
+    crate::web::conclude_view(result, <AfiliadoVer as leptos::server_fn::ServerFn>::PATH).await
+}
+
+/// Lifts every lock of an affiliate, with the reason.
+#[server(endpoint = "personal/desbloquear")]
+pub async fn desbloquear(cedula: Option<String>, motivo: Option<String>) -> Result<(), AppError> {
+    let cedula = cedula.unwrap_or_default();
+    let page = format!(
+        "{PAGE}?cedula={}",
+        cedula
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(10)
+            .collect::<String>()
+    );
+    let result = server::desbloquear(cedula, motivo.unwrap_or_default(), &page).await;
+    crate::web::conclude(
+        result,
+        <Desbloquear as leptos::server_fn::ServerFn>::PATH,
+        &page,
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::callback::{country_name, staff_note};
+    use crate::domain::cedula::Cedula;
+    use crate::domain::mask::mask_email;
+    use crate::domain::staff::Role;
+    use crate::error::FormErrors;
+    use crate::services::code::ecuador_date_time;
+    use crate::services::{audit, now_unix, staff};
+    use crate::web::{audit_cedula, audit_detail, has_clave, internal, staff_user, state};
+    use sea_orm::EntityTrait;
+
+    fn action_label(action: &str) -> String {
+        let label = match action {
+            "recuperar/buscar" => "Recuperar o solicitar: cédula y captcha",
+            "recuperar/identidad" => "Recuperar: fecha de nacimiento",
+            "solicitar/identidad" => "Solicitar: fecha y código dactilar",
+            "recuperar/codigo" | "recuperar/codigo/verificar" => "Código del correo",
+            "recuperar/nueva-clave" => "Nueva clave",
+            "ingresar" | "login" => "Ingreso",
+            "contacto/llamada" => "Pidió que le llamen",
+            "personal/desbloquear" => "Desbloqueo por el personal",
+            "personal/afiliado" => "Consulta del personal",
+            "personal/solicitud" => "Solicitud de llamada trabajada",
+            "personal/caso" => "Caso «no fui yo» trabajado",
+            _ => return action.to_owned(),
+        };
+        format!("{label} ({action})")
+    }
+
+    pub async fn afiliado_ver(input: String) -> Result<AffiliateView, AppError> {
+        let me = staff_user(Role::Agent).await?;
+        let asked: String = input.chars().take(64).collect();
+        let mut view = AffiliateView {
+            me: StaffMe::from(&me),
+            asked: asked.clone(),
+            problem: None,
+            person: None,
+            history: Vec::new(),
+        };
+        if asked.trim().is_empty() {
+            return Ok(view);
+        }
+        let cedula = match Cedula::parse(&asked) {
+            Ok(c) => c,
+            Err(e) => {
+                view.problem = Some(e.message_es().to_owned());
+                return Ok(view);
+            }
+        };
+        audit_cedula(cedula.as_str());
+        let st = state();
+        let now = now_unix();
+        let Some(person) = entity::affiliate::Entity::find_by_id(cedula.as_str().to_owned())
+            .one(&st.db)
+            .await
+            .map_err(internal("load affiliate"))?
+        else {
+            view.problem = Some("Esa cédula no está en el registro de afiliados.".to_owned());
+            return Ok(view);
+        };
+        let locks = staff::locks(&st.db, &st.settings, &person, now)
+            .await
+            .map_err(internal("locks"))?;
+        view.history = audit::history(&st.db, &person.cedula, super::HISTORY_EVENTS)
+            .await
+            .map_err(internal("history"))?
+            .into_iter()
+            .map(|e| EventRow {
+                at: ecuador_date_time(e.at),
+                actor: if e.actor == "affiliate" {
+                    "Afiliado".to_owned()
+                } else {
+                    e.actor
+                },
+                action: action_label(&e.action),
+                outcome: e.outcome,
+                detail: e.detail,
+            })
+            .collect();
+        view.person = Some(PersonView {
+            has_clave: has_clave(&person.cedula).await?,
+            name: format!("{} {}", person.given_names, person.surnames),
+            country: country_name(&person.country)
+                .unwrap_or(&person.country)
+                .to_owned(),
+            email_masked: mask_email(&person.email),
+            account_locked: locks.account,
+            logins_locked_until: locks.logins_until.map(ecuador_date_time),
+            identity_locked_until: locks.identity_until.map(ecuador_date_time),
+            cedula: person.cedula,
+        });
+        Ok(view)
+    }
+
+    pub async fn desbloquear(cedula: String, motivo: String, page: &str) -> Result<(), AppError> {
+        let _me = staff_user(Role::Agent).await?;
+        let cedula = Cedula::parse(&cedula).map_err(|_| AppError::NotFound)?;
+        audit_cedula(cedula.as_str());
+        let motivo: String = motivo.chars().take(2_000).collect();
+        let reason = staff_note(&motivo).map_err(|m| {
+            AppError::Form(
+                FormErrors::default()
+                    .with_value("motivo", &motivo)
+                    .error("motivo", m),
+            )
+        })?;
+        audit_detail(&reason);
+        let st = state();
+        staff::unlock(&st.db, &st.settings, cedula.as_str(), now_unix())
+            .await
+            .map_err(internal("unlock"))?
+            .ok_or(AppError::NotFound)?;
+        if crate::web::is_plain_form_post() {
+            leptos_axum::redirect(&format!("{page}&desbloqueada=1"));
+        }
+        Ok(())
+    }
+}
+
+#[component]
+pub fn AfiliadoPage() -> impl IntoView {
+    let query = use_query_map();
+    let unlock = ServerAction::<Desbloquear>::new();
+    let data = Resource::new_blocking(
+        move || (query.with(|q| q.get("cedula")), unlock.version().get()),
+        |(cedula, _)| afiliado_ver(cedula),
+    );
+    view! {
+        <StaffFrame data=data render=move |v: AffiliateView| view! { <Affiliate view=v unlock=unlock/> }/>
+    }
+}
+
+#[component]
+fn Affiliate(view: AffiliateView, unlock: ServerAction<Desbloquear>) -> impl IntoView {
+    let query = use_query_map();
+    let form = FormState::of(unlock);
+    let done = move || {
+        query.with(|q| q.get("desbloqueada").is_some())
+            || unlock.value().with(|v| matches!(v, Some(Ok(()))))
+    };
+    let AffiliateView {
+        me,
+        asked,
+        problem,
+        person,
+        history,
+    } = view;
+    view! {
+        <PageTitle
+            text="Buscar afiliado – Consola del personal"
+            error=Signal::derive({
+                let bad_lookup = problem.is_some();
+                move || bad_lookup || form.has_error().get()
+            })
+        />
+        <StaffNav me=me/>
+        <ErrorSummary errors=form.errors() general=form.general()/>
+        <p class="status-message" role="status">
+            {move || done().then_some("Listo: se quitaron los bloqueos de esta cédula.")}
+        </p>
+        <h1 tabindex="-1">"Buscar afiliado"</h1>
+        <form method="get" action=PAGE class="filters">
+            <div class="field">
+                <label class="label" for="buscar-cedula">"Número de cédula"</label>
+                {problem.clone().map(|p| view! {
+                    <p class="error-message" id="buscar-cedula-error">
+                        <span class="visually-hidden">"Error: "</span>{p}
+                    </p>
+                })}
+                <input
+                    class="input input-width-10"
+                    id="buscar-cedula"
+                    name="cedula"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    value=asked
+                    aria-describedby=problem.is_some().then_some("buscar-cedula-error")
+                    aria-invalid=problem.is_some().then_some("true")
+                />
+            </div>
+            <button type="submit" class="button button-secondary">"Buscar"</button>
+        </form>
+        {person.map(|p| view! { <PersonDetails person=p history=history unlock=unlock form=form/> })}
+    }
+}
+
+#[component]
+fn PersonDetails(
+    person: PersonView,
+    history: Vec<EventRow>,
+    unlock: ServerAction<Desbloquear>,
+    form: FormState,
+) -> impl IntoView {
+    let locked = person.account_locked
+        || person.logins_locked_until.is_some()
+        || person.identity_locked_until.is_some();
+    let reason_error = form.field_error("motivo");
+    let reason_value = form.value("motivo");
+    let yes_no = |b: bool| if b { "Sí" } else { "No" };
+    view! {
+        <h2>{person.name.clone()}</h2>
+        <dl class="summary-list">
+            <dt>"Cédula"</dt><dd>{person.cedula.clone()}</dd>
+            <dt>"País de residencia"</dt><dd>{person.country}</dd>
+            <dt>"Correo"</dt><dd>{person.email_masked}</dd>
+            <dt>"Tiene clave"</dt><dd>{yes_no(person.has_clave)}</dd>
+            <dt>"Cuenta bloqueada («no fui yo»)"</dt><dd>{yes_no(person.account_locked)}</dd>
+            <dt>"Ingreso bloqueado hasta"</dt>
+            <dd>{person.logins_locked_until.unwrap_or_else(|| "No está bloqueado".to_owned())}</dd>
+            <dt>"Recuperar y solicitar bloqueados hasta"</dt>
+            <dd>{person.identity_locked_until.unwrap_or_else(|| "No están bloqueados".to_owned())}</dd>
+        </dl>
+        <h2>"Desbloquear"</h2>
+        {if locked {
+            let voids = person.account_locked.then(|| view! {
+                <p class="notice">
+                    "Al desbloquear la cuenta, su clave actual deja de servir (pudo ponerla otra persona): para ingresar, la persona debe crear una nueva con «Recuperar clave»."
+                </p>
+            });
+            view! {
+                {voids}
+                <ActionForm action=unlock attr:novalidate="" attr:class="form">
+                    <input type="hidden" name="cedula" value=person.cedula.clone()/>
+                    <div class="field" class:field-error=move || reason_error.with(Option::is_some)>
+                        <label class="label" for="motivo">"Motivo del desbloqueo"</label>
+                        <p class="hint" id="motivo-hint">
+                            "Obligatorio. Por ejemplo: cómo confirmó la identidad y el número de referencia de la solicitud."
+                        </p>
+                        <ErrorMessage id="motivo-error".to_owned() error=reason_error/>
+                        <textarea
+                            class="textarea"
+                            id="motivo"
+                            name="motivo"
+                            rows="3"
+                            aria-describedby=move || if reason_error.with(Option::is_some) { "motivo-hint motivo-error" } else { "motivo-hint" }
+                            aria-invalid=move || reason_error.with(Option::is_some).then_some("true")
+                        >
+                            {move || reason_value.get().unwrap_or_default()}
+                        </textarea>
+                    </div>
+                    <button type="submit" class="button">"Desbloquear"</button>
+                </ActionForm>
+            }
+            .into_any()
+        } else {
+            view! { <p>"Esta cédula no tiene bloqueos."</p> }.into_any()
+        }}
+        <h2>"Historial"</h2>
+        <table class="table">
+            <caption class="visually-hidden">"Eventos de la cédula, del más reciente al más antiguo"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Cuándo"</th>
+                    <th scope="col">"Quién"</th>
+                    <th scope="col">"Qué"</th>
+                    <th scope="col">"Resultado"</th>
+                    <th scope="col">"Motivo"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {history
+                    .into_iter()
+                    .map(|e| view! {
+                        <tr>
+                            <td>{e.at}</td>
+                            <td>{e.actor}</td>
+                            <td>{e.action}</td>
+                            <td>{e.outcome}</td>
+                            <td>{e.detail.unwrap_or_default()}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

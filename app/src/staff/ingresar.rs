@@ -1,0 +1,149 @@
+//! Staff login at `/personal/ingresar`: user name + password → the queue.
+//!
+//! Inputs: `usuario`, `clave`.
+//! Reveals: never which of the two was wrong; unknown and deactivated user
+//! names cost the same argon2 work. Five wrong passwords for a user name lock
+//! it for 15 minutes; each client also spends the login budget per hour.
+//! Without JavaScript: a plain form post; the staff cookie is set by the
+//! redirect to the queue.
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::form::{input_value, FormState};
+use crate::components::layout::PageTitle;
+use crate::components::password_input::PasswordInput;
+use crate::components::text_field::TextField;
+use crate::error::{AppError, FormErrors};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+pub const PAGE: &str = "/personal/ingresar";
+pub const WRONG: &str =
+    "El usuario o la clave no son correctos. Revise ambos e inténtelo otra vez.";
+
+pub fn validate_form(usuario: &str, clave: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::default().with_value("usuario", usuario);
+    if usuario.trim().is_empty() {
+        errors = errors.error("usuario", "Escriba su usuario.");
+    }
+    if clave.is_empty() {
+        errors = errors.error("clave", "Escriba su clave.");
+    }
+    if errors.is_empty() {
+        Ok(usuario.trim().to_ascii_lowercase())
+    } else {
+        Err(errors)
+    }
+}
+
+#[server(endpoint = "personal/ingresar")]
+pub async fn personal_ingresar(
+    usuario: Option<String>,
+    clave: Option<String>,
+) -> Result<(), AppError> {
+    let result = server::ingresar(usuario.unwrap_or_default(), clave.unwrap_or_default()).await;
+    crate::web::conclude(
+        result,
+        <PersonalIngresar as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::password::{normalise, MAX_CHARS};
+    use crate::error::LockReason;
+    use crate::services::now_unix;
+    use crate::services::rate_limit::{spend, Budget};
+    use crate::services::staff::{login, StaffLogin};
+    use crate::web::{client_key, internal, set_cookie, staff_cookie, state};
+
+    pub async fn ingresar(usuario: String, clave: String) -> Result<(), AppError> {
+        let usuario: String = usuario.chars().take(64).collect();
+        let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
+        let username = validate_form(&usuario, &clave).map_err(AppError::Form)?;
+        let keep = || FormErrors::default().with_value("usuario", &usuario);
+        let st = state();
+        let s = &st.settings;
+        let now = now_unix();
+        if !spend(
+            &st.db,
+            &format!("staff-login:ip:{}", client_key(s)),
+            Budget::per_hour(s.ip_logins_per_hour),
+            now,
+        )
+        .await
+        .map_err(internal("rate limit"))?
+        {
+            return Err(AppError::RateLimited(
+                keep().error("usuario", crate::recovery::buscar::TOO_MANY_STARTS),
+            ));
+        }
+        crate::web::audit_detail(&format!("usuario {username}"));
+        match login(&st.db, s, &username, &normalise(&clave), now)
+            .await
+            .map_err(internal("staff login"))?
+        {
+            StaffLogin::SignedIn { token } => {
+                set_cookie(&staff_cookie(s, &token));
+                leptos_axum::redirect(crate::staff::HOME);
+                Ok(())
+            }
+            StaffLogin::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
+            StaffLogin::Locked { until } => Err(crate::web::locked(LockReason::Logins, until)),
+        }
+    }
+}
+
+#[component]
+pub fn StaffIngresarPage() -> impl IntoView {
+    let action = ServerAction::<PersonalIngresar>::new();
+    let form = FormState::of(action);
+    let query = use_query_map();
+    let signed_out = move || query.with(|q| q.get("salio").is_some());
+    let locked = move || {
+        action.value().with(|v| match v {
+            Some(Err(AppError::Locked(n))) => Some(format!(
+                "Demasiadas claves equivocadas para este usuario. Podrá intentarlo otra vez desde el {} (hora de Ecuador).",
+                n.until
+            )),
+            _ => None,
+        })
+    };
+    let general = Signal::derive(move || locked().or_else(|| form.general().get()));
+    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
+        form.check(
+            &ev,
+            validate_form(&input_value("usuario"), &input_value("clave")).map(|_| ()),
+        );
+    };
+    view! {
+        <PageTitle text="Ingresar – Consola del personal" error=form.has_error()/>
+        <ErrorSummary errors=form.errors() general=general/>
+        <p class="status-message" role="status">
+            {move || signed_out().then_some("Usted salió de la consola del personal.")}
+        </p>
+        <h1 tabindex="-1">"Consola del personal"</h1>
+        <p>"Solo para el personal del centro de contacto. Afiliados: "<a href="/ingresar">"ingresen aquí"</a>"."</p>
+        <ActionForm action=action attr:novalidate="" attr:class="form">
+            <TextField
+                id="usuario"
+                label="Usuario"
+                error=form.field_error("usuario")
+                value=form.value("usuario")
+                autocomplete="username"
+                class="input-width-10"
+            />
+            <PasswordInput
+                id="clave"
+                label="Clave"
+                error=form.field_error("clave")
+                autocomplete="current-password"
+            />
+            <button type="submit" class="button" on:click=check_in_browser>
+                "Ingresar"
+            </button>
+        </ActionForm>
+    }
+}

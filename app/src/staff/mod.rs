@@ -1,0 +1,197 @@
+//! The staff console (SPEC §2.4) under `/personal`: its own accounts (created
+//! with `clave create-staff`), its own sessions and cookie, roles agent and
+//! supervisor checked by every server function on the server. No page shows a
+//! hash, a code or an answer; every action is audited with who and why.
+//!
+//! Every page works without JavaScript: lists are server-rendered, filters
+//! are GET forms, actions are form posts that come back to the page.
+
+pub mod afiliado;
+pub mod cola;
+pub mod ingresar;
+pub mod supervision;
+
+use crate::components::layout::PageTitle;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+pub const HOME: &str = "/personal";
+
+/// Who is signed in, as the pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMe {
+    pub username: String,
+    pub display_name: String,
+    pub role_label: String,
+    pub supervisor: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_come_back_to_console_pages_only_without_old_errors() {
+        assert_eq!(back_to(None), HOME);
+        for outside in [
+            "/ingresar",
+            "//evil.example/personal",
+            "https://evil.example",
+            "/personal\r\nX: y",
+        ] {
+            assert_eq!(back_to(Some(outside.into())), HOME, "{outside}");
+        }
+        assert_eq!(
+            back_to(Some("/personal?estado=open&pais=ES".into())),
+            "/personal?estado=open&pais=ES"
+        );
+        assert_eq!(
+            back_to(Some(
+                "/personal?estado=open&__path=%2Fapi%2Fx&__err=abc".into()
+            )),
+            "/personal?estado=open"
+        );
+        assert_eq!(back_to(Some("/personal?__err=abc".into())), "/personal");
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<&crate::services::staff::StaffUser> for StaffMe {
+    fn from(u: &crate::services::staff::StaffUser) -> Self {
+        use crate::domain::staff::Role;
+        StaffMe {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role_label: u.role.label_es().to_owned(),
+            supervisor: u.role.allows(Role::Supervisor),
+        }
+    }
+}
+
+/// Where a staff form comes back to: the page it was posted from (kept in a
+/// hidden field), when it is a console page.
+/// The error of an earlier no-JavaScript post (`__path`, `__err`) is dropped,
+/// so it does not come back after a later success.
+pub fn back_to(volver: Option<String>) -> String {
+    let Some(v) = volver.filter(|v| v.starts_with(HOME) && !v.contains(['\r', '\n', '\\'])) else {
+        return HOME.to_owned();
+    };
+    match v.split_once('?') {
+        None => v,
+        Some((path, query)) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|kv| !kv.is_empty() && !kv.starts_with("__"))
+                .collect();
+            if kept.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{}", kept.join("&"))
+            }
+        }
+    }
+}
+
+/// "Salir" of the console: ends the staff session.
+#[server(endpoint = "personal/salir")]
+pub async fn personal_salir() -> Result<(), AppError> {
+    use crate::web::{
+        clear_cookie, internal, request_cookie, set_cookie, staff_cookie_name, state,
+    };
+    let st = state();
+    // Who is leaving, for the audit log (a dead session just leaves).
+    let _ = crate::web::staff_user(crate::domain::staff::Role::Agent).await;
+    let name = staff_cookie_name(&st.settings);
+    let result = match request_cookie(name) {
+        Some(token) => crate::services::staff::end_session(&st.db, &token)
+            .await
+            .map_err(internal("end staff session")),
+        None => Ok(()),
+    };
+    if result.is_ok() {
+        set_cookie(&clear_cookie(&st.settings, name));
+        leptos_axum::redirect("/personal/ingresar?salio=1");
+    }
+    crate::web::conclude(
+        result,
+        <PersonalSalir as leptos::server_fn::ServerFn>::PATH,
+        HOME,
+    )
+    .await
+}
+
+/// The console's navigation: who is signed in, the pages their role may
+/// open, and *Salir*.
+#[component]
+pub fn StaffNav(me: StaffMe) -> impl IntoView {
+    let salir = ServerAction::<PersonalSalir>::new();
+    view! {
+        <nav class="staff-nav" aria-label="Consola del personal">
+            <p class="staff-who">
+                {me.display_name} " (" {me.username} ", " {me.role_label} ")"
+            </p>
+            <ul class="staff-links">
+                <li><A href=HOME>"Solicitudes y casos"</A></li>
+                <li><A href="/personal/afiliado">"Buscar afiliado"</A></li>
+                {me.supervisor.then(|| view! {
+                    <li><A href="/personal/supervision">"Supervisión"</A></li>
+                })}
+            </ul>
+            <ActionForm action=salir attr:class="staff-logout">
+                <button type="submit" class="button button-secondary">"Salir"</button>
+            </ActionForm>
+        </nav>
+    }
+}
+
+/// Renders `render(data)` once loaded, or why the page cannot be shown: not
+/// signed in (link to the staff login) or not allowed.
+#[component]
+pub fn StaffFrame<T, F, V>(data: Resource<Result<T, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || {
+                data.get()
+                    .map(|r| match r {
+                        Ok(d) => render(d).into_any(),
+                        Err(e) => view! { <StaffProblem error=e/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn StaffProblem(error: AppError) -> impl IntoView {
+    let message = error.general_message().unwrap_or_default();
+    match error {
+        AppError::StaffSignedOut => view! {
+            <PageTitle text="Ingresar – Consola del personal"/>
+            <h1 tabindex="-1">"Ingrese a la consola del personal"</h1>
+            <p>{message}</p>
+            <p><A href="/personal/ingresar" attr:class="button">"Ingresar"</A></p>
+        }
+        .into_any(),
+        AppError::Forbidden => view! {
+            <PageTitle text="Sin permiso – Consola del personal"/>
+            <h1 tabindex="-1">"No tiene permiso"</h1>
+            <p>{message}</p>
+            <p><A href="/">"Ir al inicio"</A></p>
+        }
+        .into_any(),
+        _ => view! {
+            <PageTitle text="Error – Consola del personal"/>
+            <h1 tabindex="-1">"No pudimos mostrar esta página"</h1>
+            <p>{message}</p>
+            <p><A href=HOME>"Volver a la consola"</A></p>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,357 @@
+//! Supervisors only, at `/personal/supervision`: call-back requests per
+//! status and per day, and staff management (add an account, turn one off or
+//! on). An agent gets 403 here and from every server function of this page.
+//!
+//! Without JavaScript: plain form posts that come back here.
+
+use super::{StaffFrame, StaffMe, StaffNav};
+use crate::components::error_summary::ErrorSummary;
+use crate::components::form::FormState;
+use crate::components::layout::PageTitle;
+use crate::components::password_input::PasswordInput;
+use crate::components::select_field::SelectField;
+use crate::components::text_field::TextField;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE: &str = "/personal/supervision";
+
+/// Days the per-day counts cover.
+pub const DAYS: i64 = 14;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub username: String,
+    pub display_name: String,
+    pub role_label: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupervisionView {
+    pub me: StaffMe,
+    pub by_status: Vec<(String, u64)>,
+    pub by_day: Vec<(String, u64)>,
+    pub staff: Vec<StaffRow>,
+}
+
+#[server(endpoint = "personal/supervision")]
+pub async fn supervision_ver() -> Result<SupervisionView, AppError> {
+    crate::web::view_result(server::supervision_ver().await)
+}
+
+/// Adds a staff account (supervisors only).
+#[server(endpoint = "personal/crear")]
+pub async fn crear_personal(
+    usuario: Option<String>,
+    nombre: Option<String>,
+    rol: Option<String>,
+    clave: Option<String>,
+) -> Result<(), AppError> {
+    let result = server::crear_personal(
+        usuario.unwrap_or_default(),
+        nombre.unwrap_or_default(),
+        rol.unwrap_or_default(),
+        clave.unwrap_or_default(),
+    )
+    .await;
+    crate::web::conclude(
+        result,
+        <CrearPersonal as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+    .await
+}
+
+/// Turns a staff account off (ending its sessions) or on again.
+#[server(endpoint = "personal/activar")]
+pub async fn activar_personal(
+    usuario: Option<String>,
+    activo: Option<String>,
+) -> Result<(), AppError> {
+    let result =
+        server::activar_personal(usuario.unwrap_or_default(), activo.as_deref() == Some("si"))
+            .await;
+    crate::web::conclude(
+        result,
+        <ActivarPersonal as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::domain::password::{normalise, PasswordContext, PasswordPolicy, MAX_CHARS};
+    use crate::domain::staff::{parse_username, Role};
+    use crate::error::FormErrors;
+    use crate::services::{now_unix, staff};
+    use crate::web::{audit_detail, internal, staff_user, state};
+
+    pub async fn supervision_ver() -> Result<SupervisionView, AppError> {
+        let me = staff_user(Role::Supervisor).await?;
+        let st = state();
+        let counts = staff::counts(&st.db, now_unix(), DAYS)
+            .await
+            .map_err(internal("counts"))?;
+        let accounts = staff::accounts(&st.db)
+            .await
+            .map_err(internal("staff list"))?;
+        Ok(SupervisionView {
+            me: StaffMe::from(&me),
+            by_status: counts
+                .by_status
+                .into_iter()
+                .map(|(s, n)| (s.label_es().to_owned(), n))
+                .collect(),
+            by_day: counts.by_day,
+            staff: accounts
+                .into_iter()
+                .map(|a| StaffRow {
+                    role_label: Role::parse(&a.role)
+                        .map_or(a.role.clone(), |r| r.label_es().to_owned()),
+                    username: a.username,
+                    display_name: a.display_name,
+                    active: a.active,
+                })
+                .collect(),
+        })
+    }
+
+    /// The password rules for staff: the affiliates' policy (length, not
+    /// common, not their own names).
+    pub fn check_password(
+        min_chars: usize,
+        username: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<(), Vec<String>> {
+        let ctx = PasswordContext {
+            cedula: "",
+            birth_date: None,
+            names: vec![display_name, username],
+        };
+        let words: Vec<&str> = display_name
+            .split_whitespace()
+            .chain([username, "iess", "clave", "personal"])
+            .collect();
+        PasswordPolicy { min_chars }
+            .check(password, &ctx, |c| {
+                u8::from(zxcvbn::zxcvbn(c, &words).score()) < 3
+            })
+            .map_err(|problems| problems.iter().map(|p| p.message_es()).collect())
+    }
+
+    pub async fn crear_personal(
+        usuario: String,
+        nombre: String,
+        rol: String,
+        clave: String,
+    ) -> Result<(), AppError> {
+        let _me = staff_user(Role::Supervisor).await?;
+        let usuario: String = usuario.chars().take(64).collect();
+        let nombre: String = nombre.trim().chars().take(121).collect();
+        let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
+        let mut errors = FormErrors::default()
+            .with_value("usuario", &usuario)
+            .with_value("nombre", &nombre)
+            .with_value("rol", &rol);
+        let username = parse_username(&usuario);
+        if let Err(m) = &username {
+            errors = errors.error("usuario", *m);
+        }
+        if nombre.chars().count() < 3 || nombre.chars().count() > 120 {
+            errors = errors.error(
+                "nombre",
+                "Escriba el nombre completo (de 3 a 120 caracteres).",
+            );
+        }
+        let role = Role::parse(&rol);
+        if role.is_none() {
+            errors = errors.error("rol", "Elija el rol.");
+        }
+        if let Err(problems) = check_password(
+            state().settings.clave_min_chars,
+            usuario.trim(),
+            &nombre,
+            &clave,
+        ) {
+            errors = errors.error("clave", problems.join(" "));
+        }
+        let (Ok(username), Some(role), true) = (username, role, errors.is_empty()) else {
+            return Err(AppError::Form(errors));
+        };
+        audit_detail(&format!("cuenta {username} ({})", role.as_str()));
+        let st = state();
+        let created = staff::create_account(
+            &st.db,
+            &username,
+            &nombre,
+            &normalise(&clave),
+            role,
+            now_unix(),
+        )
+        .await
+        .map_err(internal("create staff"))?;
+        if !created {
+            return Err(AppError::Form(
+                errors.error("usuario", "Ya existe una cuenta con ese usuario."),
+            ));
+        }
+        if crate::web::is_plain_form_post() {
+            leptos_axum::redirect(&format!("{PAGE}?creada={username}"));
+        }
+        Ok(())
+    }
+
+    pub async fn activar_personal(usuario: String, active: bool) -> Result<(), AppError> {
+        let me = staff_user(Role::Supervisor).await?;
+        let username = parse_username(&usuario).map_err(|_| AppError::NotFound)?;
+        if username == me.username && !active {
+            return Err(AppError::Form(FormErrors::default().error(
+                &format!("cuenta-{username}"),
+                "No puede desactivar su propia cuenta.",
+            )));
+        }
+        audit_detail(&format!(
+            "{} la cuenta {username}",
+            if active { "activó" } else { "desactivó" }
+        ));
+        let st = state();
+        if !staff::set_active(&st.db, &username, active)
+            .await
+            .map_err(internal("set active"))?
+        {
+            return Err(AppError::NotFound);
+        }
+        if crate::web::is_plain_form_post() {
+            leptos_axum::redirect(PAGE);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::check_password;
+
+#[component]
+pub fn SupervisionPage() -> impl IntoView {
+    let create = ServerAction::<CrearPersonal>::new();
+    let toggle = ServerAction::<ActivarPersonal>::new();
+    let data = Resource::new_blocking(
+        move || (create.version().get(), toggle.version().get()),
+        |_| supervision_ver(),
+    );
+    view! {
+        <StaffFrame data=data render=move |v: SupervisionView| view! { <Supervision view=v create=create toggle=toggle/> }/>
+    }
+}
+
+#[component]
+fn Supervision(
+    view: SupervisionView,
+    create: ServerAction<CrearPersonal>,
+    toggle: ServerAction<ActivarPersonal>,
+) -> impl IntoView {
+    let form = FormState::of(create);
+    let toggle_form = FormState::of(toggle);
+    let errors = Signal::derive(move || {
+        let mut all = form.errors().get();
+        all.extend(toggle_form.errors().get());
+        all
+    });
+    let general =
+        Signal::derive(move || form.general().get().or_else(|| toggle_form.general().get()));
+    let has_error = Signal::derive(move || form.has_error().get() || toggle_form.has_error().get());
+    let SupervisionView {
+        me,
+        by_status,
+        by_day,
+        staff,
+    } = view;
+    let my_name = me.username.clone();
+    let roles = vec![
+        ("agent".to_owned(), "Agente".to_owned()),
+        ("supervisor".to_owned(), "Supervisor/a".to_owned()),
+    ];
+    view! {
+        <PageTitle text="Supervisión – Consola del personal" error=has_error/>
+        <StaffNav me=me/>
+        <ErrorSummary errors=errors general=general/>
+        <h1 tabindex="-1">"Supervisión"</h1>
+        <h2>"Solicitudes de llamada por estado"</h2>
+        <table class="table">
+            <caption class="visually-hidden">"Solicitudes por estado, ahora"</caption>
+            <thead><tr><th scope="col">"Estado"</th><th scope="col">"Solicitudes"</th></tr></thead>
+            <tbody>
+                {by_status.into_iter().map(|(label, n)| view! {
+                    <tr><th scope="row">{label}</th><td>{n}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <h2>{format!("Solicitudes recibidas por día (últimos {DAYS} días)")}</h2>
+        {if by_day.is_empty() {
+            view! { <p>"No se recibieron solicitudes en esos días."</p> }.into_any()
+        } else {
+            view! {
+                <table class="table">
+                    <caption class="visually-hidden">"Solicitudes recibidas por día, fecha de Ecuador"</caption>
+                    <thead><tr><th scope="col">"Día"</th><th scope="col">"Solicitudes"</th></tr></thead>
+                    <tbody>
+                        {by_day.into_iter().map(|(day, n)| view! {
+                            <tr><th scope="row">{day}</th><td>{n}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <h2>"Personal"</h2>
+        <table class="table">
+            <caption class="visually-hidden">"Cuentas del personal"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Usuario"</th>
+                    <th scope="col">"Nombre"</th>
+                    <th scope="col">"Rol"</th>
+                    <th scope="col">"Estado"</th>
+                    <th scope="col">"Acción"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {staff.into_iter().map(|s| {
+                    let me_row = s.username == my_name;
+                    let (label, value) = if s.active { ("Desactivar", "no") } else { ("Activar", "si") };
+                    view! {
+                        <tr>
+                            <th scope="row" id=format!("cuenta-{}", s.username) tabindex="-1">{s.username.clone()}</th>
+                            <td>{s.display_name}</td>
+                            <td>{s.role_label}</td>
+                            <td>{if s.active { "Activa" } else { "Desactivada" }}</td>
+                            <td>
+                                {(!me_row).then(|| view! {
+                                    <ActionForm action=toggle>
+                                        <input type="hidden" name="usuario" value=s.username.clone()/>
+                                        <input type="hidden" name="activo" value=value/>
+                                        <button type="submit" class="button button-secondary">
+                                            {label} " " <span class="visually-hidden">{s.username.clone()}</span>
+                                        </button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <h2>"Añadir una cuenta"</h2>
+        <ActionForm action=create attr:novalidate="" attr:class="form">
+            <TextField id="usuario" label="Usuario" hint="Letras sin tildes, números, puntos o guiones; por ejemplo ana.perez." error=form.field_error("usuario") value=form.value("usuario") autocomplete="off" class="input-width-10"/>
+            <TextField id="nombre" label="Nombre completo" error=form.field_error("nombre") value=form.value("nombre") autocomplete="off"/>
+            <SelectField id="rol" label="Rol" options=roles placeholder="Elija el rol" error=form.field_error("rol") value=form.value("rol")/>
+            <PasswordInput id="clave" label="Clave inicial" error=form.field_error("clave") autocomplete="new-password"/>
+            <button type="submit" class="button">"Añadir cuenta"</button>
+        </ActionForm>
+    }
+}
