@@ -347,6 +347,32 @@ async fn two_agents_claiming_at_once_one_wins() {
             1,
             "{name}: {results:?}"
         );
+        // Released (a supervisor's action), it is open and anyone's again.
+        let released = act(&db, id, "sofia", CallbackAction::Release, None, NOW + 5)
+            .await
+            .unwrap();
+        assert_eq!(released, Ok(ABROAD.to_owned()), "{name}");
+        let row = callback_request::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.claimed_by),
+            ("open", None),
+            "{name}"
+        );
+        assert_eq!(
+            act(&db, id, "sofia", CallbackAction::Release, None, NOW + 6)
+                .await
+                .unwrap(),
+            Err(ActRefusal::NotNow),
+            "{name}: nothing to release"
+        );
+        assert!(act(&db, id, "luis", CallbackAction::Claim, None, NOW + 7)
+            .await
+            .unwrap()
+            .is_ok());
     }
 }
 

@@ -323,6 +323,61 @@ async fn staff_routes_enforce_roles_and_keep_affiliates_out() {
             let (s, _, body) = send(&h.app, get_with(page, &agent)).await;
             assert_eq!(s, StatusCode::OK, "{name}: {page} as an agent: {body}");
         }
+        // Putting a taken request back in the queue is the supervisor's.
+        send(
+            &h.app,
+            post_form(
+                "/api/contacto/llamada",
+                None,
+                &callback_fields(ABROAD, "ES", "612345678"),
+                true,
+            ),
+        )
+        .await;
+        let id = callback_request::Entity::find()
+            .one(&h.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let (s, _, _) = post(
+            &h,
+            "/api/personal/solicitud",
+            &agent,
+            &[("id", &id), ("accion", "tomar")],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{name}");
+        let (s, _, _) = post(
+            &h,
+            "/api/personal/solicitud",
+            &agent,
+            &[("id", &id), ("accion", "liberar")],
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{name}: an agent releasing");
+        let (_, _, queue) = send(&h.app, get_with("/personal", &supervisor)).await;
+        assert!(queue.contains("Devolver a la cola"), "{name}");
+        let (s, _, _) = post(
+            &h,
+            "/api/personal/solicitud",
+            &supervisor,
+            &[("id", &id), ("accion", "liberar")],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{name}: a supervisor releasing");
+        let row = callback_request::Entity::find()
+            .one(&h.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.claimed_by),
+            ("open", None),
+            "{name}"
+        );
+
         let (s, _, body) = send(&h.app, get_with("/personal/supervision", &supervisor)).await;
         assert_eq!(s, StatusCode::OK, "{name}");
         assert!(body.contains(AGENT) && body.contains("Solicitudes de llamada por estado"));

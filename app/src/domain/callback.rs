@@ -96,6 +96,8 @@ pub enum CallbackAction {
     Claim,
     MarkContacted,
     Resolve,
+    /// Back to the queue, e.g. when whoever took it is away (supervisors).
+    Release,
 }
 
 impl CallbackStatus {
@@ -138,6 +140,7 @@ impl CallbackStatus {
             (S::Open, A::Claim) => Some(S::Claimed),
             (S::Claimed, A::MarkContacted) => Some(S::Contacted),
             (S::Claimed | S::Contacted, A::Resolve) => Some(S::Resolved),
+            (S::Claimed | S::Contacted, A::Release) => Some(S::Open),
             _ => None,
         }
     }
@@ -225,10 +228,13 @@ mod tests {
         assert_eq!(S::Claimed.after(A::MarkContacted), Some(S::Contacted));
         assert_eq!(S::Claimed.after(A::Resolve), Some(S::Resolved));
         assert_eq!(S::Contacted.after(A::Resolve), Some(S::Resolved));
+        assert_eq!(S::Claimed.after(A::Release), Some(S::Open));
+        assert_eq!(S::Contacted.after(A::Release), Some(S::Open));
+        assert_eq!(S::Open.after(A::Release), None);
         assert_eq!(S::Open.after(A::Resolve), None);
         assert_eq!(S::Open.after(A::MarkContacted), None);
         assert_eq!(S::Claimed.after(A::Claim), None);
-        for action in [A::Claim, A::MarkContacted, A::Resolve] {
+        for action in [A::Claim, A::MarkContacted, A::Resolve, A::Release] {
             assert_eq!(S::Resolved.after(action), None);
         }
         for s in S::ALL {

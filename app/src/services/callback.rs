@@ -180,9 +180,10 @@ pub enum ActRefusal {
     NotYours,
 }
 
-/// Claims, marks contacted or resolves (with `note`) request `id` as staff
-/// user `by`. Only the one who claimed it may move it on. Returns the
-/// request's cédula (for the audit log).
+/// Claims, marks contacted, resolves (with `note`) or releases request `id`
+/// as staff user `by`. Only the one who claimed it may move it on; releasing
+/// is for whoever the caller allows (supervisors). Returns the request's
+/// cédula (for the audit log).
 pub async fn act(
     db: &DatabaseConnection,
     id: i32,
@@ -200,7 +201,8 @@ pub async fn act(
     let Some(to) = from.after(action) else {
         return Ok(Err(ActRefusal::NotNow));
     };
-    if action != CallbackAction::Claim && found.claimed_by.as_deref() != Some(by) {
+    let anyone = matches!(action, CallbackAction::Claim | CallbackAction::Release);
+    if !anyone && found.claimed_by.as_deref() != Some(by) {
         return Ok(Err(ActRefusal::NotYours));
     }
     let mut update = callback_request::Entity::update_many()
@@ -208,8 +210,17 @@ pub async fn act(
         .col_expr(callback_request::Column::UpdatedAt, Expr::value(now))
         .filter(callback_request::Column::Id.eq(id))
         .filter(callback_request::Column::Status.eq(from.as_str()));
-    if action == CallbackAction::Claim {
-        update = update.col_expr(callback_request::Column::ClaimedBy, Expr::value(by));
+    match action {
+        CallbackAction::Claim => {
+            update = update.col_expr(callback_request::Column::ClaimedBy, Expr::value(by));
+        }
+        CallbackAction::Release => {
+            update = update.col_expr(
+                callback_request::Column::ClaimedBy,
+                Expr::value(Option::<String>::None),
+            );
+        }
+        CallbackAction::MarkContacted | CallbackAction::Resolve => {}
     }
     if to == CallbackStatus::Resolved {
         update = update

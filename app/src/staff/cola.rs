@@ -30,6 +30,8 @@ pub struct RequestRow {
     pub cedula: String,
     /// The registry's name, or `None` for a cédula not registered.
     pub name: Option<String>,
+    /// The registry's phone, to compare with the one given.
+    pub registry_phone: Option<String>,
     pub country: String,
     pub phone: String,
     pub phone_alt: Option<String>,
@@ -153,13 +155,13 @@ mod server {
         let requests = rows
             .into_iter()
             .map(|r| {
-                let name = people
-                    .iter()
-                    .find(|p| p.cedula == r.cedula)
-                    .map(|p| format!("{} {}", p.given_names, p.surnames));
+                let person = people.iter().find(|p| p.cedula == r.cedula);
+                let name = person.map(|p| format!("{} {}", p.given_names, p.surnames));
+                let registry_phone = person.and_then(|p| p.phone.clone());
                 let status = CallbackStatus::parse(&r.status);
                 RequestRow {
                     id: r.id,
+                    registry_phone,
                     reference: r.reference,
                     received: ecuador_date_time(r.created_at),
                     name,
@@ -216,8 +218,12 @@ mod server {
             Some("tomar") => CallbackAction::Claim,
             Some("contactada") => CallbackAction::MarkContacted,
             Some("resolver") => CallbackAction::Resolve,
+            Some("liberar") => CallbackAction::Release,
             _ => return Err(AppError::NotFound),
         };
+        if action == CallbackAction::Release && !me.role.allows(Role::Supervisor) {
+            return Err(AppError::Forbidden);
+        }
         let note = if action == CallbackAction::Resolve {
             let field = format!("nota-{id}");
             let raw: String = nota.unwrap_or_default().chars().take(2_000).collect();
@@ -376,6 +382,7 @@ fn Queue(
         requests,
         cases,
     } = view;
+    let supervisor = me.supervisor;
     let request_count = requests.len();
     let case_count = cases.len();
     view! {
@@ -417,7 +424,7 @@ fn Queue(
         <ul class="case-list">
             {requests
                 .into_iter()
-                .map(|r| view! { <RequestItem row=r action=request_action form=request_form here=Signal::derive(here)/> })
+                .map(|r| view! { <RequestItem row=r action=request_action form=request_form here=Signal::derive(here) supervisor=supervisor/> })
                 .collect_view()}
         </ul>
         <h2>"Casos «no fui yo»"</h2>
@@ -442,8 +449,24 @@ fn RequestItem(
     action: ServerAction<ActuarSolicitud>,
     form: FormState,
     here: Signal<String>,
+    /// Supervisors may put a taken request back in the queue.
+    supervisor: bool,
 ) -> impl IntoView {
     let id = row.id.to_string();
+    let (release_id, release_ref) = (id.clone(), row.reference.clone());
+    let release =
+        (supervisor && matches!(row.status.as_str(), "claimed" | "contacted")).then(move || {
+            view! {
+                <ActionForm action=action>
+                    <input type="hidden" name="id" value=release_id/>
+                    <input type="hidden" name="accion" value="liberar"/>
+                    <input type="hidden" name="volver" value=here/>
+                    <button type="submit" class="button button-secondary">
+                        "Devolver a la cola " <span class="visually-hidden">{release_ref}</span>
+                    </button>
+                </ActionForm>
+            }
+        });
     let note_id = format!("nota-{}", row.id);
     let note_error = form.field_error_owned(note_id.clone());
     let note_value = form.value_owned(note_id.clone());
@@ -510,7 +533,14 @@ fn RequestItem(
                 <dt>"Cédula"</dt><dd>{row.cedula.clone()}</dd>
                 <dt>"Nombre"</dt><dd>{row.name.unwrap_or_else(|| "No está en el registro".to_owned())}</dd>
                 <dt>"País"</dt><dd>{row.country}</dd>
-                <dt>"Teléfono"</dt><dd>{row.phone}</dd>
+                <dt>"Teléfono"</dt><dd>{row.phone.clone()}</dd>
+                {row.registry_phone.map(|p| {
+                    let differs = p != row.phone;
+                    view! {
+                        <dt>"Teléfono del registro"</dt>
+                        <dd>{p} {differs.then_some(" (distinto del que dejó: confirme la identidad con cuidado)")}</dd>
+                    }
+                })}
                 {row.phone_alt.map(|p| view! { <dt>"Otro teléfono"</dt><dd>{p}</dd> })}
                 <dt>"Horario"</dt><dd>{row.window}</dd>
                 {(row.merges > 0).then(|| view! { <dt>"Solicitudes unidas"</dt><dd>{row.merges}</dd> })}
@@ -523,6 +553,7 @@ fn RequestItem(
                 </A>
             </p>
             {controls}
+            {release}
         </li>
     }
 }
