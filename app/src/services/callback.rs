@@ -10,7 +10,6 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    SqlErr,
 };
 
 /// A validated request, as the form gives it.
@@ -102,7 +101,7 @@ pub async fn submit(
         .await;
         match inserted {
             Ok(_) => return Ok(Taken::Created { reference }),
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => continue,
+            Err(e) if super::is_unique_violation(&e) => continue,
             Err(e) => return Err(e),
         }
     }

@@ -33,6 +33,14 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+/// The insert hit a unique constraint (both backends report it the same way).
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// Seconds since the Unix epoch.
 pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()

@@ -41,20 +41,11 @@ pub async fn upsert_account(
     role: Role,
     now: i64,
 ) -> Result<bool, DbErr> {
-    let phc = hashing::hash(password.to_owned())
-        .await
-        .map_err(|e| DbErr::Custom(format!("hash staff password: {e}")))?;
     let existing = staff_account::Entity::find_by_id(username.to_owned())
         .one(db)
         .await?;
-    let model = staff_account::ActiveModel {
-        username: Set(username.to_owned()),
-        display_name: Set(display_name.to_owned()),
-        password_hash: Set(phc),
-        role: Set(role.as_str().to_owned()),
-        active: Set(true),
-        created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
-    };
+    let created_at = existing.as_ref().map_or(now, |e| e.created_at);
+    let model = account_model(username, display_name, password, role, created_at).await?;
     if existing.is_some() {
         staff_account::Entity::update(model).exec(db).await?;
         // A new password ends the old sessions.
@@ -77,31 +68,33 @@ pub async fn create_account(
     role: Role,
     now: i64,
 ) -> Result<bool, DbErr> {
+    let model = account_model(username, display_name, password, role, now).await?;
+    match staff_account::Entity::insert(model).exec(db).await {
+        Ok(_) => Ok(true),
+        Err(e) if super::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// An active account with `password` hashed (off the runtime).
+async fn account_model(
+    username: &str,
+    display_name: &str,
+    password: &str,
+    role: Role,
+    created_at: i64,
+) -> Result<staff_account::ActiveModel, DbErr> {
     let phc = hashing::hash(password.to_owned())
         .await
         .map_err(|e| DbErr::Custom(format!("hash staff password: {e}")))?;
-    let inserted = staff_account::Entity::insert(staff_account::ActiveModel {
+    Ok(staff_account::ActiveModel {
         username: Set(username.to_owned()),
         display_name: Set(display_name.to_owned()),
         password_hash: Set(phc),
         role: Set(role.as_str().to_owned()),
         active: Set(true),
-        created_at: Set(now),
+        created_at: Set(created_at),
     })
-    .exec(db)
-    .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// How a staff login ended.
