@@ -407,40 +407,36 @@ pub fn locked(reason: LockReason, until: i64) -> AppError {
     })
 }
 
-/// Refuses an identity check (birth date, código dactilar, answers) while the
-/// cédula is locked for too many failures, before any work is done.
-pub async fn refuse_if_identity_locked(
+/// Runs an identity check (birth date, código dactilar, answers) spent first
+/// (see [`crate::services::identity::check`]) and returns what `compare` found,
+/// or what the user is told: `again` while tries remain, the locked page once
+/// the cédula's budget is spent, or the end of the flow once its own tries are
+/// used up.
+pub async fn identity_check<T>(
     flow: &entity::recovery_flow::Model,
-) -> Result<(), AppError> {
+    again: impl FnOnce() -> AppError,
+    compare: impl std::future::Future<Output = Result<Option<T>, sea_orm::DbErr>>,
+) -> Result<T, AppError> {
+    use crate::services::identity::{check, AfterFailure, Checked};
     let st = state();
     let now = crate::services::now_unix();
-    match crate::services::identity::cedula_locked_until(&st.db, &st.settings, &flow.cedula, now)
+    match check(&st.db, &st.settings, flow, now, compare)
         .await
-        .map_err(internal("identity lock"))?
+        .map_err(internal("identity check"))?
     {
-        Some(until) => Err(locked(LockReason::IdentityChecks, until)),
-        None => Ok(()),
-    }
-}
-
-/// Counts a failed identity check and returns what the user is told: `again`
-/// while tries remain, the locked page once the cédula's budget is spent, or
-/// the end of the flow once its own tries are used up.
-pub async fn failed_identity_check(
-    flow: &entity::recovery_flow::Model,
-    again: AppError,
-) -> AppError {
-    use crate::services::identity::{record_failure, AfterFailure};
-    let st = state();
-    let now = crate::services::now_unix();
-    match record_failure(&st.db, &st.settings, flow, now).await {
-        Err(e) => internal("identity failure")(e),
-        Ok(AfterFailure::TryAgain) => again,
-        Ok(AfterFailure::CedulaLocked { until }) => locked(LockReason::IdentityChecks, until),
-        Ok(AfterFailure::FlowOver) => match advance(flow, FlowEvent::TooManyFailures).await {
-            Ok(_) => AppError::FlowFailed,
-            Err(e) => e,
-        },
+        Checked::Passed(found) => Ok(found),
+        Checked::Failed(AfterFailure::TryAgain) => Err(again()),
+        Checked::Failed(AfterFailure::CedulaLocked { until }) => {
+            Err(locked(LockReason::IdentityChecks, until))
+        }
+        Checked::Failed(AfterFailure::FlowOver) => {
+            match advance(flow, FlowEvent::TooManyFailures).await {
+                Ok(_) => Err(AppError::FlowFailed),
+                // Another request of this flow ended it first.
+                Err(AppError::WrongStep { .. }) => Err(AppError::FlowFailed),
+                Err(e) => Err(e),
+            }
+        }
     }
 }
 

@@ -515,10 +515,15 @@ async fn unlocking_lifts_the_account_login_and_identity_locks() {
         )
         .await
         .unwrap();
-        identity::record_failure(&db, &s, &f, NOW).await.unwrap();
+        let fail = || {
+            identity::check(&db, &s, &f, NOW, async {
+                Ok::<Option<()>, sea_orm::DbErr>(None)
+            })
+        };
+        fail().await.unwrap();
         assert!(matches!(
-            identity::record_failure(&db, &s, &f, NOW).await.unwrap(),
-            AfterFailure::CedulaLocked { .. }
+            fail().await.unwrap(),
+            identity::Checked::Failed(AfterFailure::CedulaLocked { .. })
         ));
         let person = affiliate::Entity::find_by_id(ABROAD.to_owned())
             .one(&db)

@@ -247,30 +247,41 @@ async fn the_identity_lock_ends_with_its_window_and_counts_both_flows() {
                 .unwrap(),
             None
         );
+        // One failure a minute, from either flow; the fifth locks both flows
+        // until the first leaves the last 24 hours — not until midnight.
         let mut last = AfterFailure::TryAgain;
         for i in 0..s.cedula_max_failures_per_day {
             let f = if i % 2 == 0 { &req } else { &rec };
-            last = identity::record_failure(&db, &s, f, NOW).await.unwrap();
+            let at = NOW + 60 * i64::from(i);
+            last = fail(&db, &s, f, at).await;
         }
-        let day_end = NOW - NOW.rem_euclid(86_400) + 86_400;
+        let until = NOW + 86_400;
+        assert_eq!(last, AfterFailure::CedulaLocked { until }, "{name}");
         assert_eq!(
-            last,
-            AfterFailure::CedulaLocked { until: day_end },
-            "{name}"
-        );
-        assert_eq!(
-            identity::cedula_locked_until(&db, &s, ROSA, NOW + 60)
+            identity::cedula_locked_until(&db, &s, ROSA, NOW + 43_200)
                 .await
                 .unwrap(),
-            Some(day_end),
-            "{name}"
+            Some(until),
+            "{name}: still locked across a UTC midnight"
         );
         assert_eq!(
-            identity::cedula_locked_until(&db, &s, ROSA, day_end)
+            fail(&db, &s, &rec, until - 1).await,
+            AfterFailure::CedulaLocked { until },
+            "{name}: a second before, refused"
+        );
+        assert_eq!(
+            identity::cedula_locked_until(&db, &s, ROSA, until)
                 .await
                 .unwrap(),
             None,
-            "{name}: it ends by itself"
+            "{name}: it ends by itself when the first failure is 24 h old"
+        );
+        assert_eq!(
+            fail(&db, &s, &rec, until).await,
+            AfterFailure::CedulaLocked {
+                until: NOW + 60 + 86_400
+            },
+            "{name}: one more try, which locks again until the second is 24 h old"
         );
         assert_eq!(
             identity::cedula_locked_until(&db, &s, "0918765439", NOW)
@@ -436,5 +447,23 @@ async fn the_cleanup_deletes_only_what_is_past_retention() {
             0,
             "{name}"
         );
+    }
+}
+
+/// A failed identity check (the comparison never matches).
+async fn fail(
+    db: &DatabaseConnection,
+    s: &Settings,
+    f: &entity::recovery_flow::Model,
+    now: i64,
+) -> AfterFailure {
+    match identity::check(db, s, f, now, async {
+        Ok::<Option<()>, sea_orm::DbErr>(None)
+    })
+    .await
+    .unwrap()
+    {
+        identity::Checked::Failed(after) => after,
+        identity::Checked::Passed(()) => unreachable!("nothing matches"),
     }
 }

@@ -4,7 +4,7 @@ use app::domain::captcha::{self, CaptchaError, Solution, ALGORITHM};
 use app::domain::cedula::Cedula;
 use app::domain::flow::FlowKind;
 use app::services::captcha::{issue, redeem, Rejection};
-use app::services::rate_limit::{spend, used, Budget};
+use app::services::limit::{locked_until, refund, spend, Budget, Spent};
 use app::services::{demo, flow, hashing, test_support};
 use entity::{affiliate, captcha_use, credential, security_answer, security_question};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -27,48 +27,97 @@ fn solved_payload(now: i64) -> String {
     .to_payload()
 }
 
+/// `NOW` is a whole hour (1 800 000 000 = 500 000 × 3 600): a clock-hour
+/// window would start afresh there, a sliding one must not.
 #[tokio::test]
-async fn rate_limit_counts_per_key_and_window() {
+async fn a_budget_is_a_sliding_window_not_a_clock_hour() {
+    assert_eq!(NOW % 3_600, 0);
     for (name, db) in test_support::each_backend().await {
         let b = Budget {
             limit: 2,
             window_secs: 3_600,
         };
-        assert!(spend(&db, "k", b, NOW).await.unwrap(), "{name}");
-        assert!(spend(&db, "k", b, NOW + 1).await.unwrap(), "{name}");
+        let within = |s: &Spent| matches!(s, Spent::Within(_));
         assert!(
-            !spend(&db, "k", b, NOW + 2).await.unwrap(),
-            "{name}: third is over"
+            within(&spend(&db, "k", b, NOW - 10).await.unwrap()),
+            "{name}"
         );
         assert!(
-            spend(&db, "other", b, NOW).await.unwrap(),
+            within(&spend(&db, "k", b, NOW - 5).await.unwrap()),
+            "{name}"
+        );
+        assert_eq!(
+            spend(&db, "k", b, NOW + 5).await.unwrap(),
+            Spent::Over {
+                until: NOW - 10 + 3_600
+            },
+            "{name}: the clock hour changed, the last hour still holds two"
+        );
+        assert!(
+            within(&spend(&db, "other", b, NOW).await.unwrap()),
             "{name}: keys independent"
         );
-        assert_eq!(used(&db, "k", b, NOW).await.unwrap(), 3, "{name}");
-        let next_window = NOW - NOW.rem_euclid(3_600) + 3_600;
+        assert_eq!(
+            locked_until(&db, "k", b, NOW + 3_589).await.unwrap(),
+            Some(NOW + 3_590),
+            "{name}"
+        );
         assert!(
-            spend(&db, "k", b, next_window).await.unwrap(),
-            "{name}: new window"
+            within(&spend(&db, "k", b, NOW + 3_590).await.unwrap()),
+            "{name}: the oldest left the window at exactly an hour"
+        );
+        assert_eq!(
+            spend(&db, "k", b, NOW + 3_591).await.unwrap(),
+            Spent::Over {
+                until: NOW - 5 + 3_600
+            },
+            "{name}"
         );
     }
 }
 
 #[tokio::test]
-async fn concurrent_spends_never_exceed_the_budget() {
+async fn a_refunded_attempt_no_longer_counts() {
+    for (name, db) in test_support::each_backend().await {
+        let b = Budget::per_day(1);
+        let Spent::Within(ticket) = spend(&db, "r", b, NOW).await.unwrap() else {
+            panic!("{name}: first attempt is within");
+        };
+        assert!(matches!(
+            spend(&db, "r", b, NOW + 1).await.unwrap(),
+            Spent::Over { .. }
+        ));
+        refund(&db, &ticket).await.unwrap();
+        assert!(
+            matches!(spend(&db, "r", b, NOW + 2).await.unwrap(), Spent::Within(_)),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_parallel_spends_get_exactly_the_limit_in() {
     for (name, db) in test_support::each_backend().await {
         let b = Budget::per_hour(10);
-        let tasks: Vec<_> = (0..25)
+        let tasks: Vec<_> = (0..50)
             .map(|_| {
                 let db = db.clone();
                 tokio::spawn(async move { spend(&db, "burst", b, NOW).await.unwrap() })
             })
             .collect();
-        let mut allowed = 0;
+        let mut within = 0;
         for t in tasks {
-            allowed += t.await.unwrap() as i32;
+            within += matches!(t.await.unwrap(), Spent::Within(_)) as i32;
         }
-        assert_eq!(allowed, 10, "{name}");
-        assert_eq!(used(&db, "burst", b, NOW).await.unwrap(), 25, "{name}");
+        assert_eq!(within, 10, "{name}");
+        assert_eq!(
+            entity::limit_event::Entity::find()
+                .count(&db)
+                .await
+                .unwrap(),
+            10,
+            "{name}: refused attempts leave no row"
+        );
     }
 }
 

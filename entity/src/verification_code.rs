@@ -11,6 +11,7 @@ pub struct Model {
     pub email: String,
     pub sent_at: i64,
     pub expires_at: i64,
+    /// Tries taken (spent before comparing, so the right one counts too).
     pub wrong_tries: i32,
     pub used_at: Option<i64>,
 }

@@ -9,6 +9,7 @@ mod m20261125_000001_init;
 mod m20261125_000002_recovery;
 mod m20261126_000003_request;
 mod m20261126_000004_contact_centre;
+mod m20261203_000005_limit_events;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_recovery::Migration),
             Box::new(m20261126_000003_request::Migration),
             Box::new(m20261126_000004_contact_centre::Migration),
+            Box::new(m20261203_000005_limit_events::Migration),
         ]
     }
 }

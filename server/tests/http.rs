@@ -8,7 +8,7 @@ use app::services::test_support;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
-use entity::{captcha_use, rate_limit, recovery_flow};
+use entity::{captcha_use, limit_event, recovery_flow};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 /// A step-1 post as the hydrated page sends it (JSON back) or as a plain form.
@@ -40,7 +40,7 @@ async fn solved(h: &Harness) -> String {
 async fn counts(db: &DatabaseConnection) -> (u64, u64, u64) {
     (
         recovery_flow::Entity::find().count(db).await.unwrap(),
-        rate_limit::Entity::find().count(db).await.unwrap(),
+        limit_event::Entity::find().count(db).await.unwrap(),
         captcha_use::Entity::find().count(db).await.unwrap(),
     )
 }

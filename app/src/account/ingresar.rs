@@ -55,8 +55,8 @@ mod server {
     use crate::domain::password::{normalise, MAX_CHARS};
     use crate::error::LockReason;
     use crate::services::account::{self, LoginOutcome};
+    use crate::services::limit::{allow, Budget};
     use crate::services::now_unix;
-    use crate::services::rate_limit::{spend, Budget};
     use crate::web::{client_key, internal, locked, session_cookie, set_cookie, state};
 
     pub async fn ingresar(cedula: String, clave: String) -> Result<(), AppError> {
@@ -69,7 +69,7 @@ mod server {
         let s = &st.settings;
         let now = now_unix();
         let ip = client_key(s);
-        if !spend(
+        if !allow(
             &st.db,
             &format!("login:ip:{ip}"),
             Budget::per_hour(s.ip_logins_per_hour),

@@ -78,7 +78,7 @@ pub async fn buscar(
 mod server {
     use super::*;
     use crate::domain::cedula::CedulaError;
-    use crate::services::rate_limit::{spend, Budget};
+    use crate::services::limit::{allow, Budget};
     use crate::services::{captcha, flow, keyed_hash, now_unix};
     use crate::web::{captcha_binding, client_key, flow_cookie, internal, set_cookie, state};
 
@@ -107,7 +107,7 @@ mod server {
         let ip = client_key(s);
         if payload.is_empty() {
             // No proof of work (no JavaScript): tighter budgets stand in for it.
-            let ip_ok = spend(
+            let ip_ok = allow(
                 &st.db,
                 &format!("nojs-start:ip:{ip}"),
                 Budget::per_hour(s.nojs_ip_flow_starts_per_hour),
@@ -121,7 +121,7 @@ mod server {
                 ));
             }
             let cedula_key = keyed_hash(s.secret(), "cedula", valid.as_str());
-            let cedula_ok = spend(
+            let cedula_ok = allow(
                 &st.db,
                 &format!("nojs-start:cedula:{cedula_key}"),
                 Budget::per_hour(s.nojs_cedula_flow_starts_per_hour),
@@ -143,7 +143,7 @@ mod server {
             return Err(AppError::Form(keep().error("robot", CAPTCHA_REJECTED)));
         }
 
-        let within = spend(
+        let within = allow(
             &st.db,
             &format!("start:ip:{ip}"),
             Budget::per_hour(s.ip_flow_starts_per_hour),

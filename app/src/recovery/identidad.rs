@@ -72,10 +72,7 @@ mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::services::identity;
-    use crate::web::{
-        advance, failed_identity_check, has_clave, internal, live_flow, refuse_if_identity_locked,
-        state,
-    };
+    use crate::web::{advance, has_clave, identity_check, live_flow, state};
 
     pub async fn identidad(day: String, month: String) -> Result<(), AppError> {
         let day: String = day.chars().take(16).collect();
@@ -87,15 +84,13 @@ mod server {
         };
         let (d, m) = validate_form(&day, &month).map_err(AppError::Form)?;
         let found = live_flow(FlowKind::Recovery, FlowState::IdentityPending).await?;
-        refuse_if_identity_locked(&found).await?;
         let st = state();
-        let matched = identity::match_birth_day_month(&st.db, &found.cedula, d, m)
-            .await
-            .map_err(internal("identity check"))?;
-        let Some(affiliate) = matched else {
-            let again = AppError::Form(keep().error("day", NO_MATCH));
-            return Err(failed_identity_check(&found, again).await);
-        };
+        let affiliate = identity_check(
+            &found,
+            || AppError::Form(keep().error("day", NO_MATCH)),
+            identity::match_birth_day_month(&st.db, &found.cedula, d, m),
+        )
+        .await?;
         if affiliate.status == "locked" {
             return Err(AppError::AccountLocked);
         }

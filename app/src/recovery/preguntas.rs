@@ -101,8 +101,7 @@ mod server {
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::services::{now_unix, questions};
     use crate::web::{
-        advance, failed_identity_check, internal, keep_secrets_out_of_urls, live_flow,
-        refuse_if_identity_locked, state,
+        advance, identity_check, internal, keep_secrets_out_of_urls, live_flow, state,
     };
 
     fn step(all: bool) -> (FlowState, FlowEvent) {
@@ -154,19 +153,19 @@ mod server {
                 .fold(FormErrors::default(), |f, (k, v)| f.with_value(k, v))
         };
         let st = state();
-        refuse_if_identity_locked(&found).await?;
         let ids: Vec<i32> = asked.iter().map(|q| q.id).collect();
         let pairs: Vec<(i32, String)> = ids.iter().copied().zip(given.iter().cloned()).collect();
-        let ok = questions::answers_match(&st.db, &found.cedula, &ids, &pairs)
-            .await
-            .map_err(internal("check answers"))?;
-        if !ok {
-            let again = AppError::Form(keep_secrets_out_of_urls(
+        let again = || {
+            AppError::Form(keep_secrets_out_of_urls(
                 keep().error(FIELDS[0], NO_MATCH),
                 answer_field,
-            ));
-            return Err(failed_identity_check(&found, again).await);
-        }
+            ))
+        };
+        let compare = async {
+            let ok = questions::answers_match(&st.db, &found.cedula, &ids, &pairs).await?;
+            Ok(ok.then_some(()))
+        };
+        identity_check(&found, again, compare).await?;
         let next = advance(&found, event).await?;
         leptos_axum::redirect(next);
         Ok(())

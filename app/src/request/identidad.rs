@@ -113,10 +113,7 @@ mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::services::identity;
-    use crate::web::{
-        advance, failed_identity_check, has_clave, internal, live_flow, refuse_if_identity_locked,
-        state,
-    };
+    use crate::web::{advance, has_clave, identity_check, live_flow, state};
 
     pub async fn identidad(
         day: String,
@@ -128,22 +125,23 @@ mod server {
         let (day, month, year, dactilar) = (cut(day), cut(month), cut(year), cut(dactilar));
         let (date, code) = validate_form(&day, &month, &year, &dactilar).map_err(AppError::Form)?;
         let found = live_flow(FlowKind::Request, FlowState::IdentityPending).await?;
-        refuse_if_identity_locked(&found).await?;
         let st = state();
-        let matched = identity::match_full_identity(&st.db, &found.cedula, date, &code)
-            .await
-            .map_err(internal("identity check"))?;
-        let Some(affiliate) = matched else {
-            let again = AppError::Form(
+        let again = || {
+            AppError::Form(
                 FormErrors::default()
                     .with_value("day", &day)
                     .with_value("month", &month)
                     .with_value("year", &year)
                     .with_value("dactilar", &dactilar)
                     .error("day", NO_MATCH),
-            );
-            return Err(failed_identity_check(&found, again).await);
+            )
         };
+        let affiliate = identity_check(
+            &found,
+            again,
+            identity::match_full_identity(&st.db, &found.cedula, date, &code),
+        )
+        .await?;
         if affiliate.status == "locked" {
             return Err(AppError::AccountLocked);
         }

@@ -1,5 +1,6 @@
 //! Claves, logins, sessions and "no fui yo" notices (SPEC §4.2–§4.4).
 
+use super::limit::statement;
 use super::mail::{self, Locale};
 use super::{audit, code::ecuador_clock, hashing, questions};
 use crate::domain::mask::mask_email;
@@ -18,6 +19,10 @@ pub const NOTICE_DAYS: i64 = 10;
 /// Failed logins before a lock, and the first lock's length (it doubles).
 pub const LOGIN_MAX_FAILURES: i32 = 5;
 pub const LOGIN_LOCK_SECS: i64 = 15 * 60;
+/// The longest a login lock lasts, however often it repeats.
+pub const LOGIN_LOCK_CAP_SECS: i64 = 24 * 3_600;
+/// A day without a failed login forgets the count and the lock level.
+pub const LOGIN_DECAY_SECS: i64 = 24 * 3_600;
 
 pub fn random_token() -> String {
     let mut raw = [0u8; 32];
@@ -253,16 +258,35 @@ pub async fn login(
     absolute_secs: i64,
     now: i64,
 ) -> Result<LoginOutcome, DbErr> {
-    let lock = login_lock::Entity::find_by_id(cedula.to_owned())
-        .one(db)
-        .await?;
-    if let Some(until) = lock
-        .as_ref()
-        .and_then(|l| l.locked_until)
-        .filter(|u| *u > now)
-    {
-        return Ok(LoginOutcome::Locked { until });
-    }
+    login_with(
+        db,
+        cedula,
+        clave,
+        (idle_secs, absolute_secs),
+        now,
+        hashing::verify,
+    )
+    .await
+}
+
+/// [`login`] with the clave compared by `verify` (tests count the comparisons).
+pub async fn login_with<V, F>(
+    db: &DatabaseConnection,
+    cedula: &str,
+    clave: &str,
+    (idle_secs, absolute_secs): (i64, i64),
+    now: i64,
+    verify: V,
+) -> Result<LoginOutcome, DbErr>
+where
+    V: FnOnce(String, String) -> F,
+    F: std::future::Future<Output = bool>,
+{
+    let level = match spend_login_try(db, cedula, now).await? {
+        LoginTry::Within { tries, level } if tries >= LOGIN_MAX_FAILURES => Some(level),
+        LoginTry::Within { .. } => None,
+        LoginTry::Refused { until } => return Ok(LoginOutcome::Locked { until }),
+    };
     let stored = credential::Entity::find_by_id(cedula.to_owned())
         .one(db)
         .await?;
@@ -270,9 +294,15 @@ pub async fn login(
         Some(c) => c.password_hash.clone(),
         None => hashing::dummy().await,
     };
-    let ok = hashing::verify(clave.to_owned(), phc.clone()).await && stored.is_some();
+    let ok = verify(clave.to_owned(), phc.clone()).await && stored.is_some();
     if !ok {
-        return failed_login(db, cedula, lock, now).await;
+        return Ok(match level {
+            // This was the last try: the lock starts now.
+            Some(level) => LoginOutcome::Locked {
+                until: start_login_lock(db, cedula, level, now).await?,
+            },
+            None => LoginOutcome::Wrong,
+        });
     }
     let person = affiliate::Entity::find_by_id(cedula.to_owned())
         .one(db)
@@ -308,43 +338,82 @@ pub async fn login(
     Ok(LoginOutcome::SignedIn { token })
 }
 
-async fn failed_login(
+/// A login try, spent before the clave is compared.
+enum LoginTry {
+    /// The `tries`-th since the last success or lock, at lock `level`.
+    Within { tries: i32, level: i32 },
+    /// Locked (or its last tries are being compared right now).
+    Refused { until: i64 },
+}
+
+/// How long the lock at `level` lasts: 15 minutes, doubling per repeat, at
+/// most a day.
+pub fn login_lock_secs(level: i32) -> i64 {
+    (LOGIN_LOCK_SECS << level.clamp(0, 16)).min(LOGIN_LOCK_CAP_SECS)
+}
+
+/// Takes one login try for `cedula` (typed, registered or not) with one
+/// conditional upsert: while not locked and fewer than five tries are taken.
+/// After a day without a try the count and the lock level start over.
+async fn spend_login_try(
     db: &DatabaseConnection,
     cedula: &str,
-    lock: Option<login_lock::Model>,
     now: i64,
-) -> Result<LoginOutcome, DbErr> {
-    let (failures, level) = lock.map_or((0, 0), |l| (l.failures, l.level));
-    let failures = failures + 1;
-    let (failures, level, until) = if failures >= LOGIN_MAX_FAILURES {
-        let until = now + (LOGIN_LOCK_SECS << level.clamp(0, 10));
-        (0, level + 1, Some(until))
-    } else {
-        (failures, level, None)
-    };
-    login_lock::Entity::insert(login_lock::ActiveModel {
-        cedula: Set(cedula.to_owned()),
-        failures: Set(failures),
-        level: Set(level),
-        locked_until: Set(until),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::column(login_lock::Column::Cedula)
-            .update_columns([
-                login_lock::Column::Failures,
-                login_lock::Column::Level,
-                login_lock::Column::LockedUntil,
-                login_lock::Column::UpdatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(match until {
-        Some(until) => LoginOutcome::Locked { until },
-        None => LoginOutcome::Wrong,
-    })
+) -> Result<LoginTry, DbErr> {
+    const SPEND: &str = "INSERT INTO login_lock (cedula, failures, level, locked_until, updated_at) \
+         VALUES ($1, 1, 0, NULL, $2) \
+         ON CONFLICT (cedula) DO UPDATE SET \
+           failures = CASE WHEN login_lock.updated_at <= $3 THEN 1 ELSE login_lock.failures + 1 END, \
+           level = CASE WHEN login_lock.updated_at <= $3 THEN 0 ELSE login_lock.level END, \
+           updated_at = $2 \
+         WHERE (login_lock.locked_until IS NULL OR login_lock.locked_until <= $2) \
+           AND (login_lock.failures < $4 OR login_lock.updated_at <= $3) \
+         RETURNING failures, level";
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            SPEND,
+            vec![
+                cedula.into(),
+                now.into(),
+                (now - LOGIN_DECAY_SECS).into(),
+                LOGIN_MAX_FAILURES.into(),
+            ],
+        ))
+        .await?;
+    if let Some(row) = row {
+        return Ok(LoginTry::Within {
+            tries: row.try_get("", "failures")?,
+            level: row.try_get("", "level")?,
+        });
+    }
+    let lock = login_lock::Entity::find_by_id(cedula.to_owned())
+        .one(db)
+        .await?;
+    let until = lock
+        .as_ref()
+        .and_then(|l| l.locked_until)
+        .filter(|u| *u > now)
+        .unwrap_or_else(|| now + login_lock_secs(lock.map_or(0, |l| l.level)));
+    Ok(LoginTry::Refused { until })
+}
+
+/// Locks login for `cedula` after its last try failed; returns until when.
+async fn start_login_lock(
+    db: &DatabaseConnection,
+    cedula: &str,
+    level: i32,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let until = now + login_lock_secs(level);
+    login_lock::Entity::update_many()
+        .col_expr(login_lock::Column::Failures, Expr::value(0))
+        .col_expr(login_lock::Column::Level, Expr::value(level + 1))
+        .col_expr(login_lock::Column::LockedUntil, Expr::value(until))
+        .filter(login_lock::Column::Cedula.eq(cedula))
+        .exec(db)
+        .await?;
+    Ok(until)
 }
 
 /// The live session behind a cookie token, with its affiliate; an idle or

@@ -1,7 +1,7 @@
 //! Call-back requests (SPEC §2.3): taking them, with per-IP and per-cédula
 //! limits and one open request per cédula, and the contact centre's queue.
 
-use super::rate_limit::{spend, Budget};
+use super::limit::{allow, Budget};
 use super::{keyed_hash, Settings};
 use crate::domain::callback::{reference_from, CallbackAction, CallbackStatus, TimeWindow};
 use entity::callback_request;
@@ -52,7 +52,7 @@ pub async fn submit(
             std::cmp::max(settings.ip_callbacks_per_hour / 2, 1),
         )
     };
-    let ip_ok = spend(
+    let ip_ok = allow(
         db,
         &format!("{key}:{client_key}"),
         Budget::per_hour(limit),
@@ -61,7 +61,7 @@ pub async fn submit(
     .await?;
     let cedula_key = keyed_hash(settings.secret(), "cedula", request.cedula);
     let cedula_ok = ip_ok
-        && spend(
+        && allow(
             db,
             &format!("callback:cedula:{cedula_key}"),
             Budget::per_day(settings.cedula_callbacks_per_day),

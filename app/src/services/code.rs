@@ -1,15 +1,16 @@
 //! E-mailed verification codes (SPEC §4.2): one live code per flow, stored as
 //! a keyed hash bound to the flow id, sent through the outbox, accepted once.
 
+use super::limit::statement;
+use super::limit::{allow, Budget};
 use super::mail::{self, Locale};
-use super::rate_limit::{spend, Budget};
 use super::{keyed_hash, Settings};
 use crate::domain::code::{self as rules, CodeOutcome, StoredCode, VerificationCode};
 use entity::{recovery_flow, verification_code};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
 };
 use subtle::ConstantTimeEq;
 
@@ -58,7 +59,9 @@ pub fn ecuador_date(unix: i64) -> String {
     ecuador_format(unix, "%Y-%m-%d")
 }
 
-/// Sends a new code for `found` to `email`, voiding the previous one.
+/// Sends a new code for `found` to `email`, voiding the previous one. The
+/// hourly budgets are spent first, then the cool-down is claimed by the write
+/// of the new code itself, so racing requests send one code.
 pub async fn send(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -67,16 +70,6 @@ pub async fn send(
     client_key: &str,
     now: i64,
 ) -> Result<Result<Sent, SendRefusal>, DbErr> {
-    if let Some(last) = verification_code::Entity::find_by_id(found.id.clone())
-        .one(db)
-        .await?
-    {
-        if let Err(wait) =
-            rules::resend_allowed(last.sent_at, now, settings.code_resend_cooldown_secs)
-        {
-            return Ok(Err(SendRefusal::CoolingDown(wait)));
-        }
-    }
     let per_hour = Budget::per_hour(settings.code_sends_per_hour);
     let secret = settings.secret();
     let budgets = [
@@ -100,7 +93,7 @@ pub async fn send(
         ),
     ];
     for (key, budget) in budgets {
-        if !spend(db, &key, budget, now).await? {
+        if !allow(db, &key, budget, now).await? {
             return Ok(Err(SendRefusal::TooMany));
         }
     }
@@ -117,7 +110,7 @@ pub async fn send(
     );
     let body = mail::code_mail(Locale::Es, code.as_str(), &ecuador_clock(expires_at), &link);
     let txn = db.begin().await?;
-    verification_code::Entity::insert(verification_code::ActiveModel {
+    let claimed = verification_code::Entity::insert(verification_code::ActiveModel {
         flow_id: Set(found.id.clone()),
         code_hash: Set(code_hash(settings, &found.id, code.as_str())),
         email: Set(email.to_owned()),
@@ -127,6 +120,8 @@ pub async fn send(
         used_at: Set(None),
     })
     .on_conflict(
+        // The cool-down is claimed by this same statement: of racing sends,
+        // only one replaces the code.
         OnConflict::column(verification_code::Column::FlowId)
             .update_columns([
                 verification_code::Column::CodeHash,
@@ -136,10 +131,22 @@ pub async fn send(
                 verification_code::Column::WrongTries,
                 verification_code::Column::UsedAt,
             ])
+            .action_and_where(
+                Expr::col((verification_code::Entity, verification_code::Column::SentAt))
+                    .lte(now - std::cmp::max(settings.code_resend_cooldown_secs, 0)),
+            )
             .to_owned(),
     )
-    .exec(&txn)
+    .exec_without_returning(&txn)
     .await?;
+    if claimed == 0 {
+        txn.rollback().await?;
+        let last_sent = current(db, &found.id).await?.map_or(now, |c| c.sent_at);
+        let wait = rules::resend_allowed(last_sent, now, settings.code_resend_cooldown_secs)
+            .err()
+            .unwrap_or(1);
+        return Ok(Err(SendRefusal::CoolingDown(wait)));
+    }
     mail::enqueue(&txn, "code", email, body, now).await?;
     txn.commit().await?;
     Ok(Ok(Sent {
@@ -158,8 +165,11 @@ pub async fn current(
         .await
 }
 
-/// Checks `code` (already in its 6-digit form) against the flow's live code.
-/// Of any number of concurrent right answers, exactly one is `Accepted`.
+/// Checks `code` (already in its 6-digit form) against the flow's live code,
+/// *spent first*: one conditional statement takes a try while the code is
+/// unused, unexpired and has tries left, and only then are the hashes
+/// compared. Of any number of concurrent answers at most `MAX_WRONG_TRIES` are
+/// compared, and of concurrent right answers exactly one is `Accepted`.
 pub async fn verify(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -167,51 +177,50 @@ pub async fn verify(
     code: &str,
     now: i64,
 ) -> Result<CodeOutcome, DbErr> {
-    let Some(row) = current(db, flow_id).await? else {
-        return Ok(CodeOutcome::Dead(rules::CodeDeadReason::Voided));
+    let taken = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "UPDATE verification_code SET wrong_tries = wrong_tries + 1 \
+             WHERE flow_id = $1 AND used_at IS NULL AND expires_at > $2 AND wrong_tries < $3 \
+             RETURNING wrong_tries, code_hash",
+            vec![flow_id.into(), now.into(), rules::MAX_WRONG_TRIES.into()],
+        ))
+        .await?;
+    let Some(row) = taken else {
+        // No try left to take: say why the code is dead.
+        let Some(row) = current(db, flow_id).await? else {
+            return Ok(CodeOutcome::Dead(rules::CodeDeadReason::Voided));
+        };
+        let stored = StoredCode {
+            expires_at: row.expires_at,
+            wrong_tries: row.wrong_tries,
+            used: row.used_at.is_some(),
+            voided: false,
+        };
+        return Ok(match rules::check(&stored, false, now) {
+            CodeOutcome::Dead(reason) => CodeOutcome::Dead(reason),
+            // Replaced by a new code between the two statements.
+            _ => CodeOutcome::Dead(rules::CodeDeadReason::Voided),
+        });
     };
+    let tries: i32 = row.try_get("", "wrong_tries")?;
+    let stored_hash: String = row.try_get("", "code_hash")?;
     let given = code_hash(settings, flow_id, code);
-    let matches: bool = given.as_bytes().ct_eq(row.code_hash.as_bytes()).into();
-    let stored = StoredCode {
-        expires_at: row.expires_at,
-        wrong_tries: row.wrong_tries,
-        used: row.used_at.is_some(),
-        voided: false,
-    };
-    match rules::check(&stored, matches, now) {
-        CodeOutcome::Accepted => {
-            let taken = verification_code::Entity::update_many()
-                .col_expr(verification_code::Column::UsedAt, Expr::value(now))
-                .filter(verification_code::Column::FlowId.eq(flow_id))
-                .filter(verification_code::Column::CodeHash.eq(given))
-                .filter(verification_code::Column::UsedAt.is_null())
-                .filter(verification_code::Column::ExpiresAt.gt(now))
-                .filter(verification_code::Column::WrongTries.lt(rules::MAX_WRONG_TRIES))
-                .exec(db)
-                .await?;
-            Ok(if taken.rows_affected == 1 {
-                CodeOutcome::Accepted
-            } else {
-                CodeOutcome::Dead(rules::CodeDeadReason::Used)
-            })
-        }
-        CodeOutcome::Wrong { .. } => {
-            verification_code::Entity::update_many()
-                .col_expr(
-                    verification_code::Column::WrongTries,
-                    Expr::col(verification_code::Column::WrongTries).add(1),
-                )
-                .filter(verification_code::Column::FlowId.eq(flow_id))
-                .filter(verification_code::Column::UsedAt.is_null())
-                .exec(db)
-                .await?;
-            let tries = current(db, flow_id)
-                .await?
-                .map_or(rules::MAX_WRONG_TRIES, |r| r.wrong_tries);
-            Ok(CodeOutcome::Wrong {
-                tries_left: std::cmp::max(rules::MAX_WRONG_TRIES - tries, 0),
-            })
-        }
-        dead => Ok(dead),
+    if !bool::from(given.as_bytes().ct_eq(stored_hash.as_bytes())) {
+        return Ok(CodeOutcome::Wrong {
+            tries_left: std::cmp::max(rules::MAX_WRONG_TRIES - tries, 0),
+        });
     }
+    let used = verification_code::Entity::update_many()
+        .col_expr(verification_code::Column::UsedAt, Expr::value(now))
+        .filter(verification_code::Column::FlowId.eq(flow_id))
+        .filter(verification_code::Column::CodeHash.eq(given))
+        .filter(verification_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(if used.rows_affected == 1 {
+        CodeOutcome::Accepted
+    } else {
+        CodeOutcome::Dead(rules::CodeDeadReason::Used)
+    })
 }

@@ -1,12 +1,16 @@
 //! Persisting flows (recovery and first request): created by step 1, looked up
 //! by every later step.
 
+use super::limit::statement;
 use crate::domain::cedula::Cedula;
 use crate::domain::flow::{idle_deadline, FlowKind, FlowState};
 use entity::recovery_flow;
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter,
+};
 use sha2::{Digest, Sha256};
 
 /// The value kept in the user's cookie: 256 random bits, hex.
@@ -83,21 +87,39 @@ pub async fn advance(
     Ok(res.rows_affected == 1)
 }
 
-/// Counts one failed check on flow `id` and returns the new total.
-pub async fn record_failure(db: &DatabaseConnection, id: &str, now: i64) -> Result<i32, DbErr> {
+/// Takes one identity-check try of flow `id`, if fewer than `max` are taken,
+/// and returns how many are taken now; `None` when none is left. One
+/// conditional statement, so racing requests cannot take more than `max`.
+pub async fn spend_try(
+    db: &DatabaseConnection,
+    id: &str,
+    max: i32,
+    now: i64,
+) -> Result<Option<i32>, DbErr> {
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "UPDATE recovery_flow SET identity_failures = identity_failures + 1, updated_at = $2 \
+             WHERE id = $1 AND identity_failures < $3 RETURNING identity_failures",
+            vec![id.into(), now.into(), max.into()],
+        ))
+        .await?;
+    row.map(|r| r.try_get::<i32>("", "identity_failures"))
+        .transpose()
+}
+
+/// Gives back a try taken by [`spend_try`] whose check succeeded.
+pub async fn refund_try(db: &DatabaseConnection, id: &str) -> Result<(), DbErr> {
     recovery_flow::Entity::update_many()
         .col_expr(
             recovery_flow::Column::IdentityFailures,
-            Expr::col(recovery_flow::Column::IdentityFailures).add(1),
+            Expr::col(recovery_flow::Column::IdentityFailures).sub(1),
         )
-        .col_expr(recovery_flow::Column::UpdatedAt, Expr::value(now))
         .filter(recovery_flow::Column::Id.eq(id))
+        .filter(recovery_flow::Column::IdentityFailures.gt(0))
         .exec(db)
         .await?;
-    Ok(recovery_flow::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-        .map_or(0, |f| f.identity_failures))
+    Ok(())
 }
 
 /// Records the address the flow's code goes to (the new one on the §2.1.1

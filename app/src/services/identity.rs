@@ -5,12 +5,13 @@
 //! An unknown cédula costs the same work and gets the same answer as a wrong
 //! date, so the step never tells whether a cédula is registered.
 
-use super::rate_limit::{record, used, Budget};
+use super::limit::{self, Budget, Spent};
 use super::{flow, keyed_hash, Settings};
 use crate::domain::dactilar::CodigoDactilar;
 use chrono::Datelike;
 use entity::{affiliate, recovery_flow};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use std::future::Future;
 
 /// The registered affiliate, if `cedula` is registered and born on `day`/`month`.
 pub async fn match_birth_day_month(
@@ -46,54 +47,98 @@ pub async fn match_full_identity(
     }))
 }
 
+/// The key of a cédula's identity-check budget: typed cédulas count alike,
+/// registered or not.
 pub fn cedula_key(settings: &Settings, cedula: &str) -> String {
     format!(
-        "identity-fail:{}",
+        "identity:{}",
         keyed_hash(settings.secret(), "cedula", cedula)
     )
 }
 
+fn cedula_budget(settings: &Settings) -> Budget {
+    Budget::per_day(settings.cedula_max_failures_per_day)
+}
+
 /// Until when recovery and request are locked for this cédula after too many
-/// failures in a day, or `None` when they are not.
+/// failures in the last 24 hours, or `None` when they are not.
 pub async fn cedula_locked_until(
     db: &DatabaseConnection,
     settings: &Settings,
     cedula: &str,
     now: i64,
 ) -> Result<Option<i64>, DbErr> {
-    let budget = Budget::per_day(settings.cedula_max_failures_per_day);
-    let spent = used(db, &cedula_key(settings, cedula), budget, now).await? >= budget.limit;
-    Ok(spent.then(|| budget.window_end(now)))
+    limit::locked_until(
+        db,
+        &cedula_key(settings, cedula),
+        cedula_budget(settings),
+        now,
+    )
+    .await
 }
 
-/// What a failed check leads to.
+/// What a failed (or refused) check leads to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AfterFailure {
     /// The user may try again in this flow.
     TryAgain,
     /// The flow has used its tries.
     FlowOver,
-    /// The cédula has used its tries for the day: locked until this time.
+    /// The cédula has used its tries for 24 hours: locked until this time.
     CedulaLocked { until: i64 },
 }
 
-/// Counts a failed check against the flow and the cédula.
-pub async fn record_failure(
+/// How an identity check ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Checked<T> {
+    /// `compare` matched and gave this.
+    Passed(T),
+    /// `compare` did not match, or was never run because a limit was spent.
+    Failed(AfterFailure),
+}
+
+/// Runs one identity check (birth date, código dactilar, answers) *spent
+/// first*: the flow's try and the cédula's try are each taken by one
+/// conditional statement before `compare` runs, and `compare` runs only when
+/// both were within their limits, so parallel guesses cannot pass a limit that
+/// sequential ones cannot. A match gives both tries back (SPEC counts failures).
+pub async fn check<T>(
     db: &DatabaseConnection,
     settings: &Settings,
     found: &recovery_flow::Model,
     now: i64,
-) -> Result<AfterFailure, DbErr> {
-    let budget = Budget::per_day(settings.cedula_max_failures_per_day);
-    let cedula_failures = record(db, &cedula_key(settings, &found.cedula), budget, now).await?;
-    let flow_failures = flow::record_failure(db, &found.id, now).await?;
-    Ok(if cedula_failures >= budget.limit {
-        AfterFailure::CedulaLocked {
-            until: budget.window_end(now),
+    compare: impl Future<Output = Result<Option<T>, DbErr>>,
+) -> Result<Checked<T>, DbErr> {
+    let Some(flow_tries) = flow::spend_try(db, &found.id, settings.flow_max_failures, now).await?
+    else {
+        return Ok(Checked::Failed(AfterFailure::FlowOver));
+    };
+    let ticket = match limit::spend(
+        db,
+        &cedula_key(settings, &found.cedula),
+        cedula_budget(settings),
+        now,
+    )
+    .await?
+    {
+        Spent::Within(ticket) => ticket,
+        Spent::Over { until } => {
+            flow::refund_try(db, &found.id).await?;
+            return Ok(Checked::Failed(AfterFailure::CedulaLocked { until }));
         }
-    } else if flow_failures >= settings.flow_max_failures {
-        AfterFailure::FlowOver
-    } else {
-        AfterFailure::TryAgain
-    })
+    };
+    if let Some(matched) = compare.await? {
+        limit::refund(db, &ticket).await?;
+        flow::refund_try(db, &found.id).await?;
+        return Ok(Checked::Passed(matched));
+    }
+    Ok(Checked::Failed(
+        if let Some(until) = cedula_locked_until(db, settings, &found.cedula, now).await? {
+            AfterFailure::CedulaLocked { until }
+        } else if flow_tries >= settings.flow_max_failures {
+            AfterFailure::FlowOver
+        } else {
+            AfterFailure::TryAgain
+        },
+    ))
 }

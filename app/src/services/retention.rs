@@ -4,7 +4,7 @@
 //! and by `clave cleanup`.
 
 use entity::{
-    audit_event, callback_request, captcha_use, flow_answer, mail_outbox, notice, rate_limit,
+    audit_event, callback_request, captcha_use, flow_answer, limit_event, mail_outbox, notice,
     recovery_flow, session, staff_session, verification_code,
 };
 use sea_orm::sea_query::Query;
@@ -120,9 +120,10 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
-    // The longest budget window is a day; older windows count nothing.
-    let counters = rate_limit::Entity::delete_many()
-        .filter(rate_limit::Column::WindowStart.lt(now - 2 * DAY))
+    // Attempts older than the longest window count nothing; the margin keeps
+    // them while a spend that started before them may still read them.
+    let counters = limit_event::Entity::delete_many()
+        .filter(limit_event::Column::At.lt(now - 2 * super::limit::LONGEST_WINDOW_SECS))
         .exec(db)
         .await?
         .rows_affected;

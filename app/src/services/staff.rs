@@ -3,13 +3,12 @@
 //! supervisor's counts.
 
 use super::account::{looks_like_token, random_token, token_id};
-use super::rate_limit::{record, used, Budget};
+use super::limit::{self, Budget, Spent};
 use super::{hashing, identity, Settings};
 use crate::domain::callback::CallbackStatus;
 use crate::domain::staff::Role;
 use entity::{
-    affiliate, callback_request, credential, login_lock, rate_limit, staff_account, staff_case,
-    staff_session,
+    affiliate, callback_request, credential, login_lock, staff_account, staff_case, staff_session,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -120,12 +119,29 @@ pub async fn login(
     password: &str,
     now: i64,
 ) -> Result<StaffLogin, DbErr> {
+    login_with(db, settings, username, password, now, hashing::verify).await
+}
+
+/// [`login`] with the password compared by `verify` (tests count the
+/// comparisons).
+pub async fn login_with<V, F>(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    username: &str,
+    password: &str,
+    now: i64,
+    verify: V,
+) -> Result<StaffLogin, DbErr>
+where
+    V: FnOnce(String, String) -> F,
+    F: std::future::Future<Output = bool>,
+{
+    // Spent first: parallel guesses cannot pass the limit (see `limit`).
     let fail_key = format!("staff-login-fail:{username}");
-    if used(db, &fail_key, LOGIN_FAILURES, now).await? >= LOGIN_FAILURES.limit {
-        return Ok(StaffLogin::Locked {
-            until: LOGIN_FAILURES.window_end(now),
-        });
-    }
+    let ticket = match limit::spend(db, &fail_key, LOGIN_FAILURES, now).await? {
+        Spent::Within(ticket) => ticket,
+        Spent::Over { until } => return Ok(StaffLogin::Locked { until }),
+    };
     let account = staff_account::Entity::find_by_id(username.to_owned())
         .one(db)
         .await?
@@ -134,17 +150,16 @@ pub async fn login(
         Some(a) => a.password_hash.clone(),
         None => hashing::dummy().await,
     };
-    let ok = hashing::verify(password.to_owned(), phc).await && account.is_some();
+    let ok = verify(password.to_owned(), phc).await && account.is_some();
     if !ok {
-        let failures = record(db, &fail_key, LOGIN_FAILURES, now).await?;
-        return Ok(if failures >= LOGIN_FAILURES.limit {
-            StaffLogin::Locked {
-                until: LOGIN_FAILURES.window_end(now),
-            }
-        } else {
-            StaffLogin::Wrong
-        });
+        return Ok(
+            match limit::locked_until(db, &fail_key, LOGIN_FAILURES, now).await? {
+                Some(until) => StaffLogin::Locked { until },
+                None => StaffLogin::Wrong,
+            },
+        );
     }
+    limit::refund(db, &ticket).await?;
     let token = random_token();
     staff_session::Entity::insert(staff_session::ActiveModel {
         id: Set(token_id(&token)),
@@ -322,10 +337,7 @@ pub async fn unlock(
     login_lock::Entity::delete_by_id(cedula.to_owned())
         .exec(&txn)
         .await?;
-    rate_limit::Entity::delete_many()
-        .filter(rate_limit::Column::Key.eq(identity::cedula_key(settings, cedula)))
-        .exec(&txn)
-        .await?;
+    limit::clear(&txn, &identity::cedula_key(settings, cedula)).await?;
     txn.commit().await?;
     Ok(Some(found))
 }

@@ -54,8 +54,8 @@ mod server {
     use super::*;
     use crate::domain::password::{normalise, MAX_CHARS};
     use crate::error::LockReason;
+    use crate::services::limit::{allow, Budget};
     use crate::services::now_unix;
-    use crate::services::rate_limit::{spend, Budget};
     use crate::services::staff::{login, StaffLogin};
     use crate::web::{client_key, internal, set_cookie, staff_cookie, state};
 
@@ -67,7 +67,7 @@ mod server {
         let st = state();
         let s = &st.settings;
         let now = now_unix();
-        if !spend(
+        if !allow(
             &st.db,
             &format!("staff-login:ip:{}", client_key(s)),
             Budget::per_hour(s.ip_logins_per_hour),
