@@ -6,6 +6,8 @@
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 export DATABASE_URL="${DATABASE_URL:-sqlite://$ROOT/clave.sqlite3?mode=rwc}"
+# The database of scripts/run.sh, which runs in development mode.
+export CLAVE_MODE="${CLAVE_MODE:-development}"
 bin="$CARGO_TARGET_DIR/release/clave"
 if [ ! -x "$bin" ]; then
   say "Building the server binary (release)"

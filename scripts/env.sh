@@ -13,6 +13,30 @@ CARGO_LEPTOS_VERSION=0.3.10
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Stages: `stage NAME` ends the running stage and starts NAME; `stage_summary`
+# prints how long each took (also when a later step fails, from the EXIT trap).
+STAGES=()
+STAGE_NAME=""
+STAGE_START=0
+stage() {
+  local now
+  now=$(date +%s)
+  if [ -n "$STAGE_NAME" ]; then
+    STAGES+=("$(printf '%6ss  %s' "$((now - STAGE_START))" "$STAGE_NAME")")
+  fi
+  STAGE_NAME="$1"
+  STAGE_START=$now
+  [ -n "$1" ] && say "$1"
+  return 0
+}
+stage_summary() {
+  stage ""
+  [ "${#STAGES[@]}" -gt 0 ] || return 0
+  say "Duration of each stage"
+  printf '%s\n' "${STAGES[@]}"
+  STAGES=()
+}
+
 ensure_rust_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
@@ -112,15 +136,18 @@ stop_all() {
     kill "$MAILDEV_PID" 2>/dev/null || true
     MAILDEV_PID=
   fi
+  stage_summary
 }
 
 # Starts the release binary on a free loopback port with an SQLite database in
-# directory $1; sets CLAVE_BASE_URL and SERVER_PID. Extra settings come from the
-# caller's environment. Stopped by stop_release_server (or at exit).
+# directory $1, in development mode unless CLAVE_MODE says otherwise; sets
+# CLAVE_BASE_URL and SERVER_PID. Extra settings come from the caller's
+# environment. Stopped by stop_release_server (or at exit).
 start_release_server() {
   local dir="$1" port
   port=$(free_port)
-  LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=clave LEPTOS_SITE_PKG_DIR=pkg \
+  CLAVE_MODE="${CLAVE_MODE:-development}" \
+    LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_OUTPUT_NAME=clave LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$dir/clave.sqlite3?mode=rwc" \
     "$CARGO_TARGET_DIR/release/clave" serve >"$dir/server.log" 2>&1 &
   SERVER_PID=$!

@@ -2,6 +2,7 @@
 # Runs every test: unit, property and differential tests, service tests on
 # SQLite and PostgreSQL, HTTP tests, and the Playwright journeys in Chromium.
 source "$(dirname "$0")/env.sh"
+stage "Install what is missing"
 ensure_rust_tools
 ensure_node_packages
 ensure_chromium
@@ -18,33 +19,18 @@ export CLAVE_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/clave_test"
 start_maildev
 trap stop_all EXIT
 
-say "Unit, property, differential, service and HTTP tests"
-# A test binary sometimes hangs idle (about one run in ten of server/tests/http.rs
-# on this machine, only when its tests run in parallel: 0 hangs in 42 runs alone
-# or serial, 2 in 20 parallel; see the issue notes). Until that is found, the
-# HTTP tests run one at a time, and a runner that hangs anyway is killed after 5
-# minutes (a normal run takes seconds) and run again, at most twice, saying so.
-# A failed assertion is never retried.
-run_tests() {
-  local try rc
-  for try in 1 2 3; do
-    if timeout 300 cargo test --locked "$@"; then
-      return 0
-    else
-      rc=$?
-    fi
-    [ "$rc" -eq 124 ] || return "$rc"
-    say "HUNG: cargo test $* was killed after 300 s (try $try of 3)"
-  done
-  return 124
-}
-# The first build can take long on a cold machine; build before the timed runs.
+stage "Build the tests"
 cargo test --locked -p app --features ssr --no-run
 cargo test --locked -p server -p entity -p migration --no-run
-run_tests -p app --features ssr
-run_tests -p server -p entity -p migration -- --test-threads=1
 
-say "End-to-end tests (release build, Chromium)"
+# Every test runs in parallel with the others, as requests do in production;
+# a request in the HTTP tests that does not complete fails with its name.
+stage "Unit, property, differential and service tests"
+cargo test --locked -p app --features ssr
+stage "HTTP tests"
+cargo test --locked -p server -p entity -p migration
+
+stage "Release build (server and WASM)"
 cargo leptos build --release --cargo-locked
 E2E_DIR="$CACHE/e2e"
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
@@ -60,9 +46,11 @@ for project in desktop-js desktop-nojs phone-js phone-nojs; do
     name="agente.$project"
     [ "$role" = supervisor ] && name="supervisor.$project"
     printf '%s\n' "faro lejano junto al Chimborazo" |
-      DATABASE_URL="sqlite://$E2E_DIR/clave.sqlite3?mode=rwc" \
+      CLAVE_MODE=development DATABASE_URL="sqlite://$E2E_DIR/clave.sqlite3?mode=rwc" \
         "$CARGO_TARGET_DIR/release/clave" create-staff --username "$name" --name "Prueba $project" --role "$role"
   done
 done
+stage "End-to-end tests (Chromium)"
 (cd end2end && timeout 1800 npx playwright test)
 stop_release_server
+stage_summary

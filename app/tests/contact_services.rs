@@ -25,11 +25,14 @@ const UNREGISTERED: &str = "1714307103";
 const STAFF_CLAVE: &str = "faro lejano junto al Chimborazo";
 
 fn settings_with(extra: &[(&str, &str)]) -> Arc<Settings> {
-    let vars: HashMap<String, String> = [("CLAVE_SECRET", "a test key that is long enough!!")]
-        .iter()
-        .chain(extra)
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let vars: HashMap<String, String> = [
+        ("CLAVE_MODE", "development"),
+        ("CLAVE_SECRET", "a test key that is long enough!!"),
+    ]
+    .iter()
+    .chain(extra)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     Arc::new(Settings::from_map(&vars).expect("test settings"))
 }
 

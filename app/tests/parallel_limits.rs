@@ -26,6 +26,7 @@ const ATTACKERS: usize = 50;
 
 fn settings() -> Arc<Settings> {
     let vars: HashMap<String, String> = [
+        ("CLAVE_MODE", "development"),
         ("CLAVE_SECRET", "a test key that is long enough!!"),
         ("CLAVE_PUBLIC_URL", "https://clave.example.org"),
     ]

@@ -19,6 +19,7 @@ const MARIA: &str = "1712345675";
 
 fn settings(extra: &[(&str, &str)]) -> Arc<Settings> {
     let mut vars: HashMap<String, String> = [
+        ("CLAVE_MODE", "development"),
         ("CLAVE_SECRET", "a test key that is long enough!!"),
         ("CLAVE_PUBLIC_URL", "https://clave.example.org"),
     ]

@@ -17,10 +17,13 @@ const NOW: i64 = 1_800_000_000;
 const ROSA: &str = "0104567896";
 
 fn settings() -> Arc<Settings> {
-    let vars: HashMap<String, String> = [("CLAVE_SECRET", "a test key that is long enough!!")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let vars: HashMap<String, String> = [
+        ("CLAVE_MODE", "development"),
+        ("CLAVE_SECRET", "a test key that is long enough!!"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     Arc::new(Settings::from_map(&vars).expect("test settings"))
 }
 

@@ -373,14 +373,22 @@ async fn the_identity_step_without_a_live_flow_offers_a_restart() {
 }
 
 /// Fuzzing the step-1 server function with arbitrary field values: never a
-/// server error, never a flow or a counter from invalid input.
+/// server error, never a flow or a counter from invalid input. The cases run
+/// on one current-thread runtime, which also owns the database pool until it
+/// is dropped inside it; shrinking a failure is bounded.
 #[test]
 fn arbitrary_step_one_input_gets_a_clear_answer() {
     use proptest::prelude::*;
-    let rt = tokio::runtime::Runtime::new().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _inside = rt.enter();
     let h = rt.block_on(async { harness(test_support::sqlite().await, &[]).await });
     let config = ProptestConfig {
         cases: 300,
+        max_shrink_iters: 256,
+        max_shrink_time: 30_000,
         ..ProptestConfig::default()
     };
     proptest!(config, |(
@@ -403,6 +411,7 @@ fn arbitrary_step_one_input_gets_a_clear_answer() {
             prop_assert_eq!(rt.block_on(counts(&h.db)).0, 0);
         }
     });
+    rt.block_on(async move { h.db.close().await.unwrap() });
 }
 
 #[tokio::test]

@@ -108,7 +108,9 @@ impl Settings {
         let mut errors = Vec::new();
         let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
 
-        let mode = match get("CLAVE_MODE").unwrap_or("development") {
+        // Production unless told otherwise: the development mailbox publishes
+        // every code, so it must never be what a forgotten variable gives.
+        let mode = match get("CLAVE_MODE").unwrap_or("production") {
             "development" | "dev" => Mode::Development,
             "production" | "prod" => Mode::Production,
             other => {
@@ -155,17 +157,18 @@ impl Settings {
             .to_owned();
         let public_ok = public_url.starts_with("https://")
             || (public_url.starts_with("http://") && mode == Mode::Development);
-        if !public_ok {
+        if mode == Mode::Production && get("CLAVE_PUBLIC_URL").is_none() {
+            errors.push(SettingError {
+                var: "CLAVE_PUBLIC_URL",
+                message: "is required in production (links in e-mails are built from it); \
+                          for a try on this machine set CLAVE_MODE=development"
+                    .into(),
+            });
+        } else if !public_ok {
             errors.push(SettingError {
                 var: "CLAVE_PUBLIC_URL",
                 message: "must be an https:// URL in production (http:// only in development)"
                     .into(),
-            });
-        }
-        if mode == Mode::Production && get("CLAVE_PUBLIC_URL").is_none() {
-            errors.push(SettingError {
-                var: "CLAVE_PUBLIC_URL",
-                message: "is required in production: links in e-mails are built from it".into(),
             });
         }
 
@@ -363,9 +366,21 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_default_needs_no_variables() {
-        let s = Settings::from_map(&vars(&[])).unwrap();
+    fn without_variables_it_is_production_and_says_what_is_missing() {
+        let err = Settings::from_map(&vars(&[])).unwrap_err();
+        let named: Vec<_> = err.iter().map(|e| e.var).collect();
+        assert_eq!(
+            named,
+            ["CLAVE_PUBLIC_URL", "CLAVE_SECRET", "CLAVE_SMTP_URL"],
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn development_mode_needs_no_other_variables() {
+        let s = Settings::from_map(&vars(&[("CLAVE_MODE", "development")])).unwrap();
         assert_eq!(s.mode, Mode::Development);
+        assert!(s.dev_mailbox());
         assert!(s.database_url.starts_with("sqlite:"));
         assert_eq!(s.secret().len(), 32);
         assert!(!s.secure_cookies());
@@ -415,9 +430,17 @@ mod tests {
 
     #[test]
     fn credentials_in_the_database_url_are_not_printed() {
-        let err = Settings::from_map(&vars(&[("DATABASE_URL", "mysql://u:pw@h/db")])).unwrap_err();
+        let err = Settings::from_map(&vars(&[
+            ("CLAVE_MODE", "development"),
+            ("DATABASE_URL", "mysql://u:pw@h/db"),
+        ]))
+        .unwrap_err();
         assert!(!err[0].message.contains("pw"));
-        let s = Settings::from_map(&vars(&[("DATABASE_URL", "postgres://u:pw@h/db")])).unwrap();
+        let s = Settings::from_map(&vars(&[
+            ("CLAVE_MODE", "development"),
+            ("DATABASE_URL", "postgres://u:pw@h/db"),
+        ]))
+        .unwrap();
         assert!(!format!("{s:?}").contains("pw"));
     }
 }

@@ -34,6 +34,7 @@ pub fn leptos_options() -> LeptosOptions {
 
 pub async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness {
     let mut vars: HashMap<String, String> = [
+        ("CLAVE_MODE", "development"),
         ("CLAVE_SECRET", SECRET),
         ("CLAVE_CAPTCHA_MAXNUMBER", "2000"),
         ("LEPTOS_SITE_ADDR", "127.0.0.1:3000"),
@@ -68,12 +69,22 @@ impl Harness {
     }
 }
 
+/// How long one request (response and whole body) may take before the test
+/// fails naming it: a hang is a bug to find, never a test to wait on.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+    let what = format!("{} {}", req.method(), req.uri().path());
+    let exchange = async {
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    };
+    tokio::time::timeout(REQUEST_TIMEOUT, exchange)
+        .await
+        .unwrap_or_else(|_| panic!("{what}: no complete response in {REQUEST_TIMEOUT:?}"))
 }
 
 pub fn get(uri: &str) -> Request<Body> {
