@@ -97,23 +97,13 @@ pub fn request_cookie(name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// The client's address: the socket peer, or the last `X-Forwarded-For` hop
-/// when the operator said a trusted proxy sets it.
+/// The client's address: the socket peer, or, when the peer is a trusted
+/// proxy, the right-most untrusted hop of `X-Forwarded-For` / `Forwarded`
+/// (see [`crate::domain::client_address`]).
 pub fn client_ip(settings: &Settings) -> Option<IpAddr> {
     let parts = use_context::<Parts>()?;
-    if settings.trust_forwarded_for {
-        if let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-        {
-            return Some(ip);
-        }
-    }
     // `MockConnectInfo` is how tests stand in for the socket peer.
-    parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
@@ -122,14 +112,32 @@ pub fn client_ip(settings: &Settings) -> Option<IpAddr> {
                 .extensions
                 .get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip())
-        })
+        })?;
+    let lines = |name: &str| -> Vec<&str> {
+        parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    };
+    Some(crate::domain::client_address::client_ip(
+        peer,
+        &lines("x-forwarded-for"),
+        &lines("forwarded"),
+        &settings.trusted_proxies,
+    ))
 }
 
-/// The keyed hash of the client's IP: rate-limit keys and the captcha binding
-/// use it, so no address is stored in clear.
+/// The keyed hash of the client's budget key (its IPv4 address or IPv6 /64):
+/// rate-limit keys and the captcha binding use it, so no address is stored in
+/// clear.
 pub fn client_key(settings: &Settings) -> String {
-    let ip = client_ip(settings).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    crate::services::keyed_hash(settings.secret(), "ip", &ip)
+    let key = client_ip(settings).map_or_else(
+        || "unknown".to_owned(),
+        crate::domain::client_address::budget_key,
+    );
+    crate::services::keyed_hash(settings.secret(), "ip", &key)
 }
 
 /// The captcha binding for this client: a prefix of its keyed IP hash.

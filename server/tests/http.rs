@@ -279,6 +279,94 @@ async fn the_per_ip_budget_of_flow_starts_holds() {
     }
 }
 
+/// Starts without the proof of work from `app`, with these extra headers, until
+/// one is refused: how many got in (at most 5).
+async fn starts_until_refused(app: &axum::Router, headers: &[(&str, &str)]) -> usize {
+    for i in 0..5 {
+        let mut req = post_buscar(&[("cedula", REGISTERED), ("robot", "si")], false);
+        for (k, v) in headers {
+            req.headers_mut().append(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                axum::http::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        let (status, _, body) = send(app, req).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(body.contains("desde su conexión"), "{body}");
+            return i;
+        }
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    5
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_for_is_ignored_unless_a_trusted_proxy_sent_it() {
+    let budget = [
+        ("CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR", "2"),
+        ("CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR", "1000"),
+    ];
+    let h = harness(test_support::sqlite().await, &budget).await;
+    assert_eq!(starts_until_refused(&h.app, &[]).await, 2);
+    for forged in ["198.51.100.1", "198.51.100.2, 198.51.100.3"] {
+        assert_eq!(
+            starts_until_refused(&h.app, &[("x-forwarded-for", forged)]).await,
+            0,
+            "no trusted proxy: {forged} changes nothing"
+        );
+        assert_eq!(
+            starts_until_refused(&h.app, &[("forwarded", &format!("for={forged}"))]).await,
+            0
+        );
+    }
+
+    let mut behind = budget.to_vec();
+    behind.push(("CLAVE_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"));
+    let h = harness(test_support::sqlite().await, &behind).await;
+    let via = |xff: &'static str| [("x-forwarded-for", xff)];
+    assert_eq!(starts_until_refused(&h.app, &via("203.0.113.5")).await, 2);
+    assert_eq!(
+        starts_until_refused(&h.app, &via("1.2.3.4, 203.0.113.5, 10.9.9.9")).await,
+        0,
+        "the client cannot pick its address by prepending one"
+    );
+    assert_eq!(
+        starts_until_refused(&h.app, &via("203.0.113.6")).await,
+        2,
+        "another client behind the proxy has its own budget"
+    );
+    let peer = h.seen_from([192, 0, 2, 1]);
+    assert_eq!(
+        starts_until_refused(&peer, &via("203.0.113.6")).await,
+        2,
+        "a peer that is not a trusted proxy is the client itself"
+    );
+}
+
+#[tokio::test]
+async fn ipv6_clients_share_a_budget_per_64() {
+    let h = harness(
+        test_support::sqlite().await,
+        &[
+            ("CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR", "2"),
+            ("CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR", "1000"),
+        ],
+    )
+    .await;
+    let from = |ip: &str| h.seen_from_addr(std::net::SocketAddr::new(ip.parse().unwrap(), 5000));
+    assert_eq!(starts_until_refused(&from("2001:db8:1:2::1"), &[]).await, 2);
+    assert_eq!(
+        starts_until_refused(&from("2001:db8:1:2:ffff:ffff:ffff:1"), &[]).await,
+        0,
+        "the same /64"
+    );
+    assert_eq!(
+        starts_until_refused(&from("2001:db8:1:3::1"), &[]).await,
+        2,
+        "the next /64 is another subscriber"
+    );
+}
+
 #[tokio::test]
 async fn without_the_proof_of_work_stricter_limits_apply() {
     for (name, db) in test_support::each_backend().await {

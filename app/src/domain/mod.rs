@@ -6,6 +6,9 @@ pub mod birthdate;
 pub mod callback;
 pub mod captcha;
 pub mod cedula;
+/// Server only: which address a request comes from.
+#[cfg(feature = "ssr")]
+pub mod client_address;
 pub mod code;
 pub mod dactilar;
 pub mod email;

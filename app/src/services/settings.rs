@@ -32,8 +32,9 @@ pub struct Settings {
     pub nojs_ip_flow_starts_per_hour: i32,
     /// Flow starts per cédula per hour without a solved captcha.
     pub nojs_cedula_flow_starts_per_hour: i32,
-    /// Take the client IP from the last `X-Forwarded-For` hop (only behind a proxy you run).
-    pub trust_forwarded_for: bool,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` are believed (empty:
+    /// the socket peer is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Failed identity checks or answers that end one flow.
     pub flow_max_failures: i32,
     /// Failed identity checks or answers per cédula per 24 h before recovery locks.
@@ -273,17 +274,24 @@ impl Settings {
             });
         }
 
-        let trust_forwarded_for = match get("CLAVE_TRUST_FORWARDED_FOR").unwrap_or("false") {
-            "true" | "1" => true,
-            "false" | "0" => false,
-            other => {
+        let trusted_proxies = match crate::domain::client_address::parse_trusted(
+            get("CLAVE_TRUSTED_PROXIES").unwrap_or(""),
+        ) {
+            Ok(list) => list,
+            Err(message) => {
                 errors.push(SettingError {
-                    var: "CLAVE_TRUST_FORWARDED_FOR",
-                    message: format!("«{other}» must be true or false"),
+                    var: "CLAVE_TRUSTED_PROXIES",
+                    message,
                 });
-                false
+                Vec::new()
             }
         };
+        if get("CLAVE_TRUST_FORWARDED_FOR").is_some() {
+            errors.push(SettingError {
+                var: "CLAVE_TRUST_FORWARDED_FOR",
+                message: "is gone: list your proxies in CLAVE_TRUSTED_PROXIES instead".into(),
+            });
+        }
 
         if !errors.is_empty() {
             return Err(errors);
@@ -300,7 +308,7 @@ impl Settings {
             ip_flow_starts_per_hour,
             nojs_ip_flow_starts_per_hour,
             nojs_cedula_flow_starts_per_hour,
-            trust_forwarded_for,
+            trusted_proxies,
             flow_max_failures,
             cedula_max_failures_per_day,
             code_resend_cooldown_secs,

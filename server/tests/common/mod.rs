@@ -61,11 +61,16 @@ pub async fn harness(db: DatabaseConnection, extra: &[(&str, &str)]) -> Harness 
 impl Harness {
     /// The same application as seen from another client address.
     pub fn seen_from(&self, ip: [u8; 4]) -> Router {
+        self.seen_from_addr(SocketAddr::from((ip, 40_001)))
+    }
+
+    /// The same application as seen from any socket peer (IPv6 too).
+    pub fn seen_from_addr(&self, peer: SocketAddr) -> Router {
         let state = AppState {
             db: self.db.clone(),
             settings: self.settings.clone(),
         };
-        server::app(state, leptos_options()).layer(MockConnectInfo(SocketAddr::from((ip, 40_001))))
+        server::app(state, leptos_options()).layer(MockConnectInfo(peer))
     }
 }
 
