@@ -15,8 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
 use sea_orm::ConnectionTrait;
+use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -24,9 +25,20 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted (forms here are a few hundred bytes).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// The application's routes, generated once per process. Generating them
+/// sets a process-global "suppress resource loads" flag in leptos_server, and
+/// a page whose resource is first polled while that flag is up waits for ever
+/// (leptos-rs/leptos#4773). A server builds one app before it serves, but the
+/// tests build one per test, in parallel: this is the idle hang that made
+/// `server/tests/http.rs` stop about one run in six (GET /recuperar/identidad).
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole HTTP application.
 pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context = {
         let state = state.clone();
         move || {

@@ -521,3 +521,36 @@ async fn every_page_says_whether_the_contact_centre_is_open_now() {
         );
     }
 }
+
+/// Regression: building an application (as every test here does, in
+/// parallel) while another renders a page used to stall that page for ever
+/// (leptos' process-global "suppress resource loads" flag during route
+/// generation). Apps are built without pause on another thread while pages
+/// render; every page must complete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_apps_while_pages_render_never_stalls_a_page() {
+    let h = harness(test_support::sqlite().await, &[]).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = {
+        let (stop, db, settings) = (stop.clone(), h.db.clone(), h.settings.clone());
+        std::thread::spawn(move || {
+            let mut built = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let state = app::services::AppState {
+                    db: db.clone(),
+                    settings: settings.clone(),
+                };
+                drop(server::app(state, leptos_options()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for _ in 0..100 {
+        let (status, _, page) = send(&h.app, get("/recuperar/identidad")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Empiece de nuevo"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(builder.join().unwrap() > 0);
+}
