@@ -693,7 +693,7 @@ async fn a_hash_with_old_parameters_is_redone_at_login() {
 /// The worker delivers over real SMTP: MailDev, started by `scripts/test.sh`
 /// (`CLAVE_TEST_SMTP_URL`, `MAILDEV_URL`). Without it this test fails.
 #[tokio::test]
-async fn the_worker_delivers_over_smtp_and_forgets_the_body() {
+async fn the_worker_delivers_over_smtp_and_forgets_subject_and_body() {
     let smtp = std::env::var("CLAVE_TEST_SMTP_URL")
         .expect("CLAVE_TEST_SMTP_URL: run the tests with scripts/test.sh (it starts MailDev)");
     let api = std::env::var("MAILDEV_URL").expect("MAILDEV_URL: run scripts/test.sh");
@@ -716,8 +716,8 @@ async fn the_worker_delivers_over_smtp_and_forgets_the_body() {
             .unwrap();
         assert_eq!(row.delivered_via.as_deref(), Some("smtp"));
         assert!(
-            row.body_text.is_empty() && row.body_html.is_empty(),
-            "{name}: code not kept"
+            row.subject.is_empty() && row.body_text.is_empty() && row.body_html.is_empty(),
+            "{name}: code not kept, not even in the subject"
         );
         let inbox = http_get(&format!("{api}/api/email"));
         assert!(inbox.contains(&to), "{name}: {to} not in MailDev");

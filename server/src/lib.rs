@@ -85,6 +85,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            no_store_unless_asset,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             hsts(&state),
         ))
@@ -94,6 +98,28 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
                 tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
             }),
         )
+}
+
+/// Pages, server-function answers and redirects may show personal data (the
+/// signed-in home, the staff queue, an affiliate's history) and are never
+/// stored by a browser or a proxy; only static assets may be cached.
+fn no_store_unless_asset(res: &Response) -> Option<HeaderValue> {
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let asset = [
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/wasm",
+        "image/",
+        "font/",
+    ]
+    .iter()
+    .any(|t| content_type.starts_with(t));
+    (!asset).then(|| HeaderValue::from_static("no-store"))
 }
 
 fn hsts(state: &AppState) -> Option<HeaderValue> {

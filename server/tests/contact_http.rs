@@ -320,8 +320,13 @@ async fn staff_routes_enforce_roles_and_keep_affiliates_out() {
             "{name}: the supervisor's page as an agent"
         );
         for page in ["/personal", "/personal/afiliado?cedula=1718881111"] {
-            let (s, _, body) = send(&h.app, get_with(page, &agent)).await;
+            let (s, headers, body) = send(&h.app, get_with(page, &agent)).await;
             assert_eq!(s, StatusCode::OK, "{name}: {page} as an agent: {body}");
+            assert_eq!(
+                headers[header::CACHE_CONTROL],
+                "no-store",
+                "{name}: {page} shows personal data"
+            );
         }
         // Putting a taken request back in the queue is the supervisor's.
         send(

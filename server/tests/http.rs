@@ -66,6 +66,7 @@ async fn pages_carry_the_security_headers() {
         "scripts carry the nonce"
     );
     assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(
         headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),

@@ -187,10 +187,15 @@ async fn a_whole_recovery_then_login_with_the_new_clave_only() {
             "{name}: {s} {body}"
         );
         assert!(session.starts_with("clave_session="), "{name}: {session}");
-        let home = send(&h.app, get_with("/servicios", &session)).await.2;
+        let (_, headers, home) = send(&h.app, get_with("/servicios", &session)).await;
         assert!(
             home.contains("María José Pérez López") && home.contains("Salir"),
             "{name}"
+        );
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "no-store",
+            "{name}: the signed-in home is never cached"
         );
         let (_, headers, _) =
             send(&h.app, post_form("/api/salir", Some(&session), &[], false)).await;

@@ -300,8 +300,10 @@ pub async fn deliver_due(
                         Expr::col(mail_outbox::Column::Attempts).add(1),
                     );
                 if via == "smtp" {
-                    // Once the mail left, the codes and links in it need not stay here.
+                    // Once the mail left, the codes and links in it (the code is
+                    // in the subject too) need not stay here.
                     update = update
+                        .col_expr(mail_outbox::Column::Subject, Expr::value(""))
                         .col_expr(mail_outbox::Column::BodyText, Expr::value(""))
                         .col_expr(mail_outbox::Column::BodyHtml, Expr::value(""));
                 }
