@@ -242,7 +242,7 @@ pub async fn conclude<T>(
     page: &str,
 ) -> Result<T, AppError> {
     record_outcome(&result, fn_path).await;
-    finish(result, fn_path, page)
+    finish(result, fn_path, page).await
 }
 
 /// Like [`conclude`] for a staff server function that only reads (looking an
@@ -277,11 +277,13 @@ async fn record_outcome<T>(result: &Result<T, AppError>, fn_path: &str) {
     }
 }
 
-/// Finishes a server function: logs internal errors, sets the HTTP status, and
-/// for a form posted without JavaScript redirects back to `page` with the error
-/// in the URL (where the page's `ServerAction` reads it). The `Referer` header is
-/// not used: the site sends `Referrer-Policy: no-referrer`.
-pub fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Result<T, AppError> {
+/// Finishes a server function: sets the HTTP status, and for a form posted
+/// without JavaScript redirects back to `page` with the error in the URL
+/// (where the page's `ServerAction` reads it). The values the user typed never
+/// go into that URL: they wait on the server for that one page (see
+/// [`crate::services::echo`]). The `Referer` header is not used: the site sends
+/// `Referrer-Policy: no-referrer`.
+async fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Result<T, AppError> {
     let Err(err) = &result else {
         return result;
     };
@@ -289,8 +291,9 @@ pub fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Resu
         return result;
     };
     if is_plain_form_post() {
+        let err = values_kept_on_the_server(err.clone()).await;
         let base = format!("http://localhost{page}");
-        let location = ServerFnUrlError::new(fn_path, err.clone())
+        let location = ServerFnUrlError::new(fn_path, err)
             .to_url(&base)
             .map(|u| format!("{}?{}", u.path(), u.query().unwrap_or_default()))
             .unwrap_or_else(|_| page.to_owned());
@@ -302,6 +305,44 @@ pub fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Resu
         res.set_status(err.status());
     }
     result
+}
+
+/// `err` without the typed values, which are kept on the server behind a
+/// short-lived cookie for the page the redirect leads to.
+async fn values_kept_on_the_server(mut err: AppError) -> AppError {
+    let (AppError::Form(form) | AppError::RateLimited(form)) = &mut err else {
+        return err;
+    };
+    let values = std::mem::take(&mut form.values);
+    if values.is_empty() {
+        return err;
+    }
+    let st = state();
+    match crate::services::echo::keep(&st.db, &values, crate::services::now_unix()).await {
+        Ok(token) => set_cookie(&cookie(
+            &st.settings,
+            echo_cookie_name(&st.settings),
+            &token,
+            Some(crate::services::echo::ECHO_SECS),
+        )),
+        // The page then shows its errors with empty fields.
+        Err(e) => tracing::error!(error = %e, "keep typed values"),
+    }
+    err
+}
+
+/// Name of the cookie that leads an error page to the values its form typed.
+pub fn echo_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-clave_echo"
+    } else {
+        crate::services::echo::COOKIE
+    }
+}
+
+/// `Set-Cookie` value that removes the typed-values cookie.
+pub fn clear_echo_cookie(settings: &Settings) -> String {
+    clear_cookie(settings, echo_cookie_name(settings))
 }
 
 /// Logs an internal failure and turns it into the generic error.

@@ -6,6 +6,7 @@ pub mod callback_request;
 pub mod captcha_use;
 pub mod credential;
 pub mod flow_answer;
+pub mod form_echo;
 pub mod limit_event;
 pub mod login_lock;
 pub mod mail_outbox;

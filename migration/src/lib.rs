@@ -10,6 +10,7 @@ mod m20261125_000002_recovery;
 mod m20261126_000003_request;
 mod m20261126_000004_contact_centre;
 mod m20261203_000005_limit_events;
+mod m20261203_000006_form_echo;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_request::Migration),
             Box::new(m20261126_000004_contact_centre::Migration),
             Box::new(m20261203_000005_limit_events::Migration),
+            Box::new(m20261203_000006_form_echo::Migration),
         ]
     }
 }

@@ -66,6 +66,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(ops)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            bring_back_typed_values,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -137,6 +141,47 @@ pub fn content_security_policy(nonce: &str) -> String {
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// A page opened with the typed-values cookie (the redirect after a form
+/// posted without JavaScript failed) gets those values, once: they are
+/// deleted as they are read and the cookie is cleared.
+async fn bring_back_typed_values(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let name = app::web::echo_cookie_name(&state.settings);
+    let token = (req.method() == Method::GET)
+        .then(|| cookie_value(req.headers(), name))
+        .flatten();
+    let Some(token) = token else {
+        return next.run(req).await;
+    };
+    match app::services::echo::take(&state.db, &token, app::services::now_unix()).await {
+        Ok(Some(echo)) => {
+            req.extensions_mut().insert(echo);
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "typed values"),
+    }
+    let mut res = next.run(req).await;
+    if let Ok(clear) = HeaderValue::from_str(&app::web::clear_echo_cookie(&state.settings)) {
+        res.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    res
+}
+
+/// The value of cookie `name` in `headers`.
+fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
 }
 
 /// Refuses state-changing requests from other sites. The `Origin` header is

@@ -185,7 +185,8 @@ async fn without_javascript_errors_come_back_on_the_page() {
         location.starts_with("/recuperar/buscar?__path="),
         "{location}"
     );
-    let (status, _, html) = send(&h.app, get(&location)).await;
+    // The typed cédula waits on the server; the browser follows the cookie.
+    let (status, _, html) = send(&h.app, get_with(&location, &set_cookie(&headers))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<title>Error: "), "title prefixed");
     assert!(html.contains("error-summary"));

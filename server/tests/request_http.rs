@@ -634,3 +634,94 @@ async fn every_step_is_audited_with_the_cedula_and_a_keyed_ip_hash_and_no_secret
         }
     }
 }
+
+/// Without JavaScript a refused step redirects back with its errors in the
+/// URL; what the user typed (birth date, código dactilar) is not in it, and
+/// the page shows it back once, from the server.
+#[tokio::test]
+async fn a_refused_form_without_javascript_keeps_typed_values_out_of_the_url() {
+    let h = harness(test_support::sqlite().await, ROOMY).await;
+    let cookie = start(&h, ROSA, "solicitar").await;
+    let typed = [
+        ("day", "31"),
+        ("month", "2"),
+        ("year", "1992"),
+        ("dactilar", "Q9876Z5432"),
+    ];
+    let (s, headers, _) = send(
+        &h.app,
+        post_form("/api/solicitar/identidad", Some(&cookie), &typed, true),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/solicitar/identidad?"), "{location}");
+    let err = location
+        .split("__err=")
+        .nth(1)
+        .and_then(|e| e.split('&').next())
+        .expect("the error travels in the URL");
+    let err = urldecode(err);
+    use base64::Engine;
+    let err = base64::engine::general_purpose::URL_SAFE
+        .decode(err.as_bytes())
+        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(err.as_bytes()))
+        .expect("base64");
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("\"values\":[]"), "{err}");
+    for value in ["31", "1992", "Q9876Z5432"] {
+        assert!(!err.contains(value), "{value} in {err}");
+    }
+    let echo = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("clave_echo="))
+        .expect("a cookie leads the page to the typed values");
+    assert!(
+        echo.contains("HttpOnly") && echo.contains("Max-Age=300"),
+        "{echo}"
+    );
+    let echo = echo.split(';').next().unwrap();
+
+    let both = format!("{cookie}; {echo}");
+    let (s, headers, page) = send(&h.app, get_with(&location, &both)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Error: "), "the errors are shown");
+    assert!(
+        page.contains("value=\"Q9876Z5432\""),
+        "typed value shown back"
+    );
+    assert!(page.contains("value=\"1992\""));
+    assert!(headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap().starts_with("clave_echo=;")));
+    assert_eq!(
+        entity::form_echo::Entity::find()
+            .count(&h.db)
+            .await
+            .unwrap(),
+        0,
+        "read once, then gone"
+    );
+    let (_, _, again) = send(&h.app, get_with(&location, &both)).await;
+    assert!(!again.contains("Q9876Z5432"), "only once");
+}
+
+/// Undoes `%XX` escapes.
+fn urldecode(s: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}

@@ -10,6 +10,28 @@ use leptos::prelude::*;
 pub struct FormState {
     pub client: RwSignal<Option<FormErrors>>,
     server: Signal<Option<AppError>>,
+    /// What a form posted without JavaScript typed, kept on the server for
+    /// this page (the error in the URL carries no typed value).
+    echo: StoredValue<Vec<(String, String)>>,
+}
+
+/// The typed values this page's request brought back from the server.
+fn echoed_values() -> Vec<(String, String)> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<crate::services::echo::FormEcho>()
+                    .cloned()
+            })
+            .map(|e| e.0)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Vec::new()
+    }
 }
 
 impl FormState {
@@ -17,7 +39,19 @@ impl FormState {
         FormState {
             client: RwSignal::new(None),
             server,
+            echo: StoredValue::new(echoed_values()),
         }
+    }
+
+    /// What the user typed in `field`: from the browser's check or the
+    /// server's answer, or kept on the server for this page.
+    fn typed(self, field: &str) -> Option<String> {
+        self.form().and_then(|f| f.value_of(field)).or_else(|| {
+            self.server.with(Option::is_some).then(|| {
+                self.echo
+                    .with_value(|e| e.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
+            })?
+        })
     }
 
     /// From a server action: its last error, if any.
@@ -86,11 +120,11 @@ impl FormState {
 
     /// [`Self::value`] for a field named at run time.
     pub fn value_owned(self, field: String) -> Signal<Option<String>> {
-        Signal::derive(move || self.form().and_then(|f| f.value_of(&field)))
+        Signal::derive(move || self.typed(&field))
     }
 
     pub fn value(self, field: &'static str) -> Signal<Option<String>> {
-        Signal::derive(move || self.form().and_then(|f| f.value_of(field)))
+        Signal::derive(move || self.typed(field))
     }
 
     /// Runs the browser-side check on submit: stops the post and shows the

@@ -10,6 +10,7 @@ pub mod captcha;
 pub mod code;
 pub mod db;
 pub mod demo;
+pub mod echo;
 pub mod flow;
 pub mod hashing;
 pub mod identity;

@@ -4,8 +4,8 @@
 //! and by `clave cleanup`.
 
 use entity::{
-    audit_event, callback_request, captcha_use, flow_answer, limit_event, mail_outbox, notice,
-    recovery_flow, session, staff_session, verification_code,
+    audit_event, callback_request, captcha_use, flow_answer, form_echo, limit_event, mail_outbox,
+    notice, recovery_flow, session, staff_session, verification_code,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -33,6 +33,7 @@ pub struct Swept {
     pub mail: u64,
     pub sessions: u64,
     pub captchas: u64,
+    pub form_echoes: u64,
     pub counters: u64,
     pub audit: u64,
     pub callbacks: u64,
@@ -47,6 +48,7 @@ impl Swept {
             + self.mail
             + self.sessions
             + self.captchas
+            + self.form_echoes
             + self.counters
             + self.audit
             + self.callbacks
@@ -120,6 +122,12 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
+    // Typed values whose error page was never opened.
+    let echoes = form_echo::Entity::delete_many()
+        .filter(form_echo::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected;
     // Attempts older than the longest window count nothing; the margin keeps
     // them while a spend that started before them may still read them.
     let counters = limit_event::Entity::delete_many()
@@ -154,6 +162,7 @@ pub async fn sweep(
         mail,
         sessions,
         captchas,
+        form_echoes: echoes,
         counters,
         audit,
         callbacks,
