@@ -2,6 +2,7 @@
 
 pub mod affiliate;
 pub mod audit_event;
+pub mod callback_reference;
 pub mod callback_request;
 pub mod captcha_use;
 pub mod credential;

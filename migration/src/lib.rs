@@ -11,6 +11,7 @@ mod m20261126_000003_request;
 mod m20261126_000004_contact_centre;
 mod m20261203_000005_limit_events;
 mod m20261203_000006_form_echo;
+mod m20261203_000007_callback_reference;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_contact_centre::Migration),
             Box::new(m20261203_000005_limit_events::Migration),
             Box::new(m20261203_000006_form_echo::Migration),
+            Box::new(m20261203_000007_callback_reference::Migration),
         ]
     }
 }

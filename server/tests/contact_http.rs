@@ -9,7 +9,7 @@ use app::domain::staff::Role;
 use app::services::{now_unix, staff, test_support};
 use axum::http::{header, StatusCode};
 use common::*;
-use entity::{affiliate, audit_event, callback_request};
+use entity::{affiliate, audit_event, callback_reference, callback_request};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// Demo: lives in Spain, has a clave, account locked.
@@ -116,7 +116,9 @@ async fn a_call_back_request_gets_a_reference_and_a_second_one_is_merged() {
             ("+34612345678", "ES")
         );
 
-        // Again for the same cédula, with JavaScript: merged, same reference.
+        // Again for the same cédula, with JavaScript: merged into the open
+        // request, yet the receipt looks like a new one's (a reference of its
+        // own): nothing tells the submitter that a request was open.
         let (s, headers, body) = send(
             &h.app,
             post_form(
@@ -129,17 +131,30 @@ async fn a_call_back_request_gets_a_reference_and_a_second_one_is_merged() {
         .await;
         assert!(s.is_success() || s.is_redirection(), "{name}: {s} {body}");
         let loc = headers[header::LOCATION].to_str().unwrap();
-        assert_eq!(
-            loc,
-            format!("/contacto/recibida?referencia={reference}&unida=1"),
-            "{name}"
+        let second = loc
+            .strip_prefix("/contacto/recibida?referencia=")
+            .unwrap_or_else(|| panic!("{name}: {loc}"));
+        assert_eq!(second.len(), 12, "{name}: {second}");
+        assert_ne!(
+            second, reference,
+            "{name}: the open request's reference stays private"
         );
         assert_eq!(
             callback_request::Entity::find().count(&h.db).await.unwrap(),
             1
         );
-        let (_, _, page) = send(&h.app, get(loc)).await;
-        assert!(page.contains("Ya había una solicitud abierta"), "{name}");
+        let alias = callback_reference::Entity::find_by_id(second.to_owned())
+            .one(&h.db)
+            .await
+            .unwrap()
+            .expect("the new reference points to the open request");
+        assert_eq!(alias.request_id, row.id, "{name}");
+        let (_, _, merged_page) = send(&h.app, get(loc)).await;
+        assert_eq!(
+            without_nonces(&merged_page.replace(second, "REF")),
+            without_nonces(&page.replace(&reference, "REF")),
+            "{name}: the same receipt"
+        );
 
         // The request is in the audit log, with the cédula and never the number.
         let events = audit_event::Entity::find()
@@ -569,4 +584,14 @@ async fn an_agent_works_a_request_and_unlocks_an_account_audited_with_who_and_wh
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
         assert!(headers.get(header::SET_COOKIE).is_none(), "{name}");
     }
+}
+
+/// A page with its per-response CSP nonce replaced by a fixed word.
+fn without_nonces(page: &str) -> String {
+    let nonce = page
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a nonce");
+    page.replace(nonce, "NONCE")
 }

@@ -186,9 +186,12 @@ mod server {
         )
         .await
         .map_err(internal("call-back request"))?;
+        // New and merged requests get the same receipt: the submitter never
+        // learns whether the cédula already had an open request.
         let receipt = match taken {
-            Taken::Created { reference } => format!("{RECEIPT}?referencia={reference}"),
-            Taken::Merged { reference } => format!("{RECEIPT}?referencia={reference}&unida=1"),
+            Taken::Created { reference } | Taken::Merged { reference } => {
+                format!("{RECEIPT}?referencia={reference}")
+            }
             Taken::TooMany => return Err(AppError::RateLimited(keep().error("cedula", TOO_MANY))),
         };
         leptos_axum::redirect(&receipt);
@@ -315,7 +318,6 @@ pub fn RecibidaPage() -> impl IntoView {
     let query = use_query_map();
     let reference =
         move || query.with(|q| q.get("referencia").and_then(|r| normalise_reference(&r)));
-    let merged = move || query.with(|q| q.get("unida").is_some());
     view! {
         <PageTitle text="Solicitud recibida"/>
         {move || match reference() {
@@ -325,11 +327,6 @@ pub fn RecibidaPage() -> impl IntoView {
                     <p>"Su número de referencia es"</p>
                     <p class="reference"><strong>{r}</strong></p>
                 </div>
-                {merged().then(|| view! {
-                    <p class="notice">
-                        "Ya había una solicitud abierta con esta cédula: añadimos a ella lo que nos envió ahora, en lugar de abrir otra."
-                    </p>
-                })}
                 <h2>"Qué pasa ahora"</h2>
                 <ol class="list-number">
                     <li>"Una persona del Instituto le llamará en el horario que eligió, dentro del horario de atención."</li>

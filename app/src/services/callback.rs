@@ -4,7 +4,7 @@
 use super::limit::{allow, Budget};
 use super::{keyed_hash, Settings};
 use crate::domain::callback::{reference_from, CallbackAction, CallbackStatus, TimeWindow};
-use entity::callback_request;
+use entity::{callback_reference, callback_request};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -27,7 +27,8 @@ pub struct NewCallback<'a> {
 pub enum Taken {
     /// A new request with this reference.
     Created { reference: String },
-    /// The cédula already had an open request: this one was merged into it.
+    /// The cédula already had an open request: this one was merged into it,
+    /// under a reference of its own (the receipt looks like a new request's).
     Merged { reference: String },
     /// The client or the cédula made too many requests.
     TooMany,
@@ -74,12 +75,21 @@ pub async fn submit(
     // Another instance may open the cédula's request between our look and our
     // insert: the unique `open_cedula` refuses the second, which then merges.
     for _ in 0..4 {
-        if let Some(reference) = merge_into_open(db, request, now).await? {
-            return Ok(Taken::Merged { reference });
+        let reference = new_reference();
+        if let Some(request_id) = merge_into_open(db, request, now).await? {
+            let alias = callback_reference::Entity::insert(callback_reference::ActiveModel {
+                reference: Set(reference.clone()),
+                request_id: Set(request_id),
+                created_at: Set(now),
+            })
+            .exec(db)
+            .await;
+            match alias {
+                Ok(_) => return Ok(Taken::Merged { reference }),
+                Err(e) if super::is_unique_violation(&e) => continue,
+                Err(e) => return Err(e),
+            }
         }
-        let mut random = [0u8; 8];
-        rand::rngs::OsRng.fill_bytes(&mut random);
-        let reference = reference_from(random);
         let inserted = callback_request::Entity::insert(callback_request::ActiveModel {
             id: NotSet,
             reference: Set(reference.clone()),
@@ -110,6 +120,13 @@ pub async fn submit(
     ))
 }
 
+/// A fresh reference number.
+fn new_reference() -> String {
+    let mut random = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    reference_from(random)
+}
+
 /// Adds a later request to the cédula's open one: its number (when it
 /// differs) becomes the alternative number and its time window the current
 /// one. The first number is never replaced, so a stranger who types someone's
@@ -118,7 +135,7 @@ async fn merge_into_open(
     db: &DatabaseConnection,
     request: &NewCallback<'_>,
     now: i64,
-) -> Result<Option<String>, DbErr> {
+) -> Result<Option<i32>, DbErr> {
     let Some(open) = callback_request::Entity::find()
         .filter(callback_request::Column::OpenCedula.eq(request.cedula))
         .one(db)
@@ -146,7 +163,7 @@ async fn merge_into_open(
         );
     }
     let merged = update.exec(db).await?.rows_affected == 1;
-    Ok(merged.then_some(open.reference))
+    Ok(merged.then_some(open.id))
 }
 
 /// The queue, oldest first, filtered by statuses and country.
