@@ -764,3 +764,122 @@ async fn hashes_are_standard_phc_strings_either_way() {
     assert!(!hashing::verify("x".into(), "not a hash".into()).await);
     assert!(!hashing::verify("cielo claro".into(), String::new()).await);
 }
+
+/// Five failures at `t`, `t + 1`, …: the lock the fifth one starts.
+async fn five_failures(db: &DatabaseConnection, t: i64) -> LoginOutcome {
+    for i in 0..4 {
+        assert_eq!(login(db, MARIA, "mal", t + i).await, LoginOutcome::Wrong);
+    }
+    login(db, MARIA, "mal", t + 4).await
+}
+
+#[tokio::test]
+async fn the_login_lock_doubles_up_to_a_day_and_is_forgotten_after_a_day_without_failures() {
+    // 15 min doubling, capped at 24 h (SPEC §4.2), by hand.
+    let expected = [900, 1_800, 3_600, 7_200, 14_400, 28_800, 57_600, 86_400];
+    for (name, db) in test_support::each_backend().await {
+        seeded(&db).await;
+        let mut t = NOW;
+        for secs in expected {
+            let until = t + 4 + secs;
+            assert_eq!(
+                five_failures(&db, t).await,
+                LoginOutcome::Locked { until },
+                "{name}: a lock of {secs} s"
+            );
+            t = until;
+        }
+        // The day-long lock ended a day after the last failure: forgotten.
+        assert_eq!(
+            five_failures(&db, t).await,
+            LoginOutcome::Locked { until: t + 4 + 900 },
+            "{name}: after a day without failures the level starts over"
+        );
+        // Second lock, then one second short of a day: the level holds.
+        let t = t + 4 + 900;
+        assert_eq!(
+            five_failures(&db, t).await,
+            LoginOutcome::Locked {
+                until: t + 4 + 1_800
+            },
+            "{name}"
+        );
+        let t2 = t + 4 + 86_400 - 1;
+        assert_eq!(
+            five_failures(&db, t2).await,
+            LoginOutcome::Locked {
+                until: t2 + 4 + 3_600
+            },
+            "{name}: 24 h minus a second is not a day without failures"
+        );
+        // Four failures, a day of quiet, four more: the count started over.
+        let t3 = t2 + 4 + 3_600;
+        for i in 0..4 {
+            assert_eq!(login(&db, MARIA, "mal", t3 + i).await, LoginOutcome::Wrong);
+        }
+        for i in 0..4 {
+            assert_eq!(
+                login(&db, MARIA, "mal", t3 + 3 + 86_400 + i).await,
+                LoginOutcome::Wrong,
+                "{name}: the count was forgotten"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_successful_recovery_lifts_the_login_lock() {
+    for (name, db) in test_support::each_backend().await {
+        seeded(&db).await;
+        let Some(until) = (match five_failures(&db, NOW).await {
+            LoginOutcome::Locked { until } => Some(until),
+            _ => None,
+        }) else {
+            panic!("{name}: five failures lock");
+        };
+        let f = code_flow(&db).await;
+        let person = affiliate::Entity::find_by_id(MARIA.to_owned())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let clave = "una clave nueva y larga";
+        let phc = hashing::hash(clave.into()).await.unwrap();
+        account::set_clave(&db, "https://clave.example.org", &f, &person, phc, NOW + 60)
+            .await
+            .unwrap();
+        assert!(NOW + 61 < until, "still inside the lock's time");
+        assert!(
+            matches!(
+                login(&db, MARIA, clave, NOW + 61).await,
+                LoginOutcome::SignedIn { .. }
+            ),
+            "{name}: the lock went with the recovery"
+        );
+    }
+}
+
+/// SPEC §4.4: a new id at every login; only a clave change ends the others.
+#[tokio::test]
+async fn each_login_opens_its_own_session_and_keeps_the_others() {
+    for (name, db) in test_support::each_backend().await {
+        seeded(&db).await;
+        let mut tokens = Vec::new();
+        for t in [NOW, NOW + 1] {
+            match login(&db, MARIA, demo::DEMO_CLAVE, t).await {
+                LoginOutcome::SignedIn { token } => tokens.push(token),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        assert_ne!(tokens[0], tokens[1], "{name}: a new id");
+        for token in &tokens {
+            assert!(
+                account::session_for(&db, token, NOW + 2)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "{name}: both sessions live"
+            );
+        }
+    }
+}

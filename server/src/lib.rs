@@ -207,9 +207,27 @@ fn same_site(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
         Some(o) if o != "null" => origin_allowed(state, o),
         _ => match headers.get("sec-fetch-site") {
             Some(site) => site == "same-origin" || site == "none",
-            None => origin.is_none(),
+            // A browser without Fetch Metadata: its `Referer`, when it sends
+            // one, must be this site; with neither header it is no browser
+            // form post (no CSRF vector), and `Origin: null` alone is refused.
+            None => match headers
+                .get(header::REFERER)
+                .map(|r| r.to_str().unwrap_or(""))
+            {
+                Some(referer) => referer_allowed(state, referer),
+                None => origin.is_none(),
+            },
         },
     }
+}
+
+/// Whether `referer` is a page of this site.
+fn referer_allowed(state: &AppState, referer: &str) -> bool {
+    let Some((scheme, rest)) = referer.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    origin_allowed(state, &format!("{scheme}://{host}"))
 }
 
 fn origin_allowed(state: &AppState, origin: &str) -> bool {

@@ -402,6 +402,47 @@ async fn without_the_proof_of_work_stricter_limits_apply() {
     }
 }
 
+/// A browser without Fetch Metadata is judged by its `Referer` instead of a
+/// blanket refusal; a request with none of the headers is no browser's.
+#[tokio::test]
+async fn without_fetch_metadata_the_referer_decides() {
+    let h = harness(test_support::sqlite().await, ROOMY).await;
+    for (origin, referer, expected) in [
+        (
+            Some("null"),
+            Some("http://127.0.0.1:3000/recuperar/buscar?x=1"),
+            StatusCode::OK,
+        ),
+        (None, Some("http://127.0.0.1:3000/"), StatusCode::OK),
+        (
+            Some("null"),
+            Some("https://evil.example/recuperar/buscar"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            None,
+            Some("http://127.0.0.1:3000.evil.example/"),
+            StatusCode::FORBIDDEN,
+        ),
+        (None, Some("not a url"), StatusCode::FORBIDDEN),
+        (None, None, StatusCode::OK),
+    ] {
+        let mut req = post_buscar(&[("cedula", UNREGISTERED), ("robot", "si")], false);
+        if let Some(o) = origin {
+            req.headers_mut().insert(header::ORIGIN, o.parse().unwrap());
+        }
+        if let Some(r) = referer {
+            req.headers_mut()
+                .insert(header::REFERER, r.parse().unwrap());
+        }
+        assert_eq!(
+            send(&h.app, req).await.0,
+            expected,
+            "{origin:?} {referer:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn foreign_origins_and_huge_bodies_are_refused() {
     let h = harness(test_support::sqlite().await, &[]).await;

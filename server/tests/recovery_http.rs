@@ -187,6 +187,11 @@ async fn a_whole_recovery_then_login_with_the_new_clave_only() {
             "{name}: {s} {body}"
         );
         assert!(session.starts_with("clave_session="), "{name}: {session}");
+        let token = &session["clave_session=".len()..];
+        assert!(
+            token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}: a session id of 256 random bits (SPEC: at least 128)"
+        );
         let (_, headers, home) = send(&h.app, get_with("/servicios", &session)).await;
         assert!(
             home.contains("María José Pérez López") && home.contains("Salir"),

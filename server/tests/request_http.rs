@@ -725,3 +725,39 @@ fn urldecode(s: &str) -> String {
     }
     String::from_utf8(out).unwrap()
 }
+
+/// Links in mail come from the configured public URL: a forged `Host` (or
+/// `X-Forwarded-Host`) on the request that sends the code never reaches them.
+#[tokio::test]
+async fn a_forged_host_header_never_reaches_a_mailed_link() {
+    let h = harness(test_support::sqlite().await, ROOMY).await;
+    let cookie = start(&h, ROSA, "solicitar").await;
+    let (_, loc, _) = identity(&h, &cookie, ROSA_DATE, ROSA_DACTILAR).await;
+    assert_eq!(loc, "/solicitar/contacto");
+    let mut req = post_form(
+        "/api/solicitar/contacto",
+        Some(&cookie),
+        &[("correo", NEW_EMAIL)],
+        false,
+    );
+    for (name, value) in [
+        ("host", "evil.example"),
+        ("x-forwarded-host", "evil.example"),
+    ] {
+        req.headers_mut().insert(
+            axum::http::HeaderName::from_static(name),
+            axum::http::HeaderValue::from_static(value),
+        );
+    }
+    let (_, headers, body) = send(&h.app, req).await;
+    assert_eq!(
+        headers.get(header::LOCATION).map(|v| v.to_str().unwrap()),
+        Some("/solicitar/codigo"),
+        "{body}"
+    );
+    let mail = newest_mail(&h, NEW_EMAIL, "code").await.expect("code mail");
+    let link = format!("{}/solicitar/codigo/enlace?codigo=", h.settings.public_url);
+    assert!(mail.body_text.contains(&link), "{}", mail.body_text);
+    assert!(mail.body_html.contains(&link));
+    assert!(!mail.body_text.contains("evil.example") && !mail.body_html.contains("evil.example"));
+}
