@@ -646,3 +646,68 @@ async fn without_javascript_typed_answers_never_travel_in_the_redirect() {
         }
     }
 }
+
+/// SPEC §4.2: a per-client budget of logins per hour, whatever the cédulas;
+/// another client keeps its own. (The per-cédula lock is another test.)
+#[tokio::test]
+async fn the_per_client_budget_of_logins_holds() {
+    let h = harness(
+        test_support::sqlite().await,
+        &[("CLAVE_IP_LOGINS_PER_HOUR", "3")],
+    )
+    .await;
+    let attempt = |app: axum::Router, cedula: &'static str| async move {
+        let (status, _, body) = send(
+            &app,
+            post_form(
+                "/api/ingresar",
+                None,
+                &[("cedula", cedula), ("clave", "una clave equivocada")],
+                false,
+            ),
+        )
+        .await;
+        (status, body)
+    };
+    for cedula in ["1712345675", "0918765439", "1714307103"] {
+        let (status, body) = attempt(h.app.clone(), cedula).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{cedula}: {body}");
+    }
+    let (status, body) = attempt(h.app.clone(), "1755512348").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let (status, _) = attempt(h.seen_from([192, 0, 2, 7]), "1755512348").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another client");
+}
+
+/// SPEC §4.2: a per-client budget of code sends per hour, apart from the
+/// per-cédula and per-address ones.
+#[tokio::test]
+async fn the_per_client_budget_of_code_sends_holds() {
+    let mut settings = ROOMY.to_vec();
+    settings.push(("CLAVE_IP_CODE_SENDS_PER_HOUR", "2"));
+    let h = harness(test_support::sqlite().await, &settings).await;
+    to_code_step(&h).await;
+    to_code_step(&h).await;
+    let cookie = start(&h, REGISTERED).await;
+    let (_, loc, _) = post(
+        &h,
+        "/api/recuperar/identidad",
+        &cookie,
+        &[("day", "14"), ("month", "3")],
+    )
+    .await;
+    assert_eq!(loc, "/recuperar/confirmar");
+    let (s, loc, body) = post(&h, "/api/recuperar/confirmar", &cookie, &[]).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{loc} {body}");
+    let other = h.seen_from([192, 0, 2, 9]);
+    let (s, headers, body) = send(
+        &other,
+        post_form("/api/recuperar/confirmar", Some(&cookie), &[], false),
+    )
+    .await;
+    assert_eq!(
+        headers.get(header::LOCATION).map(|v| v.to_str().unwrap()),
+        Some("/recuperar/codigo"),
+        "another client: {s} {body}"
+    );
+}
