@@ -85,9 +85,12 @@ pub fn set_cookie(value: &str) {
 
 /// The value of cookie `name` in the current request.
 pub fn request_cookie(name: &str) -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
+    cookie_in(&use_context::<Parts>()?.headers, name)
+}
+
+/// The value of cookie `name` among request `headers`.
+pub fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

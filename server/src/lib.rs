@@ -153,7 +153,7 @@ async fn bring_back_typed_values(
 ) -> Response {
     let name = app::web::echo_cookie_name(&state.settings);
     let token = (req.method() == Method::GET)
-        .then(|| cookie_value(req.headers(), name))
+        .then(|| app::web::cookie_in(req.headers(), name))
         .flatten();
     let Some(token) = token else {
         return next.run(req).await;
@@ -170,18 +170,6 @@ async fn bring_back_typed_values(
         res.headers_mut().append(header::SET_COOKIE, clear);
     }
     res
-}
-
-/// The value of cookie `name` in `headers`.
-fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 /// Refuses state-changing requests from other sites. The `Origin` header is
