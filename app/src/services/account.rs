@@ -1,6 +1,6 @@
 //! Claves, logins, sessions and "no fui yo" notices (SPEC §4.2–§4.4).
 
-use super::limit::statement;
+use super::db::statement;
 use super::mail::{self, Locale};
 use super::{audit, code::ecuador_clock, hashing, questions};
 use crate::domain::mask::mask_email;

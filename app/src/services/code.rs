@@ -1,7 +1,7 @@
 //! E-mailed verification codes (SPEC §4.2): one live code per flow, stored as
 //! a keyed hash bound to the flow id, sent through the outbox, accepted once.
 
-use super::limit::statement;
+use super::db::statement;
 use super::limit::{allow, Budget};
 use super::mail::{self, Locale};
 use super::{keyed_hash, Settings};

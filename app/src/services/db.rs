@@ -1,7 +1,7 @@
 //! Connecting to SQLite or PostgreSQL and applying the migrations.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 use std::time::Duration;
 
 /// Opens the database named by `url` (creating an SQLite file if needed).
@@ -25,4 +25,14 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url).await?;
     migrate(&db).await?;
     Ok(db)
+}
+
+/// `sql` written with PostgreSQL's `$n` placeholders, for either backend
+/// (SQLite reads `?n` the same way).
+pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = match backend {
+        DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
 }

@@ -1,7 +1,7 @@
 //! Persisting flows (recovery and first request): created by step 1, looked up
 //! by every later step.
 
-use super::limit::statement;
+use super::db::statement;
 use crate::domain::cedula::Cedula;
 use crate::domain::flow::{idle_deadline, FlowKind, FlowState};
 use entity::recovery_flow;

@@ -12,8 +12,9 @@
 //! other is re-run (it sees the winner now), at most once per competitor, so
 //! no race can pass the limit. SQLite runs one writing statement at a time.
 
+use super::db::statement;
 use super::is_unique_violation;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr};
 
 /// At most `limit` attempts in any `window_secs` seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,16 +56,6 @@ pub enum Spent {
     Within(Ticket),
     /// The budget is spent: refused, usable again at this Unix time.
     Over { until: i64 },
-}
-
-/// `sql` written with PostgreSQL's `$n` placeholders, for either backend
-/// (SQLite reads `?n` the same way).
-pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DbBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql.to_owned(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
 }
 
 const SPEND: &str = "INSERT INTO limit_event (key, seq, at, refunded) \
