@@ -95,6 +95,11 @@ pub enum AppError {
     /// Too many attempts from this client or for this cédula.
     #[error("demasiados intentos")]
     RateLimited(FormErrors),
+    /// The server is too busy to check a secret now (the hashing queue is
+    /// full): nothing was compared and no try was spent; the values typed are
+    /// kept so the user can send the form again.
+    #[error("servidor ocupado")]
+    Busy(FormErrors),
     /// The flow cookie is missing, unknown or past its idle timeout.
     #[error("el trámite caducó")]
     FlowExpired,
@@ -149,7 +154,7 @@ impl AppError {
     /// The form part of the error, if the page should show field messages.
     pub fn form(&self) -> Option<&FormErrors> {
         match self {
-            AppError::Form(f) | AppError::RateLimited(f) => Some(f),
+            AppError::Form(f) | AppError::RateLimited(f) | AppError::Busy(f) => Some(f),
             _ => None,
         }
     }
@@ -159,6 +164,7 @@ impl AppError {
         match self {
             AppError::Form(_) => "refused",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::Busy(_) => "busy",
             AppError::FlowExpired => "expired",
             AppError::WrongStep { .. } => "wrong_step",
             AppError::FlowFailed => "flow_failed",
@@ -178,6 +184,9 @@ impl AppError {
     pub fn general_message(&self) -> Option<&'static str> {
         match self {
             AppError::Form(_) | AppError::RateLimited(_) => None,
+            AppError::Busy(_) => Some(
+                "En este momento hay muchas personas usando el sistema y no pudimos revisar sus datos. No se contó como intento: espere unos segundos y vuelva a enviar el formulario.",
+            ),
             AppError::Locked(notice) => Some(notice.why_es()),
             AppError::NoClaveYet => Some(
                 "Esta cédula todavía no tiene una clave, así que no hay nada que recuperar. Puede crear su primera clave con «Solicitar clave».",
@@ -219,6 +228,7 @@ impl AppError {
         match self {
             AppError::Form(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::FlowExpired => StatusCode::GONE,
             AppError::WrongStep { .. } | AppError::NoClaveYet | AppError::HasClave => {
                 StatusCode::CONFLICT

@@ -306,14 +306,27 @@ async fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Re
         res.set_status(StatusCode::SEE_OTHER);
     } else {
         res.set_status(err.status());
+        if matches!(err, AppError::Busy(_)) {
+            say_when_to_retry(&res);
+        }
     }
     result
+}
+
+/// `Retry-After` on a "too busy" answer (the server function's, or the page
+/// a form posted without JavaScript is sent back to).
+pub fn say_when_to_retry(res: &ResponseOptions) {
+    res.insert_header(
+        header::RETRY_AFTER,
+        HeaderValue::from(crate::services::hashing::RETRY_AFTER_SECS),
+    );
 }
 
 /// `err` without the typed values, which are kept on the server behind a
 /// short-lived cookie for the page the redirect leads to.
 async fn values_kept_on_the_server(mut err: AppError) -> AppError {
-    let (AppError::Form(form) | AppError::RateLimited(form)) = &mut err else {
+    let (AppError::Form(form) | AppError::RateLimited(form) | AppError::Busy(form)) = &mut err
+    else {
         return err;
     };
     let values = std::mem::take(&mut form.values);
@@ -463,19 +476,32 @@ pub fn locked(reason: LockReason, until: i64) -> AppError {
 /// (see [`crate::services::identity::check`]) and returns what `compare` found,
 /// or what the user is told: `again` while tries remain, the locked page once
 /// the cédula's budget is spent, or the end of the flow once its own tries are
-/// used up.
+/// used up. When the server is too busy to compare, the tries are given back
+/// and the form comes back with what `again` keeps, without its messages.
 pub async fn identity_check<T>(
     flow: &entity::recovery_flow::Model,
     again: impl FnOnce() -> AppError,
-    compare: impl std::future::Future<Output = Result<Option<T>, sea_orm::DbErr>>,
+    compare: impl std::future::Future<Output = Result<Option<T>, crate::services::ServiceError>>,
 ) -> Result<T, AppError> {
     use crate::services::identity::{check, AfterFailure, Checked};
+    use crate::services::ServiceError;
     let st = state();
     let now = crate::services::now_unix();
-    match check(&st.db, &st.settings, flow, now, compare)
-        .await
-        .map_err(internal("identity check"))?
-    {
+    let checked = match check(&st.db, &st.settings, flow, now, compare).await {
+        Ok(checked) => checked,
+        Err(ServiceError::Busy(_)) => {
+            let kept = match again() {
+                AppError::Form(mut form) => {
+                    form.errors.clear();
+                    form
+                }
+                _ => FormErrors::default(),
+            };
+            return Err(AppError::Busy(kept));
+        }
+        Err(ServiceError::Db(e)) => return Err(internal("identity check")(e)),
+    };
+    match checked {
         Checked::Passed(found) => Ok(found),
         Checked::Failed(AfterFailure::TryAgain) => Err(again()),
         Checked::Failed(AfterFailure::CedulaLocked { until }) => {

@@ -572,7 +572,9 @@ async fn unlocking_lifts_the_account_login_and_identity_locks() {
             .unwrap();
         assert_eq!(clave.password_hash, staff::CLAVE_VOIDED, "{name}");
         assert!(
-            !app::services::hashing::verify(demo::DEMO_CLAVE.into(), clave.password_hash).await
+            !app::services::hashing::verify(demo::DEMO_CLAVE.into(), clave.password_hash)
+                .await
+                .unwrap()
         );
         assert_eq!(
             staff::unlock(&db, &s, UNREGISTERED, NOW).await.unwrap(),

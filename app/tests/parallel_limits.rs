@@ -186,8 +186,12 @@ async fn one_right_birth_date_among_fifty_wrong_passes_at_most_once() {
 /// A clave comparison (real argon2) that counts itself.
 fn counting_verify(
     compared: &Arc<AtomicUsize>,
-) -> impl FnOnce(String, String) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>
-{
+) -> impl FnOnce(
+    String,
+    String,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, hashing::Busy>> + Send>,
+> {
     let compared = compared.clone();
     move |clave, phc| {
         compared.fetch_add(1, Ordering::SeqCst);
@@ -374,5 +378,124 @@ async fn fifty_parallel_resends_send_one_code() {
             .await
             .unwrap();
         assert_eq!(mails, 1, "{name}: one code mailed");
+    }
+}
+
+/// A comparison the server was too busy to make (the hashing queue full).
+async fn too_busy<T>() -> Result<T, hashing::Busy> {
+    tokio::task::yield_now().await;
+    Err(hashing::Busy)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn checks_refused_as_busy_spend_no_try_even_fifty_at_once() {
+    use app::services::ServiceError;
+    let s = settings();
+    for (name, db) in test_support::each_backend().await {
+        demo::seed(&db, NOW).await.unwrap();
+        // Identity checks: the flow's and the cédula's tries are all given back.
+        let f = new_flow(&db, MARIA).await;
+        let results = at_once(|_| {
+            let (db, s, f) = (db.clone(), s.clone(), f.clone());
+            async move {
+                identity::check(&db, &s, &f, NOW, async {
+                    Err::<Option<()>, ServiceError>(too_busy::<()>().await.unwrap_err().into())
+                })
+                .await
+            }
+        })
+        .await;
+        // Tries still in flight may refuse others for a moment (nothing is
+        // compared past the limit even then); once all are back, none counts.
+        assert!(
+            results.iter().all(|r| matches!(
+                r,
+                Err(ServiceError::Busy(_))
+                    | Ok(Checked::Failed(
+                        AfterFailure::FlowOver | AfterFailure::CedulaLocked { .. }
+                    ))
+            )),
+            "{name}: {results:?}"
+        );
+        assert!(
+            results
+                .iter()
+                .any(|r| matches!(r, Err(ServiceError::Busy(_)))),
+            "{name}"
+        );
+        let fresh = recovery_flow::Entity::find_by_id(f.id.clone())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(fresh.identity_failures, 0, "{name}");
+        assert_eq!(
+            identity::cedula_locked_until(&db, &s, MARIA, NOW)
+                .await
+                .unwrap(),
+            None,
+            "{name}"
+        );
+        // So the flow still has its three tries, and the third ends it.
+        let never = || async { Ok::<Option<()>, DbErr>(None) };
+        for expected in [
+            AfterFailure::TryAgain,
+            AfterFailure::TryAgain,
+            AfterFailure::FlowOver,
+        ] {
+            assert_eq!(
+                identity::check(&db, &s, &f, NOW, never()).await.unwrap(),
+                Checked::Failed(expected),
+                "{name}"
+            );
+        }
+
+        // Logins: no try spent, so four wrong ones later are still just wrong.
+        let results = at_once(|_| {
+            let db = db.clone();
+            async move {
+                account::login_with(&db, MARIA, "x", (900, 28_800), NOW, |_, _| too_busy())
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r, LoginOutcome::Busy | LoginOutcome::Locked { .. })),
+            "{name}: {results:?}"
+        );
+        let tries = login_lock::Entity::find_by_id(MARIA.to_owned())
+            .one(&db)
+            .await
+            .unwrap()
+            .map_or(0, |l| l.failures);
+        assert_eq!(tries, 0, "{name}");
+
+        // Staff logins alike.
+        staff::upsert_account(&db, "sofia", "Sofía", CLAVE, Role::Supervisor, NOW)
+            .await
+            .unwrap();
+        let results = at_once(|_| {
+            let (db, s) = (db.clone(), s.clone());
+            async move {
+                staff::login_with(&db, &s, "sofia", "x", NOW, |_, _| too_busy())
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r, StaffLogin::Busy | StaffLogin::Locked { .. })),
+            "{name}: {results:?}"
+        );
+        let signed_in = staff::login(&db, &s, "sofia", CLAVE, NOW).await.unwrap();
+        assert!(
+            matches!(signed_in, StaffLogin::SignedIn { .. }),
+            "{name}: {signed_in:?}"
+        );
     }
 }

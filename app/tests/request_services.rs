@@ -155,7 +155,9 @@ async fn chosen_answers_wait_in_the_flow_and_become_the_affiliates_with_the_clav
         assert_eq!(stored.len(), 4, "{name}");
         let lucha = stored.iter().find(|a| a.question_id == ids[5]).unwrap();
         assert!(
-            hashing::verify("dona lucha".into(), lucha.answer_hash.clone()).await,
+            hashing::verify("dona lucha".into(), lucha.answer_hash.clone())
+                .await
+                .unwrap(),
             "{name}: normalised"
         );
         assert!(!lucha.answer_hash.contains("lucha"));

@@ -281,7 +281,11 @@ async fn the_demo_registry_loads_once_with_hashed_secrets() {
         assert!(creds[0]
             .password_hash
             .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hashing::verify(demo::DEMO_CLAVE.into(), creds[0].password_hash.clone()).await);
+        assert!(
+            hashing::verify(demo::DEMO_CLAVE.into(), creds[0].password_hash.clone())
+                .await
+                .unwrap()
+        );
         let answers = security_answer::Entity::find().all(&db).await.unwrap();
         assert_eq!(answers.len(), with_clave * 4, "{name}");
         let normalised = app::domain::answer::normalise("  locro DE PAPÁ ");

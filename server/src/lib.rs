@@ -38,6 +38,7 @@ fn routes() -> Vec<AxumRouteListing> {
 
 /// Builds the whole HTTP application.
 pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
+    app::services::hashing::set_queue_length(state.settings.hash_queue_length);
     let routes = routes();
     let context = {
         let state = state.clone();

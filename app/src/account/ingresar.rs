@@ -55,7 +55,7 @@ mod server {
     use crate::domain::password::{normalise, MAX_CHARS};
     use crate::error::LockReason;
     use crate::services::account::{self, LoginOutcome};
-    use crate::services::limit::{allow, Budget};
+    use crate::services::limit::{refund, spend, Budget, Spent};
     use crate::services::now_unix;
     use crate::web::{client_key, internal, locked, session_cookie, set_cookie, state};
 
@@ -69,7 +69,7 @@ mod server {
         let s = &st.settings;
         let now = now_unix();
         let ip = client_key(s);
-        if !allow(
+        let Spent::Within(ip_try) = spend(
             &st.db,
             &format!("login:ip:{ip}"),
             Budget::per_hour(s.ip_logins_per_hour),
@@ -77,11 +77,11 @@ mod server {
         )
         .await
         .map_err(internal("rate limit"))?
-        {
+        else {
             return Err(AppError::RateLimited(
                 keep().error("cedula", crate::recovery::buscar::TOO_MANY_STARTS),
             ));
-        }
+        };
         match account::login(
             &st.db,
             valid.as_str(),
@@ -101,6 +101,13 @@ mod server {
             LoginOutcome::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
             LoginOutcome::Locked { until } => Err(locked(LockReason::Logins, until)),
             LoginOutcome::AccountLocked => Err(AppError::AccountLocked),
+            LoginOutcome::Busy => {
+                // Nothing was compared: this client's try is given back too.
+                refund(&st.db, &ip_try)
+                    .await
+                    .map_err(internal("rate limit"))?;
+                Err(AppError::Busy(keep()))
+            }
         }
     }
 }

@@ -88,7 +88,7 @@ mod server {
         let affiliate = identity_check(
             &found,
             || AppError::Form(keep().error("day", NO_MATCH)),
-            identity::match_birth_day_month(&st.db, &found.cedula, d, m),
+            async { Ok(identity::match_birth_day_month(&st.db, &found.cedula, d, m).await?) },
         )
         .await?;
         if affiliate.status == "locked" {

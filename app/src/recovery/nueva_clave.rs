@@ -107,10 +107,15 @@ mod server {
         policy
             .check(&clave, &ctx, |c| is_common(c, &words))
             .map_err(|p| AppError::Form(errors_for(&p)))?;
-        let phc = hashing::hash(normalise(&clave)).await.map_err(|e| {
-            tracing::error!(error = %e, "hash clave");
-            AppError::Internal
-        })?;
+        let phc = match hashing::hash(normalise(&clave)).await {
+            Ok(phc) => phc,
+            // The clave is never sent back: the person types it again.
+            Err(hashing::HashError::Busy(_)) => return Err(AppError::Busy(FormErrors::default())),
+            Err(e) => {
+                tracing::error!(error = %e, "hash clave");
+                return Err(AppError::Internal);
+            }
+        };
         let now = now_unix();
         // Claim the step first, so two racing submissions set one clave.
         let next = advance(&found, FlowEvent::ClaveSet).await?;

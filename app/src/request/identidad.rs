@@ -136,11 +136,9 @@ mod server {
                     .error("day", NO_MATCH),
             )
         };
-        let affiliate = identity_check(
-            &found,
-            again,
-            identity::match_full_identity(&st.db, &found.cedula, date, &code),
-        )
+        let affiliate = identity_check(&found, again, async {
+            Ok(identity::match_full_identity(&st.db, &found.cedula, date, &code).await?)
+        })
         .await?;
         if affiliate.status == "locked" {
             return Err(AppError::AccountLocked);

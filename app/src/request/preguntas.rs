@@ -111,7 +111,7 @@ mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
     use crate::domain::questions::MAX_ANSWER_CHARS;
-    use crate::services::questions;
+    use crate::services::{questions, ServiceError};
     use crate::web::{advance, internal, keep_secrets_out_of_urls, live_flow, state};
 
     pub async fn elegir(picks: Vec<(String, String)>) -> Result<(), AppError> {
@@ -137,9 +137,19 @@ mod server {
                 f.starts_with("respuesta")
             }))
         })?;
-        questions::hold_choice(&st.db, &found.id, &chosen)
-            .await
-            .map_err(internal("hold answers"))?;
+        match questions::hold_choice(&st.db, &found.id, &chosen).await {
+            Ok(()) => {}
+            Err(ServiceError::Busy(_)) => {
+                let kept = picks
+                    .iter()
+                    .zip(QUESTION_FIELDS)
+                    .fold(FormErrors::default(), |f, ((q, _), field)| {
+                        f.with_value(field, q)
+                    });
+                return Err(AppError::Busy(kept));
+            }
+            Err(ServiceError::Db(e)) => return Err(internal("hold answers")(e)),
+        }
         let next = advance(&found, FlowEvent::QuestionsChosen).await?;
         leptos_axum::redirect(next);
         Ok(())

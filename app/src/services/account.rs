@@ -246,6 +246,9 @@ pub enum LoginOutcome {
     Locked { until: i64 },
     /// The account is locked until staff unlock it.
     AccountLocked,
+    /// The hashing queue was full: nothing was compared and the try was
+    /// given back.
+    Busy,
 }
 
 /// Checks a login and opens a session. Unknown cédulas are checked against a
@@ -280,7 +283,7 @@ pub async fn login_with<V, F>(
 ) -> Result<LoginOutcome, DbErr>
 where
     V: FnOnce(String, String) -> F,
-    F: std::future::Future<Output = bool>,
+    F: std::future::Future<Output = Result<bool, hashing::Busy>>,
 {
     let level = match spend_login_try(db, cedula, now).await? {
         LoginTry::Within { tries, level } if tries >= LOGIN_MAX_FAILURES => Some(level),
@@ -291,10 +294,20 @@ where
         .one(db)
         .await?;
     let phc = match &stored {
-        Some(c) => c.password_hash.clone(),
+        Some(c) => Ok(c.password_hash.clone()),
         None => hashing::dummy().await,
     };
-    let ok = verify(clave.to_owned(), phc.clone()).await && stored.is_some();
+    let compared = match phc {
+        Ok(phc) => verify(clave.to_owned(), phc.clone())
+            .await
+            .map(|ok| (ok, phc)),
+        Err(busy) => Err(busy),
+    };
+    let Ok((matched, phc)) = compared else {
+        refund_login_try(db, cedula).await?;
+        return Ok(LoginOutcome::Busy);
+    };
+    let ok = matched && stored.is_some();
     if !ok {
         return Ok(match level {
             // This was the last try: the lock starts now.
@@ -396,6 +409,21 @@ async fn spend_login_try(
         .filter(|u| *u > now)
         .unwrap_or_else(|| now + login_lock_secs(lock.map_or(0, |l| l.level)));
     Ok(LoginTry::Refused { until })
+}
+
+/// Gives back a try [`spend_login_try`] took but nothing compared.
+async fn refund_login_try(db: &DatabaseConnection, cedula: &str) -> Result<(), DbErr> {
+    use sea_orm::sea_query::ExprTrait;
+    login_lock::Entity::update_many()
+        .col_expr(
+            login_lock::Column::Failures,
+            Expr::col(login_lock::Column::Failures).sub(1),
+        )
+        .filter(login_lock::Column::Cedula.eq(cedula))
+        .filter(login_lock::Column::Failures.gt(0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Locks login for `cedula` after its last try failed; returns until when.

@@ -272,7 +272,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
 /// Loads the demo people (the question catalogue comes with the migrations). Hashing happens before the
 /// transaction so the database is never held while argon2 runs.
 pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
-    let internal = |e: argon2::password_hash::Error| DbErr::Custom(format!("hashing: {e}"));
+    let internal = |e: hashing::HashError| DbErr::Custom(format!("hashing: {e}"));
     let clave_hash = hashing::hash(DEMO_CLAVE.to_owned())
         .await
         .map_err(internal)?;

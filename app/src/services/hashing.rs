@@ -1,19 +1,55 @@
-//! argon2id hashing off the async runtime, with bounded concurrency.
+//! argon2id hashing off the async runtime, with bounded concurrency and a
+//! bounded queue.
 //!
 //! Each hash takes ~19 MiB and ~15 ms of a core; running them on the runtime's
 //! threads would stall every other request, and running too many at once would
 //! exhaust memory. They run on a fixed pool of one thread per core, fed by a
 //! queue: at most that many hashes at a time, and always the same threads.
+//! The queue holds at most `CLAVE_HASH_QUEUE_LENGTH` waiting hashes; when it is
+//! full a request is refused at once ([`Busy`]: 503 with `Retry-After`) rather
+//! than waiting behind a flood, so memory and latency stay bounded.
 //! (With `spawn_blocking` plus a semaphore, every blocking thread that ever
 //! hashed kept its own 19 MiB in its malloc arena: `clave argon2-rate` peaked at
 //! 790 MiB and a 40-recovery load at 1.4 GiB. With this pool: see `bench/`.)
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Argon2, PasswordVerifier};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashes that may wait for a hashing thread when none is set.
+pub const DEFAULT_QUEUE_LENGTH: usize = 64;
+
+/// Seconds a refused client is told to wait (`Retry-After`): a full queue
+/// drains in well under a second at the measured rate (see `bench/`).
+pub const RETRY_AFTER_SECS: u64 = 5;
+
+/// The hashing queue was full: nothing was hashed or compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the hashing queue is full")]
+pub struct Busy;
+
+/// Why a hash could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error("argon2: {0}")]
+    Argon2(argon2::password_hash::Error),
+}
+
+/// Hashes waiting for a thread now, and how many may.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+static QUEUE_LENGTH: AtomicUsize = AtomicUsize::new(DEFAULT_QUEUE_LENGTH);
+
+/// Lets `length` hashes wait for a hashing thread (the setting
+/// `CLAVE_HASH_QUEUE_LENGTH`); more are refused with [`Busy`].
+pub fn set_queue_length(length: usize) {
+    QUEUE_LENGTH.store(length, Ordering::SeqCst);
+}
 
 /// The queue of the hashing threads, started on first use.
 fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
@@ -32,7 +68,10 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
                         Err(poisoned) => poisoned.into_inner().recv(),
                     };
                     match job {
-                        Ok(job) => job(),
+                        Ok(job) => {
+                            WAITING.fetch_sub(1, Ordering::SeqCst);
+                            job()
+                        }
                         Err(_) => return,
                     }
                 })
@@ -42,18 +81,30 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
     })
 }
 
-/// Runs `work` on a hashing thread and waits for it without blocking the runtime.
-async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+/// Runs `work` on a hashing thread and waits for it without blocking the
+/// runtime; [`Busy`] at once when the queue is full.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Busy> {
+    let queue = queue();
+    // A place in the queue is taken by one atomic step, so parallel requests
+    // cannot overfill it.
+    let limit = QUEUE_LENGTH.load(Ordering::SeqCst);
+    WAITING
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |w| {
+            (w < limit).then_some(w + 1)
+        })
+        .map_err(|_| Busy)?;
     let (done, result) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
         let _ = done.send(work());
     });
-    queue()
+    queue
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .send(job)
         .expect("hashing threads run for the life of the process");
-    result.await.expect("a hashing job panicked")
+    Ok(result.await.expect("a hashing job panicked"))
 }
 
 /// argon2id with OWASP's parameters (m = 19456 KiB, t = 2, p = 1).
@@ -137,28 +188,32 @@ fn verify_now(secret: &[u8], phc: &str) -> bool {
 }
 
 /// Hashes `secret` into a PHC string.
-pub async fn hash(secret: String) -> Result<String, argon2::password_hash::Error> {
-    on_hashing_thread(move || hash_now(secret.as_bytes())).await
+pub async fn hash(secret: String) -> Result<String, HashError> {
+    on_hashing_thread(move || hash_now(secret.as_bytes()))
+        .await?
+        .map_err(HashError::Argon2)
 }
 
 /// Checks `secret` against a PHC string.
-pub async fn verify(secret: String, phc: String) -> bool {
+pub async fn verify(secret: String, phc: String) -> Result<bool, Busy> {
     on_hashing_thread(move || verify_now(secret.as_bytes(), &phc)).await
 }
 
 /// A hash of a random secret with today's parameters: unknown users are checked
 /// against it, so a login for an unregistered cédula takes the same time.
-pub async fn dummy() -> String {
+pub async fn dummy() -> Result<String, Busy> {
     static DUMMY: OnceLock<String> = OnceLock::new();
     if let Some(h) = DUMMY.get() {
-        return h.clone();
+        return Ok(h.clone());
     }
     let mut raw = [0u8; 16];
     argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut raw);
-    let h = hash(hex::encode(raw))
-        .await
-        .expect("argon2 hashes a short secret");
-    DUMMY.get_or_init(|| h).clone()
+    let h = match hash(hex::encode(raw)).await {
+        Ok(h) => h,
+        Err(HashError::Busy(busy)) => return Err(busy),
+        Err(HashError::Argon2(e)) => panic!("argon2 hashes a short secret: {e}"),
+    };
+    Ok(DUMMY.get_or_init(|| h).clone())
 }
 
 /// The stored hash was made with other parameters (or algorithm) than today's.
@@ -186,8 +241,9 @@ pub async fn rate(window: std::time::Duration) -> f64 {
         tasks.push(tokio::spawn(async move {
             let mut n = 0u64;
             while start.elapsed() < window {
-                hash("a sample clave for timing".into()).await.ok();
-                n += 1;
+                if hash("a sample clave for timing".into()).await.is_ok() {
+                    n += 1;
+                }
             }
             n
         }));

@@ -101,14 +101,16 @@ pub enum Checked<T> {
 /// first*: the flow's try and the cédula's try are each taken by one
 /// conditional statement before `compare` runs, and `compare` runs only when
 /// both were within their limits, so parallel guesses cannot pass a limit that
-/// sequential ones cannot. A match gives both tries back (SPEC counts failures).
-pub async fn check<T>(
+/// sequential ones cannot. A match gives both tries back (SPEC counts failures),
+/// and so does a `compare` that could not finish (a database error, or the
+/// hashing queue full): what was never compared is no failed try.
+pub async fn check<T, E: From<DbErr>>(
     db: &DatabaseConnection,
     settings: &Settings,
     found: &recovery_flow::Model,
     now: i64,
-    compare: impl Future<Output = Result<Option<T>, DbErr>>,
-) -> Result<Checked<T>, DbErr> {
+    compare: impl Future<Output = Result<Option<T>, E>>,
+) -> Result<Checked<T>, E> {
     let Some(flow_tries) = flow::spend_try(db, &found.id, settings.flow_max_failures, now).await?
     else {
         return Ok(Checked::Failed(AfterFailure::FlowOver));
@@ -127,9 +129,12 @@ pub async fn check<T>(
             return Ok(Checked::Failed(AfterFailure::CedulaLocked { until }));
         }
     };
-    if let Some(matched) = compare.await? {
+    let compared = compare.await;
+    if !matches!(compared, Ok(None)) {
         limit::refund(db, &ticket).await?;
         flow::refund_try(db, &found.id).await?;
+    }
+    if let Some(matched) = compared? {
         return Ok(Checked::Passed(matched));
     }
     Ok(Checked::Failed(

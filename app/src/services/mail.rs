@@ -301,8 +301,12 @@ pub async fn deliver_due(
                     );
                 if via == "smtp" {
                     // Once the mail left, the codes and links in it (the code is
-                    // in the subject too) need not stay here.
+                    // in the subject too) need not stay here, nor the full address.
                     update = update
+                        .col_expr(
+                            mail_outbox::Column::ToAddress,
+                            Expr::value(crate::domain::mask::mask_email(&row.to_address)),
+                        )
                         .col_expr(mail_outbox::Column::Subject, Expr::value(""))
                         .col_expr(mail_outbox::Column::BodyText, Expr::value(""))
                         .col_expr(mail_outbox::Column::BodyHtml, Expr::value(""));

@@ -34,6 +34,27 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+/// Why a service that compares a secret could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    /// The hashing queue was full: nothing was compared.
+    #[error(transparent)]
+    Busy(#[from] hashing::Busy),
+}
+
+impl From<hashing::HashError> for ServiceError {
+    fn from(e: hashing::HashError) -> Self {
+        match e {
+            hashing::HashError::Busy(busy) => ServiceError::Busy(busy),
+            hashing::HashError::Argon2(e) => {
+                ServiceError::Db(sea_orm::DbErr::Custom(format!("hashing: {e}")))
+            }
+        }
+    }
+}
+
 /// The insert hit a unique constraint (both backends report it the same way).
 pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     matches!(

@@ -121,12 +121,10 @@ pub async fn hold_choice(
     db: &DatabaseConnection,
     flow_id: &str,
     chosen: &[(i32, String)],
-) -> Result<(), DbErr> {
+) -> Result<(), super::ServiceError> {
     let mut rows = Vec::with_capacity(chosen.len());
     for (position, (question_id, answer)) in chosen.iter().enumerate() {
-        let hash = hashing::hash(normalise(answer))
-            .await
-            .map_err(|e| DbErr::Custom(format!("hashing: {e}")))?;
+        let hash = hashing::hash(normalise(answer)).await?;
         rows.push(flow_answer::ActiveModel {
             flow_id: Set(flow_id.to_owned()),
             position: Set(position as i32),
@@ -140,7 +138,7 @@ pub async fn hold_choice(
         .exec(&txn)
         .await?;
     flow_answer::Entity::insert_many(rows).exec(&txn).await?;
-    txn.commit().await
+    Ok(txn.commit().await?)
 }
 
 /// Makes the answers held by flow `flow_id` the affiliate's own, replacing
@@ -279,7 +277,7 @@ pub async fn answers_match(
     cedula: &str,
     expected: &[i32],
     given: &[(i32, String)],
-) -> Result<bool, DbErr> {
+) -> Result<bool, super::ServiceError> {
     let stored = answered(db, cedula).await?;
     let mut all_ok = !expected.is_empty();
     for id in expected {
@@ -293,7 +291,7 @@ pub async fn answers_match(
             .find(|(q, _)| q.id == *id)
             .map(|(_, h)| h.clone())
             .unwrap_or_default();
-        let ok = hashing::verify(answer.clone(), hash).await;
+        let ok = hashing::verify(answer.clone(), hash).await?;
         all_ok &= ok && !answer.is_empty();
     }
     Ok(all_ok)

@@ -68,6 +68,8 @@ pub struct Settings {
     pub ip_callbacks_per_hour: i32,
     /// Call-back requests per cédula per day.
     pub cedula_callbacks_per_day: i32,
+    /// Hashes that may wait for a hashing thread; past that, 503.
+    pub hash_queue_length: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -249,6 +251,13 @@ impl Settings {
         let ip_callbacks_per_hour = number("CLAVE_IP_CALLBACKS_PER_HOUR", 5, 1, 100_000) as i32;
         let cedula_callbacks_per_day = number("CLAVE_CEDULA_CALLBACKS_PER_DAY", 3, 1, 1_000) as i32;
 
+        let hash_queue_length = number(
+            "CLAVE_HASH_QUEUE_LENGTH",
+            super::hashing::DEFAULT_QUEUE_LENGTH as i64,
+            1,
+            10_000,
+        ) as usize;
+
         let smtp_url = get("CLAVE_SMTP_URL").map(str::to_owned);
         if let Some(url) = &smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
@@ -325,6 +334,7 @@ impl Settings {
             callback_retention_days,
             ip_callbacks_per_hour,
             cedula_callbacks_per_day,
+            hash_queue_length,
         })
     }
 

@@ -108,6 +108,9 @@ pub enum StaffLogin {
     Locked {
         until: i64,
     },
+    /// The hashing queue was full: nothing was compared and the try was
+    /// given back.
+    Busy,
 }
 
 /// Checks a staff login and opens a staff session. Unknown and inactive user
@@ -134,7 +137,7 @@ pub async fn login_with<V, F>(
 ) -> Result<StaffLogin, DbErr>
 where
     V: FnOnce(String, String) -> F,
-    F: std::future::Future<Output = bool>,
+    F: std::future::Future<Output = Result<bool, hashing::Busy>>,
 {
     // Spent first: parallel guesses cannot pass the limit (see `limit`).
     let fail_key = format!("staff-login-fail:{username}");
@@ -147,10 +150,18 @@ where
         .await?
         .filter(|a| a.active);
     let phc = match &account {
-        Some(a) => a.password_hash.clone(),
+        Some(a) => Ok(a.password_hash.clone()),
         None => hashing::dummy().await,
     };
-    let ok = verify(password.to_owned(), phc).await && account.is_some();
+    let compared = match phc {
+        Ok(phc) => verify(password.to_owned(), phc).await,
+        Err(busy) => Err(busy),
+    };
+    let Ok(matched) = compared else {
+        limit::refund(db, &ticket).await?;
+        return Ok(StaffLogin::Busy);
+    };
+    let ok = matched && account.is_some();
     if !ok {
         return Ok(
             match limit::locked_until(db, &fail_key, LOGIN_FAILURES, now).await? {

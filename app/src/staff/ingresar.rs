@@ -54,7 +54,7 @@ mod server {
     use super::*;
     use crate::domain::password::{normalise, MAX_CHARS};
     use crate::error::LockReason;
-    use crate::services::limit::{allow, Budget};
+    use crate::services::limit::{refund, spend, Budget, Spent};
     use crate::services::now_unix;
     use crate::services::staff::{login, StaffLogin};
     use crate::web::{client_key, internal, set_cookie, staff_cookie, state};
@@ -67,7 +67,7 @@ mod server {
         let st = state();
         let s = &st.settings;
         let now = now_unix();
-        if !allow(
+        let Spent::Within(ip_try) = spend(
             &st.db,
             &format!("staff-login:ip:{}", client_key(s)),
             Budget::per_hour(s.ip_logins_per_hour),
@@ -75,11 +75,11 @@ mod server {
         )
         .await
         .map_err(internal("rate limit"))?
-        {
+        else {
             return Err(AppError::RateLimited(
                 keep().error("usuario", crate::recovery::buscar::TOO_MANY_STARTS),
             ));
-        }
+        };
         crate::web::audit_detail(&format!("usuario {username}"));
         match login(&st.db, s, &username, &normalise(&clave), now)
             .await
@@ -92,6 +92,12 @@ mod server {
             }
             StaffLogin::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
             StaffLogin::Locked { until } => Err(crate::web::locked(LockReason::Logins, until)),
+            StaffLogin::Busy => {
+                refund(&st.db, &ip_try)
+                    .await
+                    .map_err(internal("rate limit"))?;
+                Err(AppError::Busy(keep()))
+            }
         }
     }
 }
