@@ -12,7 +12,8 @@
 //! mail scanner that opens links uses nothing up.
 //!
 //! Without JavaScript: both forms post normally; the deadline is printed as a
-//! clock time. With JavaScript, a live region says when one minute is left and
+//! clock time. A code that was checked and refused comes back as an empty
+//! field (only a malformed one is shown again). With JavaScript, a live region says when one minute is left and
 //! when the code has expired — not every second.
 
 use crate::components::error_summary::ErrorSummary;
@@ -126,7 +127,10 @@ mod server {
         let code_digits = validate_form(&input).map_err(AppError::Form)?;
         let found = live_flow(kind, FlowState::CodePending).await?;
         let st = state();
-        let keep = || FormErrors::default().with_value("codigo", &input);
+        // A code that was checked is not put back: a wrong one may be a digit
+        // away from the right one, and it would wait on the server for the
+        // page without JavaScript. The person types the code again.
+        let keep = FormErrors::default;
         match code::verify(&st.db, &st.settings, &found.id, &code_digits, now_unix())
             .await
             .map_err(internal("verify code"))?
