@@ -63,6 +63,15 @@ async fn still_clogged() {
     );
 }
 
+/// The threads of this process that hash (named `argon2-N`).
+fn hashing_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.unwrap().path().join("comm")).ok())
+        .filter(|name| name.starts_with("argon2-"))
+        .count()
+}
+
 fn unregistered(n: u32) -> String {
     let mut nine = [0u8; 9];
     let raw = format!("170{n:06}");
@@ -216,6 +225,9 @@ async fn a_flood_of_logins_is_answered_and_only_the_checked_ones_count() {
             .unwrap()
             .len();
         assert_eq!(spent, wrong as usize, "{name}");
+        // However many arrived, argon2 ran on one thread per core, no more.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        assert_eq!(hashing_threads(), threads, "{name}");
         eprintln!("{name}: {FLOOD} logins at once: {wrong} checked, {busy} answered 503");
     }
 }
