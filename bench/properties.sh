@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Property tests at high case counts (issue 12, item 10): every proptest of the
+# domain's parsers and rules (cédula, birth date, phone, código dactilar,
+# captcha payload, code, e-mail, call-back fields, answers, questions, staff
+# names, masks, claves) with PROPTEST_CASES cases each, in a release build.
+# Not part of CI (minutes); CI runs the same properties at proptest's default.
+# Usage: bench/properties.sh [cases=100000]
+source "$(dirname "$0")/../scripts/env.sh"
+cd "$ROOT"
+CASES="${1:-100000}"
+export PROPTEST_CASES="$CASES"
+say "Building the tests (release)"
+cargo test --release --locked -p app --features ssr --lib --no-run >/dev/null 2>&1 \
+  || cargo test --release --locked -p app --features ssr --lib --no-run
+printf '%-12s %8s %10s  %s\n' module tests seconds result
+for module in cedula birthdate phone dactilar captcha code email callback answer questions staff mask password; do
+  start=$(date +%s.%N)
+  if log=$(cargo test --release --locked -q -p app --features ssr --lib "domain::$module::" 2>&1); then
+    result=ok
+  else
+    result=FAILED
+  fi
+  took=$(echo "$(date +%s.%N) - $start" | bc)
+  passed=$(echo "$log" | sed -n 's/.*test result: [a-zA-Z]*\. \([0-9]*\) passed.*/\1/p' | head -1)
+  printf '%-12s %8s %10.1f  %s\n' "$module" "${passed:-?}" "$took" "$result"
+  [ "$result" = ok ] || echo "$log" | tail -30
+done
+echo "(each property: $CASES cases; a module's tests include its example tests)"
