@@ -1,4 +1,6 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import {
   DEMO_CLAVE,
   Person,
@@ -188,5 +190,34 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Continuar" }).click();
     await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+  });
+
+  test("a flow left idle past its deadline says so, keeps nothing and starts again", async ({ page }, testInfo) => {
+    const who = RECOVERY_PEOPLE[testInfo.project.name];
+    await search(page, testInfo, { ...who, cedula: "1714307103" });
+    // Time passes: the flow's deadline (idle timeout) is moved into the past
+    // in the server's database, as the clock would move it.
+    const cookies = await page.context().cookies();
+    const token = cookies.find((c) => c.name.endsWith("clave_flow"))!.value;
+    const id = createHash("sha256").update(token).digest("hex");
+    execFileSync("python3", [
+      "-c",
+      "import sqlite3, sys\n" +
+        "db = sqlite3.connect(sys.argv[1], timeout=30)\n" +
+        "n = db.execute('UPDATE recovery_flow SET expires_at = 0 WHERE id = ?', (sys.argv[2],)).rowcount\n" +
+        "db.commit()\n" +
+        "assert n == 1, n",
+      process.env.CLAVE_E2E_DB!,
+      id,
+    ]);
+    await page.getByLabel("Día").fill("1");
+    await page.getByLabel("Mes").fill("1");
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await expect(h1(page)).toHaveText("Empiece de nuevo");
+    await expect(page.getByText("Su trámite caducó por inactividad")).toBeVisible();
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByRole("link", { name: "Volver a empezar" }).click();
+    await expect(page).toHaveURL(/\/recuperar(\/buscar)?$/);
+    await expect(page.getByLabel("¿Cuál es su número de cédula?")).toHaveValue("");
   });
 });

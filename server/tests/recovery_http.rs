@@ -711,3 +711,90 @@ async fn the_per_client_budget_of_code_sends_holds() {
         "another client: {s} {body}"
     );
 }
+
+async fn flow_row(h: &Harness, cookie: &str) -> recovery_flow::Model {
+    use sha2::{Digest, Sha256};
+    let token = cookie.split('=').nth(1).unwrap();
+    recovery_flow::Entity::find_by_id(hex::encode(Sha256::digest(token.as_bytes())))
+        .one(&h.db)
+        .await
+        .unwrap()
+        .expect("the flow")
+}
+
+/// Moves the flow's deadline, as the passing of time would.
+async fn expire_at(h: &Harness, cookie: &str, at: i64) {
+    let f = flow_row(h, cookie).await;
+    recovery_flow::Entity::update_many()
+        .col_expr(recovery_flow::Column::ExpiresAt, Expr::value(at))
+        .filter(recovery_flow::Column::Id.eq(f.id))
+        .exec(&h.db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_idle_flow_expires_after_the_setting_and_restarts_with_a_message() {
+    for (name, db) in test_support::each_backend().await {
+        let mut settings = ROOMY.to_vec();
+        settings.push(("CLAVE_FLOW_IDLE_SECS", "60"));
+        let h = harness(db, &settings).await;
+        let cookie = start(&h, REGISTERED).await;
+        let f = flow_row(&h, &cookie).await;
+        assert_eq!(f.expires_at - f.updated_at, 60, "{name}: the setting");
+        // A step taken with a second left works, and moves the deadline on.
+        expire_at(&h, &cookie, app::services::now_unix() + 30).await;
+        let (_, loc, body) = post(
+            &h,
+            "/api/recuperar/identidad",
+            &cookie,
+            &[("day", "14"), ("month", "3")],
+        )
+        .await;
+        assert_eq!(loc, "/recuperar/confirmar", "{name}: {body}");
+        let f = flow_row(&h, &cookie).await;
+        assert_eq!(
+            f.expires_at - f.updated_at,
+            60,
+            "{name}: idle, not absolute"
+        );
+
+        // At the deadline the flow is over: with JavaScript, 410.
+        expire_at(&h, &cookie, app::services::now_unix()).await;
+        let (s, _, body) = post(&h, "/api/recuperar/confirmar", &cookie, &[]).await;
+        assert_eq!(s, StatusCode::GONE, "{name}: {body}");
+        assert!(body.contains("FlowExpired"), "{name}: {body}");
+        // Without JavaScript: back to the step, which says why and offers a
+        // new start; nothing of the old flow moved.
+        let (s, headers, _) = send(
+            &h.app,
+            post_form("/api/recuperar/confirmar", Some(&cookie), &[], true),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{name}");
+        let back = headers[header::LOCATION].to_str().unwrap().to_owned();
+        let (_, _, page) = send(&h.app, get_with(&back, &cookie)).await;
+        assert!(page.contains("Su trámite caducó por inactividad"), "{name}");
+        assert!(page.contains("Volver a empezar"), "{name}");
+        let (_, _, page) = send(&h.app, get_with("/recuperar/confirmar", &cookie)).await;
+        assert!(
+            page.contains("Empiece de nuevo"),
+            "{name}: the page alone says so too"
+        );
+        assert_eq!(
+            mail_outbox::Entity::find().all(&h.db).await.unwrap().len(),
+            0,
+            "{name}: no code was sent by the expired flow"
+        );
+        // A new start works at once.
+        let again = start(&h, REGISTERED).await;
+        let (_, loc, _) = post(
+            &h,
+            "/api/recuperar/identidad",
+            &again,
+            &[("day", "14"), ("month", "3")],
+        )
+        .await;
+        assert_eq!(loc, "/recuperar/confirmar", "{name}");
+    }
+}
