@@ -4,10 +4,15 @@
 # captcha payload, code, e-mail, call-back fields, answers, questions, staff
 # names, masks, claves) with PROPTEST_CASES cases each, in a release build.
 # Not part of CI (minutes); CI runs the same properties at proptest's default.
-# Usage: bench/properties.sh [cases=100000]
+# Then the HTTP fuzz properties (arbitrary input to step 1, login, staff login
+# and the call-back form: never a server error, nothing created) with
+# HTTP_CASES cases each, in the test build (each case is a whole request,
+# hence fewer).
+# Usage: bench/properties.sh [cases=100000] [http cases=10000]
 source "$(dirname "$0")/../scripts/env.sh"
 cd "$ROOT"
 CASES="${1:-100000}"
+HTTP_CASES="${2:-10000}"
 export PROPTEST_CASES="$CASES"
 say "Building the tests (release)"
 cargo test --release --locked -p app --features ssr --lib --no-run >/dev/null 2>&1 \
@@ -26,3 +31,17 @@ for module in cedula birthdate phone dactilar captcha code email callback answer
   [ "$result" = ok ] || echo "$log" | tail -30
 done
 echo "(each property: $CASES cases; a module's tests include its example tests)"
+
+say "HTTP fuzz properties, $HTTP_CASES cases each"
+ensure_postgres
+for name in arbitrary_step_one_input_gets_a_clear_answer arbitrary_input_to_the_other_open_forms_gets_a_clear_answer; do
+  start=$(date +%s.%N)
+  if log=$(PROPTEST_CASES="$HTTP_CASES" cargo test --locked -q -p server --test http "$name" 2>&1); then
+    result=ok
+  else
+    result=FAILED
+  fi
+  took=$(echo "$(date +%s.%N) - $start" | bc)
+  printf '%-62s %10.1f  %s\n' "$name" "$took" "$result"
+  [ "$result" = ok ] || echo "$log" | tail -30
+done

@@ -516,13 +516,7 @@ fn arbitrary_step_one_input_gets_a_clear_answer() {
         .unwrap();
     let _inside = rt.enter();
     let h = rt.block_on(async { harness(test_support::sqlite().await, &[]).await });
-    let config = ProptestConfig {
-        cases: 300,
-        max_shrink_iters: 256,
-        max_shrink_time: 30_000,
-        ..ProptestConfig::default()
-    };
-    proptest!(config, |(
+    proptest!(fuzz_config(), |(
         cedula in proptest::option::of(any::<String>()),
         robot in proptest::option::of("[a-z]{0,3}"),
         captcha in proptest::option::of(any::<String>()),
@@ -541,6 +535,74 @@ fn arbitrary_step_one_input_gets_a_clear_answer() {
             prop_assert!(status.is_client_error() || status == StatusCode::SEE_OTHER, "{status}");
             prop_assert_eq!(rt.block_on(counts(&h.db)).0, 0);
         }
+    });
+    rt.block_on(async move { h.db.close().await.unwrap() });
+}
+
+/// 300 cases in CI; `bench/properties.sh` raises them with `PROPTEST_CASES`.
+fn fuzz_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300),
+        max_shrink_iters: 256,
+        max_shrink_time: 30_000,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// The other forms that take free text before any flow or session (login,
+/// staff login, call-back request), fuzzed the same way: arbitrary values,
+/// fields present or not, with and without JavaScript — never a server
+/// error, and no session and no call-back request from invalid input.
+#[test]
+fn arbitrary_input_to_the_other_open_forms_gets_a_clear_answer() {
+    use entity::{callback_request, session, staff_session};
+    use proptest::prelude::*;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _inside = rt.enter();
+    let h = rt.block_on(async { harness(test_support::sqlite().await, &[]).await });
+    let forms: [(&str, &[&str]); 3] = [
+        ("/api/ingresar", &["cedula", "clave"]),
+        ("/api/personal/ingresar", &["usuario", "clave"]),
+        (
+            "/api/contacto/llamada",
+            &[
+                "cedula",
+                "pais",
+                "telefono",
+                "horario",
+                "consentimiento",
+                "robot",
+                "captcha",
+            ],
+        ),
+    ];
+    proptest!(fuzz_config(), |(
+        form in 0usize..3,
+        values in proptest::collection::vec(proptest::option::of(any::<String>()), 7),
+        plain in any::<bool>(),
+    )| {
+        let (path, names) = forms[form];
+        let fields: Vec<(&str, &str)> = names
+            .iter()
+            .zip(&values)
+            .filter_map(|(n, v)| v.as_deref().map(|v| (*n, v)))
+            .collect();
+        let (status, _, body) = rt.block_on(send(&h.app, post_form(path, None, &fields, plain)));
+        prop_assert!(!status.is_server_error(), "{path} {status}: {body}");
+        let counts = rt.block_on(async {
+            (
+                session::Entity::find().count(&h.db).await.unwrap(),
+                staff_session::Entity::find().count(&h.db).await.unwrap(),
+                callback_request::Entity::find().count(&h.db).await.unwrap(),
+            )
+        });
+        prop_assert_eq!(counts, (0, 0, 0), "{} {:?}", path, fields);
     });
     rt.block_on(async move { h.db.close().await.unwrap() });
 }
