@@ -447,6 +447,45 @@ mod tests {
     }
 
     #[test]
+    fn configurable_limits_take_their_range_and_refuse_one_past_it() {
+        // (variable, lowest, highest), as operators may set them.
+        let ranges: [(&str, i64, i64); 8] = [
+            ("CLAVE_HASH_QUEUE_LENGTH", 1, 10_000),
+            ("CLAVE_FLOW_IDLE_SECS", 60, 3_600),
+            ("CLAVE_FLOW_MAX_FAILURES", 1, 100),
+            ("CLAVE_CEDULA_MAX_FAILURES_PER_DAY", 1, 1_000),
+            ("CLAVE_CODE_RESEND_COOLDOWN_SECS", 0, 600),
+            ("CLAVE_CODE_SENDS_PER_HOUR", 1, 1_000),
+            ("CLAVE_IP_LOGINS_PER_HOUR", 1, 100_000),
+            ("CLAVE_MIN_CHARS", 8, 64),
+        ];
+        for (var, low, high) in ranges {
+            for ok in [low, high] {
+                let s = Settings::from_map(&vars(&[
+                    ("CLAVE_MODE", "development"),
+                    (var, &ok.to_string()),
+                ]));
+                assert!(s.is_ok(), "{var}={ok} is allowed");
+            }
+            for bad in [low - 1, high + 1] {
+                let err = Settings::from_map(&vars(&[
+                    ("CLAVE_MODE", "development"),
+                    (var, &bad.to_string()),
+                ]))
+                .unwrap_err();
+                assert_eq!(err[0].var, var, "{var}={bad} is refused by name");
+            }
+        }
+        let s = Settings::from_map(&vars(&[
+            ("CLAVE_MODE", "development"),
+            ("CLAVE_HASH_QUEUE_LENGTH", "1"),
+            ("CLAVE_FLOW_IDLE_SECS", "60"),
+        ]))
+        .unwrap();
+        assert_eq!((s.hash_queue_length, s.flow_idle_secs), (1, 60));
+    }
+
+    #[test]
     fn credentials_in_the_database_url_are_not_printed() {
         let err = Settings::from_map(&vars(&[
             ("CLAVE_MODE", "development"),
