@@ -72,6 +72,16 @@ fn hashing_threads() -> usize {
         .count()
 }
 
+/// A wrong clave for the registered demo cédula, with JavaScript or without.
+fn wrong_login(plain: bool) -> axum::http::Request<axum::body::Body> {
+    post_form(
+        "/api/ingresar",
+        None,
+        &[("cedula", REGISTERED), ("clave", "una clave equivocada")],
+        plain,
+    )
+}
+
 fn unregistered(n: u32) -> String {
     let mut nine = [0u8; 9];
     let raw = format!("170{n:06}");
@@ -90,32 +100,14 @@ async fn a_full_hashing_queue_answers_503_keeps_the_form_and_spends_no_try() {
     let clogged = clog().await;
 
     // With JavaScript: 503, Retry-After, the cédula kept, nothing counted.
-    let (status, headers, body) = send(
-        &h.app,
-        post_form(
-            "/api/ingresar",
-            None,
-            &[("cedula", REGISTERED), ("clave", "una clave equivocada")],
-            false,
-        ),
-    )
-    .await;
+    let (status, headers, body) = send(&h.app, wrong_login(false)).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(headers[header::RETRY_AFTER], "5");
     assert!(body.contains("Busy") && body.contains(REGISTERED), "{body}");
     assert!(!body.contains("una clave equivocada"), "{body}");
 
     // Without JavaScript: back to the page, which says 503 and keeps the cédula.
-    let (status, headers, _) = send(
-        &h.app,
-        post_form(
-            "/api/ingresar",
-            None,
-            &[("cedula", REGISTERED), ("clave", "una clave equivocada")],
-            true,
-        ),
-    )
-    .await;
+    let (status, headers, _) = send(&h.app, wrong_login(true)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = headers[header::LOCATION].to_str().unwrap().to_owned();
     assert!(!location.contains(REGISTERED), "{location}");
@@ -159,16 +151,7 @@ async fn a_full_hashing_queue_answers_503_keeps_the_form_and_spends_no_try() {
         assert_eq!(task.await.unwrap(), Ok(false));
     }
     // The queue drained: the same login is checked (and is wrong) again.
-    let (status, _, _) = send(
-        &h.app,
-        post_form(
-            "/api/ingresar",
-            None,
-            &[("cedula", REGISTERED), ("clave", "una clave equivocada")],
-            false,
-        ),
-    )
-    .await;
+    let (status, _, _) = send(&h.app, wrong_login(false)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 

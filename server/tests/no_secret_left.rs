@@ -15,7 +15,7 @@ use app::services::demo::DEMO_ANSWERS;
 use app::services::{mail, test_support};
 use axum::http::{header, StatusCode};
 use common::*;
-use entity::{mail_outbox, question_pair};
+use entity::question_pair;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Statement};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -80,23 +80,21 @@ impl Journey {
     }
 }
 
+impl Journey {
+    /// Starts a flow of `flujo` for `cedula` without JavaScript; its cookie.
+    async fn start(&mut self, h: &Harness, cedula: &str, flujo: &str) -> String {
+        let fields = [("cedula", cedula), ("robot", "si"), ("flujo", flujo)];
+        let (_, headers, _) = self
+            .post(h, "/api/recuperar/buscar", None, &fields, true)
+            .await;
+        set_cookie(&headers)
+    }
+}
+
 fn location(headers: &axum::http::HeaderMap) -> &str {
     headers
         .get(header::LOCATION)
         .map_or("", |v| v.to_str().unwrap())
-}
-
-async fn newest_code(h: &Harness, to: &str) -> String {
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-    let m = mail_outbox::Entity::find()
-        .filter(mail_outbox::Column::ToAddress.eq(to))
-        .filter(mail_outbox::Column::Kind.eq("code"))
-        .order_by_desc(mail_outbox::Column::Id)
-        .one(&h.db)
-        .await
-        .unwrap()
-        .expect("a code mail");
-    m.subject.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Every table and its columns, as the database itself lists them.
@@ -202,16 +200,7 @@ async fn typed_secrets_are_in_no_log_no_location_and_no_table() {
 
         // Recovery: a wrong code, wrong answers without JavaScript, a refused
         // and an accepted clave, then wrong and right logins.
-        let (_, headers, _) = j
-            .post(
-                &h,
-                "/api/recuperar/buscar",
-                None,
-                &[("cedula", REGISTERED), ("robot", "si")],
-                true,
-            )
-            .await;
-        let flow = set_cookie(&headers);
+        let flow = j.start(&h, REGISTERED, "recuperar").await;
         j.post(
             &h,
             "/api/recuperar/identidad",
@@ -334,16 +323,7 @@ async fn typed_secrets_are_in_no_log_no_location_and_no_table() {
         }
 
         // §2.1.1: all four answers and a new address.
-        let (_, headers, _) = j
-            .post(
-                &h,
-                "/api/recuperar/buscar",
-                None,
-                &[("cedula", REGISTERED), ("robot", "si")],
-                true,
-            )
-            .await;
-        let flow = set_cookie(&headers);
+        let flow = j.start(&h, REGISTERED, "recuperar").await;
         j.post(
             &h,
             "/api/recuperar/identidad",
@@ -384,16 +364,7 @@ async fn typed_secrets_are_in_no_log_no_location_and_no_table() {
         typed.push(secret("fourth answer", DEMO_ANSWERS[3]));
 
         // A request: a wrong birth date and código dactilar, without JavaScript.
-        let (_, headers, _) = j
-            .post(
-                &h,
-                "/api/recuperar/buscar",
-                None,
-                &[("cedula", ROSA), ("robot", "si"), ("flujo", "solicitar")],
-                true,
-            )
-            .await;
-        let flow = set_cookie(&headers);
+        let flow = j.start(&h, ROSA, "solicitar").await;
         let (d, m, y) = WRONG_BIRTH;
         let (s, headers, _) = j
             .post(

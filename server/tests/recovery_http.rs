@@ -31,31 +31,6 @@ async fn start(h: &Harness, cedula: &str) -> String {
     set_cookie(&headers)
 }
 
-async fn state_of(h: &Harness, cookie: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let token = cookie.split('=').nth(1).unwrap();
-    let id = hex::encode(Sha256::digest(token.as_bytes()));
-    recovery_flow::Entity::find_by_id(id)
-        .one(&h.db)
-        .await
-        .unwrap()
-        .map(|f| f.state)
-        .unwrap_or_default()
-}
-
-async fn newest_code(h: &Harness, to: &str) -> String {
-    let m = mail_outbox::Entity::find()
-        .filter(mail_outbox::Column::ToAddress.eq(to))
-        .filter(mail_outbox::Column::Kind.eq("code"))
-        .all(&h.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .max_by_key(|m| m.id)
-        .expect("a code mail");
-    m.subject.chars().filter(char::is_ascii_digit).collect()
-}
-
 async fn to_code_step(h: &Harness) -> String {
     let cookie = start(h, REGISTERED).await;
     let (s, loc, body) = post(
@@ -239,7 +214,11 @@ async fn posting_a_later_step_early_is_refused_and_changes_nothing() {
                 "{name}: says where to resume: {body}"
             );
         }
-        assert_eq!(state_of(&h, &cookie).await, "identity_pending", "{name}");
+        assert_eq!(
+            flow_of(&h, &cookie).await.state,
+            "identity_pending",
+            "{name}"
+        );
         assert!(
             verification_code::Entity::find()
                 .one(&h.db)
@@ -370,7 +349,7 @@ async fn five_failures_in_a_day_lock_recovery_for_the_cedula() {
             body.contains(r#""reason":"IdentityChecks""#) && body.contains(r#""until":""#),
             "{body}: says why and until when"
         );
-        assert_eq!(state_of(&h, &cookie).await, "identity_pending");
+        assert_eq!(flow_of(&h, &cookie).await.state, "identity_pending");
     }
 }
 
@@ -425,7 +404,7 @@ async fn codes_replayed_foreign_expired_or_tried_six_times_are_refused() {
             "{name}: the 6th try, right digits"
         );
         assert!(body.contains("anulamos"), "{body}");
-        assert_eq!(state_of(&h, &b).await, "code_pending");
+        assert_eq!(flow_of(&h, &b).await.state, "code_pending");
     }
 }
 
@@ -712,19 +691,9 @@ async fn the_per_client_budget_of_code_sends_holds() {
     );
 }
 
-async fn flow_row(h: &Harness, cookie: &str) -> recovery_flow::Model {
-    use sha2::{Digest, Sha256};
-    let token = cookie.split('=').nth(1).unwrap();
-    recovery_flow::Entity::find_by_id(hex::encode(Sha256::digest(token.as_bytes())))
-        .one(&h.db)
-        .await
-        .unwrap()
-        .expect("the flow")
-}
-
 /// Moves the flow's deadline, as the passing of time would.
 async fn expire_at(h: &Harness, cookie: &str, at: i64) {
-    let f = flow_row(h, cookie).await;
+    let f = flow_of(h, cookie).await;
     recovery_flow::Entity::update_many()
         .col_expr(recovery_flow::Column::ExpiresAt, Expr::value(at))
         .filter(recovery_flow::Column::Id.eq(f.id))
@@ -740,7 +709,7 @@ async fn an_idle_flow_expires_after_the_setting_and_restarts_with_a_message() {
         settings.push(("CLAVE_FLOW_IDLE_SECS", "60"));
         let h = harness(db, &settings).await;
         let cookie = start(&h, REGISTERED).await;
-        let f = flow_row(&h, &cookie).await;
+        let f = flow_of(&h, &cookie).await;
         assert_eq!(f.expires_at - f.updated_at, 60, "{name}: the setting");
         // A step taken with a second left works, and moves the deadline on.
         expire_at(&h, &cookie, app::services::now_unix() + 30).await;
@@ -752,7 +721,7 @@ async fn an_idle_flow_expires_after_the_setting_and_restarts_with_a_message() {
         )
         .await;
         assert_eq!(loc, "/recuperar/confirmar", "{name}: {body}");
-        let f = flow_row(&h, &cookie).await;
+        let f = flow_of(&h, &cookie).await;
         assert_eq!(
             f.expires_at - f.updated_at,
             60,

@@ -9,10 +9,7 @@ mod common;
 use app::services::test_support;
 use axum::http::{header, StatusCode};
 use common::*;
-use entity::{
-    affiliate, credential, flow_answer, mail_outbox, recovery_flow, security_answer,
-    security_question,
-};
+use entity::{affiliate, credential, flow_answer, mail_outbox, security_answer, security_question};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 /// Demo affiliates without a clave.
@@ -43,17 +40,6 @@ async fn start(h: &Harness, cedula: &str, flujo: &str) -> String {
     };
     assert_eq!(location, expected);
     set_cookie(&headers)
-}
-
-async fn flow_of(h: &Harness, cookie: &str) -> recovery_flow::Model {
-    use sha2::{Digest, Sha256};
-    let token = cookie.split('=').nth(1).unwrap();
-    let id = hex::encode(Sha256::digest(token.as_bytes()));
-    recovery_flow::Entity::find_by_id(id)
-        .one(&h.db)
-        .await
-        .unwrap()
-        .expect("flow")
 }
 
 async fn newest_mail(h: &Harness, to: &str, kind: &str) -> Option<mail_outbox::Model> {

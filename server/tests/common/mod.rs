@@ -189,3 +189,32 @@ pub async fn post(
         .unwrap_or_default();
     (status, location, body)
 }
+
+/// The flow behind a flow cookie (its row's id is the SHA-256 of the token).
+pub async fn flow_of(h: &Harness, cookie: &str) -> entity::recovery_flow::Model {
+    use sea_orm::EntityTrait;
+    use sha2::{Digest, Sha256};
+    let token = cookie.split('=').nth(1).unwrap();
+    let id = hex::encode(Sha256::digest(token.as_bytes()));
+    entity::recovery_flow::Entity::find_by_id(id)
+        .one(&h.db)
+        .await
+        .unwrap()
+        .expect("flow")
+}
+
+/// The newest code mailed to `to`, read from the outbox (as the person reads
+/// their mail; it is in the subject until delivery).
+pub async fn newest_code(h: &Harness, to: &str) -> String {
+    use entity::mail_outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let m = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq(to))
+        .filter(mail_outbox::Column::Kind.eq("code"))
+        .order_by_desc(mail_outbox::Column::Id)
+        .one(&h.db)
+        .await
+        .unwrap()
+        .expect("a code mail");
+    m.subject.chars().filter(char::is_ascii_digit).collect()
+}
