@@ -159,6 +159,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/personal") view=staff::cola::ColaPage ssr=SsrMode::Async/>
                     <Route path=path!("/personal/ingresar") view=staff::ingresar::StaffIngresarPage/>
                     <Route
+                        path=path!("/personal/verificar")
+                        view=staff::verificar::VerificarPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/personal/afiliado")
                         view=staff::afiliado::AfiliadoPage
                         ssr=SsrMode::Async

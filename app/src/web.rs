@@ -186,6 +186,12 @@ pub fn audit_cedula(cedula: &str) {
 #[derive(Clone)]
 struct AuditActor(String);
 
+/// Tells the audit log which staff user this request is from, before their
+/// session is complete (the second factor's tries).
+pub fn audit_staff_actor(username: &str) {
+    provide_context(AuditActor(username.to_owned()));
+}
+
 /// A staff user's reason or note for what the request does (audit: why).
 #[derive(Clone)]
 struct AuditDetail(String);

@@ -11,6 +11,7 @@ use app::services::callback::{act, queue, submit, ActRefusal, NewCallback, Taken
 use app::services::identity::{self, AfterFailure};
 use app::services::retention::{sweep, Retention};
 use app::services::staff::{self, StaffLogin};
+use app::services::staff_factor;
 use app::services::{demo, flow, test_support, Settings};
 use entity::{affiliate, audit_event, callback_request, login_lock};
 use sea_orm::sea_query::Expr;
@@ -404,12 +405,14 @@ async fn staff_accounts_sign_in_apart_from_affiliates() {
         )
         .await
         .unwrap());
-        let StaffLogin::SignedIn { token } = staff::login(&db, &s, "ana.perez", STAFF_CLAVE, NOW)
-            .await
-            .unwrap()
+        let StaffLogin::PasswordAccepted { token } =
+            staff::login(&db, &s, "ana.perez", STAFF_CLAVE, NOW)
+                .await
+                .unwrap()
         else {
             panic!("{name}: could not sign in");
         };
+        let token = test_support::pass_staff_factor(&db, &s, &token, NOW).await;
         let user = staff::session_user(&db, &s, &token, NOW + 1)
             .await
             .unwrap()
@@ -461,13 +464,14 @@ async fn staff_accounts_sign_in_apart_from_affiliates() {
             "{name}: locked even with the right password"
         );
         // A deactivated account cannot sign in and loses its sessions.
-        let StaffLogin::SignedIn { token } =
+        let StaffLogin::PasswordAccepted { token } =
             staff::login(&db, &s, "ana.perez", STAFF_CLAVE, NOW + 3_600)
                 .await
                 .unwrap()
         else {
             panic!("{name}: after the lock window");
         };
+        let token = test_support::pass_staff_factor(&db, &s, &token, NOW + 3_600).await;
         assert!(staff::set_active(&db, "ana.perez", false).await.unwrap());
         assert!(staff::session_user(&db, &s, &token, NOW + 3_601)
             .await
@@ -496,7 +500,7 @@ async fn staff_accounts_sign_in_apart_from_affiliates() {
                 staff::login(&db, &s, "ana.perez", "otra clave larga y rara", NOW + 7_200)
                     .await
                     .unwrap(),
-                StaffLogin::SignedIn { .. }
+                StaffLogin::PasswordAccepted { .. }
             ),
             "{name}"
         );
@@ -752,6 +756,275 @@ async fn requests_are_deleted_after_their_retention() {
             row.detail.as_deref(),
             Some("Identidad confirmada por teléfono"),
             "{name}"
+        );
+    }
+}
+
+/// The code the staff user's app shows at `at` (RFC 6238 through the same
+/// crate the server uses; the crate itself is checked against the RFC's
+/// vectors in `staff_factor`'s unit tests).
+async fn app_code(db: &DatabaseConnection, username: &str, at: i64) -> String {
+    let secret = entity::staff_factor::Entity::find_by_id(username.to_owned())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret;
+    staff_factor::totp(&secret, username)
+        .unwrap()
+        .generate(at as u64)
+        .to_string()
+}
+
+async fn password_only(db: &DatabaseConnection, s: &Settings, now: i64) -> String {
+    match staff::login(db, s, "ana.perez", STAFF_CLAVE, now)
+        .await
+        .unwrap()
+    {
+        StaffLogin::PasswordAccepted { token } => token,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_staff_password_opens_only_the_factor_enrolled_at_the_first_sign_in() {
+    use app::domain::staff::FactorInput::{Recovery, Totp};
+    use staff_factor::{check, page, FactorCheck, FactorPage};
+    let s = settings_with(&[]);
+    for (name, db) in test_support::each_backend().await {
+        staff::upsert_account(&db, "ana.perez", "Ana Pérez", STAFF_CLAVE, Role::Agent, NOW)
+            .await
+            .unwrap();
+        let waiting = password_only(&db, &s, NOW).await;
+        // The password alone is no console session.
+        assert!(staff::session_user(&db, &s, &waiting, NOW + 1)
+            .await
+            .unwrap()
+            .is_none());
+        // First sign-in: the enrolment page, the same on a reload.
+        let Some(FactorPage::Enrol {
+            username,
+            enrolment,
+        }) = page(&db, &s, &waiting, NOW + 1).await.unwrap()
+        else {
+            panic!("{name}: not the enrolment page");
+        };
+        assert_eq!(username, "ana.perez");
+        assert_eq!(
+            page(&db, &s, &waiting, NOW + 2).await.unwrap(),
+            Some(FactorPage::Enrol {
+                username: username.clone(),
+                enrolment: enrolment.clone()
+            }),
+            "{name}: a reload shows the same secret and codes"
+        );
+        assert_eq!(enrolment.secret_base32.len(), 32, "{name}: 160 bits");
+        assert!(enrolment
+            .otpauth_url
+            .contains(&format!("secret={}", enrolment.secret_base32)));
+        let codes = enrolment.recovery_codes.clone();
+        assert_eq!(codes.len(), 10);
+        assert_eq!(
+            codes.iter().collect::<std::collections::HashSet<_>>().len(),
+            10
+        );
+        // A recovery code does not enrol; a wrong code is wrong.
+        assert_eq!(
+            check(&db, &s, &waiting, &Recovery(codes[0].clone()), NOW + 3)
+                .await
+                .unwrap(),
+            FactorCheck::Wrong,
+            "{name}"
+        );
+        let stale = app_code(&db, "ana.perez", NOW - 90).await;
+        assert_eq!(
+            check(&db, &s, &waiting, &Totp(stale), NOW + 3)
+                .await
+                .unwrap(),
+            FactorCheck::Wrong,
+            "{name}: three steps old"
+        );
+        // The app's code enrols, and the session gets a new id.
+        let code = app_code(&db, "ana.perez", NOW + 4).await;
+        let FactorCheck::Passed {
+            token,
+            recovery_codes_left: None,
+        } = check(&db, &s, &waiting, &Totp(code.clone()), NOW + 4)
+            .await
+            .unwrap()
+        else {
+            panic!("{name}: the app's code did not pass");
+        };
+        assert_ne!(token, waiting);
+        assert_eq!(
+            staff::session_user(&db, &s, &token, NOW + 5)
+                .await
+                .unwrap()
+                .map(|u| u.username),
+            Some("ana.perez".to_owned())
+        );
+        assert_eq!(page(&db, &s, &waiting, NOW + 5).await.unwrap(), None);
+        assert_eq!(
+            check(&db, &s, &waiting, &Totp(code.clone()), NOW + 5)
+                .await
+                .unwrap(),
+            FactorCheck::NoSession,
+            "{name}: the password-only session is gone"
+        );
+        // The next sign-in asks for a code; the same code again is refused
+        // (good once), the next step's passes.
+        let waiting = password_only(&db, &s, NOW + 10).await;
+        assert_eq!(
+            page(&db, &s, &waiting, NOW + 10).await.unwrap(),
+            Some(FactorPage::Verify {
+                username: "ana.perez".into()
+            })
+        );
+        assert_eq!(
+            check(&db, &s, &waiting, &Totp(code), NOW + 10)
+                .await
+                .unwrap(),
+            FactorCheck::Wrong,
+            "{name}: a code is good once"
+        );
+        // A recovery code passes once, and says how many are left.
+        assert!(matches!(
+            check(&db, &s, &waiting, &Recovery(codes[3].clone()), NOW + 11)
+                .await
+                .unwrap(),
+            FactorCheck::Passed {
+                recovery_codes_left: Some(9),
+                ..
+            }
+        ));
+        let waiting = password_only(&db, &s, NOW + 12).await;
+        assert_eq!(
+            check(&db, &s, &waiting, &Recovery(codes[3].clone()), NOW + 12)
+                .await
+                .unwrap(),
+            FactorCheck::Wrong,
+            "{name}: a recovery code is good once"
+        );
+        // The password-only session waits 10 minutes, no more.
+        assert_eq!(
+            page(&db, &s, &waiting, NOW + 12 + staff_factor::FACTOR_WAIT_SECS)
+                .await
+                .unwrap(),
+            None,
+            "{name}"
+        );
+        // Nothing in the database is a recovery code in clear.
+        let stored = entity::staff_recovery_code::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 10);
+        assert!(stored.iter().all(|r| !codes.contains(&r.code_hash)));
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_staff_codes_lock_the_factor_for_fifteen_minutes() {
+    use app::domain::staff::FactorInput::Totp;
+    use staff_factor::{check, page, FactorCheck};
+    let s = settings_with(&[]);
+    for (name, db) in test_support::each_backend().await {
+        staff::upsert_account(&db, "ana.perez", "Ana Pérez", STAFF_CLAVE, Role::Agent, NOW)
+            .await
+            .unwrap();
+        let waiting = password_only(&db, &s, NOW).await;
+        page(&db, &s, &waiting, NOW).await.unwrap();
+        let right = app_code(&db, "ana.perez", NOW).await;
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        for i in 0..5 {
+            let got = check(&db, &s, &waiting, &Totp(wrong.into()), NOW)
+                .await
+                .unwrap();
+            if i < 4 {
+                assert_eq!(got, FactorCheck::Wrong, "{name}: try {i}");
+            } else {
+                assert_eq!(got, FactorCheck::Locked { until: NOW + 900 }, "{name}");
+            }
+        }
+        assert_eq!(
+            check(&db, &s, &waiting, &Totp(right), NOW + 1)
+                .await
+                .unwrap(),
+            FactorCheck::Locked { until: NOW + 900 },
+            "{name}: the right code waits too"
+        );
+        // 15 minutes later (a new password-only session: the first expired).
+        let waiting = password_only(&db, &s, NOW + 900).await;
+        let right = app_code(&db, "ana.perez", NOW + 900).await;
+        assert!(
+            matches!(
+                check(&db, &s, &waiting, &Totp(right), NOW + 900)
+                    .await
+                    .unwrap(),
+                FactorCheck::Passed { .. }
+            ),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_factor_reset_ends_the_sessions_and_the_next_sign_in_enrols_anew() {
+    use app::domain::staff::FactorInput::Recovery;
+    use staff_factor::{check, page, reset, FactorCheck, FactorPage};
+    let s = settings_with(&[]);
+    for (name, db) in test_support::each_backend().await {
+        staff::upsert_account(&db, "ana.perez", "Ana Pérez", STAFF_CLAVE, Role::Agent, NOW)
+            .await
+            .unwrap();
+        let waiting = password_only(&db, &s, NOW).await;
+        let Some(FactorPage::Enrol { enrolment: old, .. }) =
+            page(&db, &s, &waiting, NOW).await.unwrap()
+        else {
+            panic!("{name}");
+        };
+        let full = test_support::pass_staff_factor(&db, &s, &waiting, NOW).await;
+        assert_eq!(
+            staff_factor::enrolled(&db).await.unwrap(),
+            vec!["ana.perez".to_owned()]
+        );
+        assert!(reset(&db, "ana.perez").await.unwrap());
+        assert!(
+            !reset(&db, "ana.perez").await.unwrap(),
+            "{name}: nothing left"
+        );
+        assert!(staff::session_user(&db, &s, &full, NOW + 1)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(staff_factor::enrolled(&db).await.unwrap().is_empty());
+        let waiting = password_only(&db, &s, NOW + 2).await;
+        let Some(FactorPage::Enrol { enrolment: new, .. }) =
+            page(&db, &s, &waiting, NOW + 2).await.unwrap()
+        else {
+            panic!("{name}: enrols again");
+        };
+        assert_ne!(new.secret_base32, old.secret_base32);
+        assert!(new
+            .recovery_codes
+            .iter()
+            .all(|c| !old.recovery_codes.contains(c)));
+        assert_eq!(
+            check(
+                &db,
+                &s,
+                &waiting,
+                &Recovery(old.recovery_codes[0].clone()),
+                NOW + 2
+            )
+            .await
+            .unwrap(),
+            FactorCheck::Wrong,
+            "{name}: the old recovery codes are gone"
         );
     }
 }

@@ -309,7 +309,7 @@ async fn fifty_parallel_wrong_staff_passwords_compare_five() {
         .await;
         let signed_in = results
             .iter()
-            .filter(|r| matches!(r, StaffLogin::SignedIn { .. }))
+            .filter(|r| matches!(r, StaffLogin::PasswordAccepted { .. }))
             .count();
         assert!(signed_in <= 1, "{name}");
         assert!(
@@ -494,8 +494,123 @@ async fn checks_refused_as_busy_spend_no_try_even_fifty_at_once() {
         );
         let signed_in = staff::login(&db, &s, "sofia", CLAVE, NOW).await.unwrap();
         assert!(
-            matches!(signed_in, StaffLogin::SignedIn { .. }),
+            matches!(signed_in, StaffLogin::PasswordAccepted { .. }),
             "{name}: {signed_in:?}"
         );
+    }
+}
+
+/// A staff user whose password was accepted `sessions` times at `NOW`:
+/// the password-only tokens, the factor's secret made by the factor page.
+async fn staff_waiting_for_factor(
+    db: &DatabaseConnection,
+    s: &Settings,
+    sessions: usize,
+) -> (Vec<String>, String) {
+    use app::services::staff_factor::page;
+    staff::upsert_account(db, "sofia", "Sofía", CLAVE, Role::Supervisor, NOW)
+        .await
+        .unwrap();
+    let mut tokens = Vec::new();
+    for _ in 0..sessions {
+        let StaffLogin::PasswordAccepted { token } =
+            staff::login(db, s, "sofia", CLAVE, NOW).await.unwrap()
+        else {
+            panic!("the password was refused");
+        };
+        tokens.push(token);
+    }
+    page(db, s, &tokens[0], NOW).await.unwrap().unwrap();
+    let secret = entity::staff_factor::Entity::find_by_id("sofia".to_owned())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret;
+    (tokens, secret)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_parallel_wrong_staff_codes_compare_five_and_one_right_code_passes_once() {
+    use app::domain::staff::FactorInput;
+    use app::services::staff_factor::{check, totp, FactorCheck, FACTOR_FAILURES};
+    let s = settings();
+    for (name, db) in test_support::each_backend().await {
+        let (tokens, secret) = staff_waiting_for_factor(&db, &s, 1).await;
+        let right = totp(&secret, "sofia")
+            .unwrap()
+            .generate(NOW as u64)
+            .to_string();
+        // A wrong code is any six digits the window does not accept.
+        let wrong = (0..1_000_000)
+            .map(|n| format!("{n:06}"))
+            .find(|c| {
+                totp(&secret, "sofia")
+                    .unwrap()
+                    .check(c, NOW as u64)
+                    .is_none()
+            })
+            .unwrap();
+        let token = tokens[0].clone();
+        let results = at_once(|_| {
+            let (db, s, token, wrong) = (db.clone(), s.clone(), token.clone(), wrong.clone());
+            async move {
+                check(&db, &s, &token, &FactorInput::Totp(wrong), NOW)
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        let wrongs = results.iter().filter(|r| **r == FactorCheck::Wrong).count();
+        let locked = results
+            .iter()
+            .filter(|r| matches!(r, FactorCheck::Locked { .. }))
+            .count();
+        // Only a try that got in is compared, and only a compared code is
+        // "wrong": at most the limit (the fifth may already see the lock).
+        assert!(wrongs <= FACTOR_FAILURES.limit as usize, "{name}: {wrongs}");
+        assert_eq!(wrongs + locked, ATTACKERS, "{name}");
+        assert!(
+            locked >= ATTACKERS - FACTOR_FAILURES.limit as usize,
+            "{name}"
+        );
+        // Locked: even the right code is refused now.
+        assert!(
+            matches!(
+                check(&db, &s, &token, &FactorInput::Totp(right.clone()), NOW)
+                    .await
+                    .unwrap(),
+                FactorCheck::Locked { .. }
+            ),
+            "{name}"
+        );
+    }
+    for (name, db) in test_support::each_backend().await {
+        // One right code, sent from four waiting sessions at once, ten times
+        // each: it passes once.
+        let (tokens, secret) = staff_waiting_for_factor(&db, &s, 4).await;
+        let right = totp(&secret, "sofia")
+            .unwrap()
+            .generate(NOW as u64)
+            .to_string();
+        let results = at_once(|i| {
+            let (db, s, token, right) = (
+                db.clone(),
+                s.clone(),
+                tokens[i % tokens.len()].clone(),
+                right.clone(),
+            );
+            async move {
+                check(&db, &s, &token, &FactorInput::Totp(right), NOW)
+                    .await
+                    .unwrap()
+            }
+        })
+        .await;
+        let passed = results
+            .iter()
+            .filter(|r| matches!(r, FactorCheck::Passed { .. }))
+            .count();
+        assert_eq!(passed, 1, "{name}: {results:?}");
     }
 }

@@ -4,8 +4,10 @@ import {
   expectStep,
   jsEnabled,
   mailedCode,
+  nextStaffCode,
   passCaptcha,
   ready,
+  totpCode,
 } from "./helpers";
 
 /** Demo people living abroad with a clave and a locked account, one per project. */
@@ -23,13 +25,39 @@ const supervisorOf = (testInfo: TestInfo) => `supervisor.${testInfo.project.name
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
+/** The password, then the second factor: enrolled from the page's secret on the first sign-in. */
 async function staffLogin(page: Page, testInfo: TestInfo, username: string) {
+  await staffPassword(page, testInfo, username);
+  if ((await h1(page).textContent()) === ENROL) {
+    await enrolFromPage(page);
+  } else {
+    await expect(h1(page)).toHaveText(VERIFY);
+    await page.getByLabel("Código de verificación").fill(await nextStaffCode(username));
+    await page.getByRole("button", { name: "Continuar" }).click();
+  }
+  await expectStep(page, testInfo, /\/personal$/, "Solicitudes de llamada");
+}
+
+const ENROL = "Configure su segundo factor";
+const VERIFY = "Escriba su código de verificación";
+
+async function staffPassword(page: Page, testInfo: TestInfo, username: string) {
   await page.goto("/personal/ingresar");
   await ready(page, testInfo);
   await page.getByLabel("Usuario").fill(username);
   await page.getByLabel("Clave", { exact: true }).fill(STAFF_CLAVE);
   await page.getByRole("button", { name: "Ingresar" }).click();
-  await expectStep(page, testInfo, /\/personal$/, "Solicitudes de llamada");
+  await expect(page).toHaveURL(/\/personal\/verificar$/);
+  await ready(page, testInfo);
+}
+
+/** Sets the app up from the secret the page shows as text, and types its code. */
+async function enrolFromPage(page: Page): Promise<string> {
+  const secret = ((await page.locator("#secreto").textContent()) ?? "").replace(/\s/g, "");
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByLabel("Código de verificación").fill(totpCode(secret, Date.now() / 1000));
+  await page.getByRole("button", { name: "Activar y continuar" }).click();
+  return secret;
 }
 
 async function staffLogout(page: Page, testInfo: TestInfo) {
@@ -244,5 +272,75 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await row.getByRole("button", { name: `Desactivar ${newcomer}` }).click();
     await expect(page.getByRole("row", { name: new RegExp(newcomer) })).toContainText("Desactivada");
     await staffLogout(page, testInfo);
+  });
+
+  test("the journeys' authenticator agrees with RFC 6238", async () => {
+    // Appendix B, SHA-1: the secret is "12345678901234567890"; the apps show the last six digits.
+    const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    expect(totpCode(secret, 59)).toBe("287082");
+    expect(totpCode(secret, 1111111109)).toBe("081804");
+    expect(totpCode(secret, 1234567890)).toBe("005924");
+    expect(totpCode(secret, 2000000000)).toBe("279037");
+  });
+
+  test("a new staff account enrols its second factor at the first sign-in, uses a recovery code once, and a supervisor resets it", async ({ page }, testInfo) => {
+    const newcomer = `factor.${testInfo.project.name}`;
+    await staffLogin(page, testInfo, supervisorOf(testInfo));
+    await page.getByRole("link", { name: "Supervisión" }).click();
+    await expectStep(page, testInfo, /\/personal\/supervision$/, "Supervisión");
+    await page.getByLabel("Usuario", { exact: true }).fill(newcomer);
+    await page.getByLabel("Nombre completo").fill("Agente con Segundo Factor");
+    await page.getByLabel("Rol").selectOption("agent");
+    await page.getByLabel("Clave inicial").fill(STAFF_CLAVE);
+    await page.getByRole("button", { name: "Añadir cuenta" }).click();
+    await expect(page.getByRole("row", { name: new RegExp(newcomer) })).toContainText("Sin configurar");
+    await staffLogout(page, testInfo);
+
+    // First sign-in: the QR code, the same secret as text, ten recovery codes.
+    await staffPassword(page, testInfo, newcomer);
+    await expect(h1(page)).toHaveText(ENROL);
+    await expect(page.getByRole("img", { name: /Código QR/ })).toBeVisible();
+    const codes = (await page.locator("#codigos-recuperacion li").allTextContents()).map((c) => c.trim());
+    expect(codes).toHaveLength(10);
+    codes.forEach((c) => expect(c).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5}$/));
+    await expectNoAxeViolations(page, testInfo);
+    // A wrong code first: the error, the same secret still shown.
+    const shown = ((await page.locator("#secreto").textContent()) ?? "").replace(/\s/g, "");
+    const right = totpCode(shown, Date.now() / 1000);
+    await page.getByLabel("Código de verificación").fill(right === "000000" ? "111111" : "000000");
+    await page.getByRole("button", { name: "Activar y continuar" }).click();
+    await expect(page.locator(".error-summary")).toContainText("El código no es correcto");
+    await expect(page).toHaveTitle(/^Error: /);
+    await expectNoAxeViolations(page, testInfo);
+    expect(await enrolFromPage(page)).toBe(shown);
+    await expectStep(page, testInfo, /\/personal$/, "Solicitudes de llamada");
+    await staffLogout(page, testInfo);
+
+    // Without the phone: a recovery code, good once.
+    await staffPassword(page, testInfo, newcomer);
+    await expect(h1(page)).toHaveText(VERIFY);
+    await expectNoAxeViolations(page, testInfo);
+    await page.getByLabel("Código de verificación").fill(codes[0].toLowerCase());
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await expectStep(page, testInfo, /\/personal$/, "Solicitudes de llamada");
+    await staffLogout(page, testInfo);
+    await staffPassword(page, testInfo, newcomer);
+    await page.getByLabel("Código de verificación").fill(codes[0]);
+    await page.getByRole("button", { name: "Continuar" }).click();
+    await expect(page.locator(".error-summary")).toContainText("El código no es correcto o ya se usó");
+
+    // A supervisor resets the factor; the next sign-in enrols a new one.
+    await staffLogin(page, testInfo, supervisorOf(testInfo));
+    await page.getByRole("link", { name: "Supervisión" }).click();
+    await expectStep(page, testInfo, /\/personal\/supervision$/, "Supervisión");
+    const row = page.getByRole("row", { name: new RegExp(newcomer) });
+    await expect(row).toContainText("Configurado");
+    await row.getByRole("button", { name: `Restablecer segundo factor ${newcomer}` }).click();
+    await expect(page.getByRole("row", { name: new RegExp(newcomer) })).toContainText("Sin configurar");
+    await staffLogout(page, testInfo);
+    await staffPassword(page, testInfo, newcomer);
+    await expect(h1(page)).toHaveText(ENROL);
+    const renewed = ((await page.locator("#secreto").textContent()) ?? "").replace(/\s/g, "");
+    expect(renewed).not.toBe(shown);
   });
 });

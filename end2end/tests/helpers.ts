@@ -1,5 +1,7 @@
 import { expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 
 export const DEMO_WITH_CLAVE = "1712345675";
 /** Well-formed but not in the registry: must behave exactly like a registered one. */
@@ -149,4 +151,68 @@ export async function expectStep(page: Page, testInfo: TestInfo, url: RegExp, he
     await expect(page.locator("main h1, main .error-summary").first()).toBeFocused();
   }
   await expectNoAxeViolations(page, testInfo);
+}
+
+/** RFC 4648 base32 (no padding), as authenticator apps read a typed secret. */
+function base32Bytes(text: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of text.replace(/[\s=]/g, "").toUpperCase()) {
+    const index = alphabet.indexOf(ch);
+    if (index < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * The six digits an authenticator app shows at `unixSeconds` (RFC 6238:
+ * HMAC-SHA-1 over the 30-second step, dynamic truncation), written here apart
+ * from the server's crate.
+ */
+export function totpCode(secretBase32: string, unixSeconds: number): string {
+  const step = Buffer.alloc(8);
+  step.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac("sha1", base32Bytes(secretBase32)).update(step).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}
+
+/** The factor's secret and last accepted step of a staff account, in the e2e server's database. */
+export function storedFactor(username: string): { secret: string; lastStep: number | null } {
+  const out = execFileSync("python3", [
+    "-c",
+    "import json, sqlite3, sys\n" +
+      "db = sqlite3.connect(sys.argv[1], timeout=30)\n" +
+      "row = db.execute('SELECT secret, last_step FROM staff_factor WHERE username = ?', (sys.argv[2],)).fetchone()\n" +
+      "print(json.dumps({'secret': row[0], 'lastStep': row[1]}))",
+    process.env.CLAVE_E2E_DB!,
+    username,
+  ]).toString();
+  return JSON.parse(out);
+}
+
+/**
+ * The app's code for a staff account that signed in before: the current
+ * step's, or the next one's when the current step was used already (a code is
+ * good once; the server accepts one step ahead).
+ */
+export async function nextStaffCode(username: string): Promise<string> {
+  const { secret, lastStep } = storedFactor(username);
+  let now = Math.floor(Date.now() / 1000);
+  let at = lastStep === null ? now : Math.max(now, (lastStep + 1) * 30);
+  if (at > now + 30) {
+    // Two sign-ins used this step and the next: wait for the clock.
+    await new Promise((r) => setTimeout(r, (at - now - 29) * 1000));
+    now = Math.floor(Date.now() / 1000);
+    at = Math.max(now, (lastStep! + 1) * 30);
+  }
+  return totpCode(secret, at);
 }

@@ -19,5 +19,7 @@ pub mod security_question;
 pub mod session;
 pub mod staff_account;
 pub mod staff_case;
+pub mod staff_factor;
+pub mod staff_recovery_code;
 pub mod staff_session;
 pub mod verification_code;

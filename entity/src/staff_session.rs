@@ -11,6 +11,8 @@ pub struct Model {
     pub created_at: i64,
     pub idle_expires_at: i64,
     pub absolute_expires_at: i64,
+    /// `password` (only the factor page is open) or `complete`.
+    pub stage: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

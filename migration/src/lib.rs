@@ -12,6 +12,7 @@ mod m20261126_000004_contact_centre;
 mod m20261203_000005_limit_events;
 mod m20261203_000006_form_echo;
 mod m20261203_000007_callback_reference;
+mod m20261203_000008_staff_factor;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_limit_events::Migration),
             Box::new(m20261203_000006_form_echo::Migration),
             Box::new(m20261203_000007_callback_reference::Migration),
+            Box::new(m20261203_000008_staff_factor::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
 //! `clave`: the one server binary (serve, migrate, seed-demo, questions,
-//! create-staff, cleanup).
+//! create-staff, reset-staff-factor, cleanup).
 
 use app::services::{db, demo, hashing, mail, now_unix, questions, AppState, Mode, Settings};
 use clap::{Parser, Subcommand};
@@ -42,6 +42,13 @@ enum Command {
         /// `agent` or `supervisor`.
         #[arg(long, default_value = "agent")]
         role: String,
+    },
+    /// Remove a staff account's second factor (a lost phone and lost
+    /// recovery codes, with no other supervisor to reset it): its sessions
+    /// end, and the next sign-in enrols a new one.
+    ResetStaffFactor {
+        #[arg(long)]
+        username: String,
     },
     /// Show or change the security-question catalogue.
     Questions {
@@ -148,6 +155,9 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             name,
             role,
         } => create_staff(&open().await?, &settings, &username, &name, &role).await,
+        Command::ResetStaffFactor { username } => {
+            reset_staff_factor(&open().await?, &username).await
+        }
         Command::Argon2Rate { seconds } => {
             let rate = hashing::rate(std::time::Duration::from_secs(seconds)).await;
             println!("argon2id_hashes_per_second {rate:.2}");
@@ -262,6 +272,30 @@ async fn create_staff(
         role.as_str(),
         settings.public_url
     );
+    Ok(())
+}
+
+async fn reset_staff_factor(
+    conn: &sea_orm::DatabaseConnection,
+    username: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let username = app::domain::staff::parse_username(username)?;
+    if !app::services::staff_factor::reset(conn, &username).await? {
+        return Err(format!("{username} has no second factor to reset").into());
+    }
+    app::services::audit::write(
+        conn,
+        app::services::audit::Event {
+            actor: "cli",
+            action: "reset-staff-factor",
+            outcome: "ok",
+            detail: Some(&format!("restableció el segundo factor de {username}")),
+            ..Default::default()
+        },
+        now_unix(),
+    )
+    .await?;
+    println!("The second factor of {username} was removed; the next sign-in sets up a new one.");
     Ok(())
 }
 

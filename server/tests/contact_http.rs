@@ -45,20 +45,7 @@ async fn staff_cookie(h: &Harness, username: &str, role: Role) -> String {
     )
     .await
     .unwrap();
-    let (s, headers, body) = send(
-        &h.app,
-        post_form(
-            "/api/personal/ingresar",
-            None,
-            &[("usuario", username), ("clave", STAFF_CLAVE)],
-            false,
-        ),
-    )
-    .await;
-    assert!(headers.get(header::SET_COOKIE).is_some(), "{s} {body}");
-    let cookie = set_cookie(&headers);
-    assert!(cookie.starts_with("clave_staff="), "{cookie}");
-    cookie
+    staff_sign_in(h, username, STAFF_CLAVE).await
 }
 
 async fn affiliate_cookie(h: &Harness) -> String {
@@ -259,7 +246,7 @@ const STAFF_PAGES: [&str; 3] = [
     "/personal/afiliado?cedula=1718881111",
     "/personal/supervision",
 ];
-const STAFF_FNS: [(&str, &[(&str, &str)]); 8] = [
+const STAFF_FNS: [(&str, &[(&str, &str)]); 9] = [
     ("/api/personal/cola", &[]),
     (
         "/api/personal/solicitud",
@@ -285,11 +272,13 @@ const STAFF_FNS: [(&str, &[(&str, &str)]); 8] = [
         "/api/personal/activar",
         &[("usuario", AGENT), ("activo", "no")],
     ),
+    ("/api/personal/restablecer-factor", &[("usuario", AGENT)]),
 ];
-const SUPERVISOR_ONLY: [&str; 3] = [
+const SUPERVISOR_ONLY: [&str; 4] = [
     "/api/personal/supervision",
     "/api/personal/crear",
     "/api/personal/activar",
+    "/api/personal/restablecer-factor",
 ];
 
 #[tokio::test]
@@ -594,4 +583,185 @@ fn without_nonces(page: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .expect("a nonce");
     page.replace(nonce, "NONCE")
+}
+
+#[tokio::test]
+async fn a_staff_password_leads_to_the_second_factor_with_and_without_javascript() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[]).await;
+        for (plain, username) in [(true, "agente.sinjs"), (false, "agente.conjs")] {
+            let name = format!("{name}, plain form {plain}");
+            staff::upsert_account(
+                &h.db,
+                username,
+                "Persona de Prueba",
+                STAFF_CLAVE,
+                Role::Agent,
+                now_unix(),
+            )
+            .await
+            .unwrap();
+            let (s, headers, _) = send(
+                &h.app,
+                post_form(
+                    "/api/personal/ingresar",
+                    None,
+                    &[("usuario", username), ("clave", STAFF_CLAVE)],
+                    plain,
+                ),
+            )
+            .await;
+            if plain {
+                assert_eq!(s, StatusCode::FOUND, "{name}");
+                assert_eq!(headers[header::LOCATION], "/personal/verificar", "{name}");
+            }
+            let waiting = set_cookie(&headers);
+            // The password alone opens no console page.
+            let (s, _, body) = send(&h.app, get_with("/personal", &waiting)).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "{name}");
+            assert!(body.contains("/personal/ingresar"), "{name}");
+            // The enrolment page: QR code, the secret as text, ten recovery codes.
+            let (s, headers, page) = send(&h.app, get_with("/personal/verificar", &waiting)).await;
+            assert_eq!(s, StatusCode::OK, "{name}");
+            assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{name}");
+            let secret = entity::staff_factor::Entity::find_by_id(username.to_owned())
+                .one(&h.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .secret;
+            let grouped: Vec<String> = secret
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect();
+            assert!(page.contains("Configure su segundo factor"), "{name}");
+            assert!(
+                page.contains("<svg") && page.contains("role=\"img\""),
+                "{name}"
+            );
+            assert!(
+                page.contains(&grouped.join(" ")),
+                "{name}: the secret as text"
+            );
+            assert_eq!(page.matches("<li><code>").count(), 10, "{name}");
+            // A wrong code: refused, the form comes back.
+            let now = now_unix();
+            let right = staff_app_code(&h, username, now).await;
+            let wrong = if right == "000000" {
+                "111111"
+            } else {
+                "000000"
+            };
+            let (s, headers, _) = send(
+                &h.app,
+                post_form(
+                    "/api/personal/verificar",
+                    Some(&waiting),
+                    &[("codigo", wrong)],
+                    plain,
+                ),
+            )
+            .await;
+            if plain {
+                assert_eq!(s, StatusCode::SEE_OTHER, "{name}");
+                let back = headers[header::LOCATION].to_str().unwrap().to_owned();
+                assert!(back.starts_with("/personal/verificar?"), "{name}: {back}");
+                let (_, _, page) = send(&h.app, get_with(&back, &waiting)).await;
+                assert!(page.contains("El código no es correcto"), "{name}");
+            } else {
+                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+            }
+            // The app's code: a new session id, the console opens.
+            let (s, headers, _) = send(
+                &h.app,
+                post_form(
+                    "/api/personal/verificar",
+                    Some(&waiting),
+                    &[("codigo", &right)],
+                    plain,
+                ),
+            )
+            .await;
+            if plain {
+                assert_eq!(s, StatusCode::FOUND, "{name}");
+                assert_eq!(headers[header::LOCATION], "/personal", "{name}");
+            }
+            let full = set_cookie(&headers);
+            assert_ne!(full, waiting, "{name}");
+            let (s, _, _) = send(&h.app, get_with("/personal", &full)).await;
+            assert_eq!(s, StatusCode::OK, "{name}");
+            let (s, _, _) = send(&h.app, get_with("/personal", &waiting)).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED, "{name}: the old id is gone");
+            // Both tries audited as this user's, without the code.
+            let tries = audit_event::Entity::find()
+                .filter(audit_event::Column::Action.eq("personal/verificar"))
+                .filter(audit_event::Column::Actor.eq(username))
+                .all(&h.db)
+                .await
+                .unwrap();
+            let outcomes: Vec<&str> = tries.iter().map(|e| e.outcome.as_str()).collect();
+            assert_eq!(outcomes.len(), 2, "{name}: {outcomes:?}");
+            assert!(outcomes.contains(&"ok"), "{name}: {outcomes:?}");
+            assert!(
+                tries
+                    .iter()
+                    .all(|e| !e.detail.as_deref().unwrap_or_default().contains(&right)),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_supervisor_resets_a_colleagues_factor_audited_and_not_their_own() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[]).await;
+        let agent = staff_cookie(&h, AGENT, Role::Agent).await;
+        let supervisor = staff_cookie(&h, SUPERVISOR, Role::Supervisor).await;
+        let (_, _, page) = send(&h.app, get_with("/personal/supervision", &supervisor)).await;
+        assert!(page.contains("Restablecer segundo factor"), "{name}");
+        let (s, _, body) = post(
+            &h,
+            "/api/personal/restablecer-factor",
+            &supervisor,
+            &[("usuario", SUPERVISOR)],
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
+        let (s, _, body) = post(
+            &h,
+            "/api/personal/restablecer-factor",
+            &supervisor,
+            &[("usuario", AGENT)],
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{name}: {body}");
+        // The agent's session ended; their next sign-in enrols again.
+        let (s, _, _) = send(&h.app, get_with("/personal", &agent)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{name}");
+        let (s, _, body) = post(
+            &h,
+            "/api/personal/restablecer-factor",
+            &supervisor,
+            &[("usuario", AGENT)],
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{name}: nothing to reset: {body}");
+        let reset = audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq("personal/restablecer-factor"))
+            .filter(audit_event::Column::Outcome.eq("ok"))
+            .all(&h.db)
+            .await
+            .unwrap();
+        assert_eq!(reset.len(), 1, "{name}");
+        assert_eq!(reset[0].actor, SUPERVISOR);
+        assert_eq!(
+            reset[0].detail.as_deref(),
+            Some(format!("restableció el segundo factor de {AGENT}").as_str())
+        );
+        let agent = staff_sign_in(&h, AGENT, STAFF_CLAVE).await;
+        let (s, _, _) = send(&h.app, get_with("/personal", &agent)).await;
+        assert_eq!(s, StatusCode::OK, "{name}");
+    }
 }

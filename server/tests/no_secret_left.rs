@@ -2,7 +2,9 @@
 //! every form — recovery with a wrong code and wrong answers, the §2.1.1 path
 //! with a new address, a request with a wrong birth date and código
 //! dactilar, wrong and right logins, a call-back request, a wrong staff
-//! password — with and without JavaScript and logging at TRACE. Then the
+//! password, a staff sign-in through the second factor (enrolment, a made-up
+//! and a real recovery code) — with and without JavaScript and logging at
+//! TRACE. Then the
 //! captured logs, every `Location` header and every row of every table are
 //! searched for what was typed, and none of it is found (the registry's own
 //! columns and the call-back queue's phone number aside, which are where
@@ -173,6 +175,8 @@ fn secret(what: &'static str, value: &str) -> Secret {
 }
 
 const ROSA: &str = "0104567896";
+/// A recovery code nobody was given.
+const MADE_UP_RECOVERY_CODE: &str = "QQQQQ-ZZZZ7";
 const ABROAD: &str = "1718881111";
 const NEW_EMAIL: &str = "maria.reservado@example.org";
 const NEW_CLAVE: &str = "tortuga lenta cruza el puente";
@@ -447,6 +451,87 @@ async fn typed_secrets_are_in_no_log_no_location_and_no_table() {
         assert_eq!(s, StatusCode::SEE_OTHER, "{name}");
         typed.push(secret("staff password", STAFF_PASSWORD));
         typed.push(secret("wrong staff password", WRONG_STAFF_PASSWORD));
+
+        // The staff second factor without JavaScript: enrolled with the app's
+        // code, then a sign-in with a made-up recovery code and a real one.
+        let (_, headers, _) = j
+            .post(
+                &h,
+                "/api/personal/ingresar",
+                None,
+                &[("usuario", "agente.prueba"), ("clave", STAFF_PASSWORD)],
+                true,
+            )
+            .await;
+        let waiting = set_cookie(&headers);
+        let (_, _, page) = j.send(&h, get_with("/personal/verificar", &waiting)).await;
+        let codes: Vec<String> = page
+            .split("<li><code>")
+            .skip(1)
+            .map(|rest| rest.split('<').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(codes.len(), 10, "{name}: the recovery codes are shown");
+        let now = app::services::now_unix();
+        let app_code = staff_app_code(&h, "agente.prueba", now).await;
+        let (s, _, _) = j
+            .post(
+                &h,
+                "/api/personal/verificar",
+                Some(&waiting),
+                &[("codigo", &app_code)],
+                true,
+            )
+            .await;
+        assert_eq!(s, StatusCode::FOUND, "{name}: enrolled");
+        let (_, headers, _) = j
+            .post(
+                &h,
+                "/api/personal/ingresar",
+                None,
+                &[("usuario", "agente.prueba"), ("clave", STAFF_PASSWORD)],
+                true,
+            )
+            .await;
+        let waiting = set_cookie(&headers);
+        let (s, _, _) = j
+            .post(
+                &h,
+                "/api/personal/verificar",
+                Some(&waiting),
+                &[("codigo", MADE_UP_RECOVERY_CODE)],
+                true,
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{name}: a made-up recovery code");
+        let (s, _, _) = j
+            .post(
+                &h,
+                "/api/personal/verificar",
+                Some(&waiting),
+                &[("codigo", &codes[0])],
+                true,
+            )
+            .await;
+        assert_eq!(s, StatusCode::FOUND, "{name}: a recovery code");
+        for code in &codes {
+            typed.push(secret("recovery code", code));
+            typed.push(secret("recovery code as stored", &code.replace('-', "")));
+        }
+        typed.push(secret(
+            "made-up recovery code",
+            &MADE_UP_RECOVERY_CODE.replace('-', ""),
+        ));
+        let factor_secret = entity::staff_factor::Entity::find_by_id("agente.prueba".to_owned())
+            .one(&h.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .secret;
+        typed.push(Secret {
+            what: "staff factor secret",
+            value: factor_secret,
+            may_live_in: &[("staff_factor", "secret")],
+        });
 
         // The mail leaves over SMTP, as the worker sends it.
         let transport = mail::Transport::from_settings(&h.settings).unwrap();

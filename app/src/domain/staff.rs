@@ -52,6 +52,75 @@ pub fn parse_username(input: &str) -> Result<String, &'static str> {
     }
 }
 
+/// How far a staff session has come: past the password only (the factor page
+/// is all it opens), or through the second factor too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStage {
+    Password,
+    Complete,
+}
+
+impl SessionStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStage::Password => "password",
+            SessionStage::Complete => "complete",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SessionStage> {
+        match s {
+            "password" => Some(SessionStage::Password),
+            "complete" => Some(SessionStage::Complete),
+            _ => None,
+        }
+    }
+}
+
+/// Characters of a recovery code (RFC 4648 base32: no 0, 1, 8 or 9).
+pub const RECOVERY_CODE_CHARS: usize = 10;
+
+/// What a staff user typed on the factor page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactorInput {
+    /// Six digits from the authenticator app.
+    Totp(String),
+    /// A recovery code, upper-case, without spaces or hyphens.
+    Recovery(String),
+}
+
+/// Reads the factor field: six digits, or a ten-character recovery code;
+/// spaces and hyphens anywhere are ignored, letters in either case.
+pub fn parse_factor_input(input: &str) -> Result<FactorInput, &'static str> {
+    let typed: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if typed.is_empty() {
+        return Err(
+            "Escriba el código de su aplicación de autenticación o un código de recuperación.",
+        );
+    }
+    if typed.len() == 6 && typed.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(FactorInput::Totp(typed));
+    }
+    let upper = typed.to_ascii_uppercase();
+    if upper.len() == RECOVERY_CODE_CHARS
+        && upper
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    {
+        return Ok(FactorInput::Recovery(upper));
+    }
+    Err("El código tiene 6 cifras (su aplicación de autenticación) o 10 letras y cifras (un código de recuperación).")
+}
+
+/// A recovery code as it is shown: two groups of five.
+pub fn show_recovery_code(code: &str) -> String {
+    let (a, b) = code.split_at(code.len().min(5));
+    format!("{a}-{b}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +136,41 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn session_stages_read_back_and_nothing_else() {
+        for st in [SessionStage::Password, SessionStage::Complete] {
+            assert_eq!(SessionStage::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(SessionStage::parse(""), None);
+        assert_eq!(SessionStage::parse("Complete"), None);
+    }
+
+    #[test]
+    fn the_factor_field_takes_six_digits_or_a_recovery_code() {
+        assert_eq!(
+            parse_factor_input(" 123 456 "),
+            Ok(FactorInput::Totp("123456".into()))
+        );
+        assert_eq!(
+            parse_factor_input("abcde-fg234"),
+            Ok(FactorInput::Recovery("ABCDEFG234".into()))
+        );
+        assert_eq!(show_recovery_code("ABCDEFG234"), "ABCDE-FG234");
+        for bad in [
+            "",
+            " - ",
+            "12345",
+            "1234567",
+            "12345a",
+            "ABCDEFG23",
+            "ABCDEFG2345",
+            "ABCDEFG890",
+            "ÁBCDEFG234",
+        ] {
+            assert!(parse_factor_input(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

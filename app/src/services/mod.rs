@@ -20,6 +20,7 @@ pub mod questions;
 pub mod retention;
 pub mod settings;
 pub mod staff;
+pub mod staff_factor;
 pub mod test_support;
 
 use sea_orm::DatabaseConnection;

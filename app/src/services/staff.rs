@@ -4,9 +4,9 @@
 
 use super::account::{looks_like_token, random_token, token_id};
 use super::limit::{self, Budget, Spent};
-use super::{hashing, identity, Settings};
+use super::{hashing, identity, staff_factor, Settings};
 use crate::domain::callback::CallbackStatus;
-use crate::domain::staff::Role;
+use crate::domain::staff::{Role, SessionStage};
 use entity::{
     affiliate, callback_request, credential, login_lock, staff_account, staff_case, staff_session,
 };
@@ -99,15 +99,13 @@ async fn account_model(
 /// How a staff login ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum StaffLogin {
-    SignedIn {
-        token: String,
-    },
+    /// The password is right: a session that opens only the second factor's
+    /// page (see [`super::staff_factor`]).
+    PasswordAccepted { token: String },
     /// Wrong user name or password (never which).
     Wrong,
     /// Too many wrong passwords for this user name: until this Unix time.
-    Locked {
-        until: i64,
-    },
+    Locked { until: i64 },
     /// The hashing queue was full: nothing was compared and the try was
     /// given back.
     Busy,
@@ -172,20 +170,22 @@ where
     }
     limit::refund(db, &ticket).await?;
     let token = random_token();
+    let wait = staff_factor::FACTOR_WAIT_SECS.min(settings.session_idle_secs);
     staff_session::Entity::insert(staff_session::ActiveModel {
         id: Set(token_id(&token)),
         username: Set(username.to_owned()),
         created_at: Set(now),
-        idle_expires_at: Set(now + settings.session_idle_secs),
-        absolute_expires_at: Set(now + settings.session_absolute_secs),
+        idle_expires_at: Set(now + wait),
+        absolute_expires_at: Set(now + wait),
+        stage: Set(SessionStage::Password.as_str().to_owned()),
     })
     .exec(db)
     .await?;
-    Ok(StaffLogin::SignedIn { token })
+    Ok(StaffLogin::PasswordAccepted { token })
 }
 
 /// The staff user behind a cookie token, while the session and the account
-/// live; each use restarts the idle timeout.
+/// live and the second factor was passed; each use restarts the idle timeout.
 pub async fn session_user(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -203,6 +203,11 @@ pub async fn session_user(
     };
     if now >= s.idle_expires_at || now >= s.absolute_expires_at {
         staff_session::Entity::delete_by_id(s.id).exec(db).await?;
+        return Ok(None);
+    }
+    let stage = SessionStage::parse(&s.stage)
+        .ok_or_else(|| DbErr::Custom(format!("staff session stage {:?}", s.stage)))?;
+    if stage != SessionStage::Complete {
         return Ok(None);
     }
     let Some(account) = staff_account::Entity::find_by_id(s.username.clone())

@@ -1,11 +1,12 @@
-//! Staff login at `/personal/ingresar`: user name + password → the queue.
+//! Staff login at `/personal/ingresar`: user name + password → the second
+//! factor ([`super::verificar`]) → the queue.
 //!
 //! Inputs: `usuario`, `clave`.
 //! Reveals: never which of the two was wrong; unknown and deactivated user
 //! names cost the same argon2 work. Five wrong passwords for a user name lock
 //! it for 15 minutes; each client also spends the login budget per hour.
-//! Without JavaScript: a plain form post; the staff cookie is set by the
-//! redirect to the queue.
+//! Without JavaScript: a plain form post; the password-only cookie is set by
+//! the redirect to the factor page.
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::form::{input_value, FormState};
@@ -85,9 +86,9 @@ mod server {
             .await
             .map_err(internal("staff login"))?
         {
-            StaffLogin::SignedIn { token } => {
+            StaffLogin::PasswordAccepted { token } => {
                 set_cookie(&staff_cookie(s, &token));
-                leptos_axum::redirect(crate::staff::HOME);
+                leptos_axum::redirect(crate::staff::verificar::PAGE);
                 Ok(())
             }
             StaffLogin::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),

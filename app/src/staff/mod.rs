@@ -10,6 +10,7 @@ pub mod afiliado;
 pub mod cola;
 pub mod ingresar;
 pub mod supervision;
+pub mod verificar;
 
 use crate::components::layout::PageTitle;
 use crate::error::AppError;

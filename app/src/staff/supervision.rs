@@ -1,6 +1,7 @@
 //! Supervisors only, at `/personal/supervision`: call-back requests per
 //! status and per day, and staff management (add an account, turn one off or
-//! on). An agent gets 403 here and from every server function of this page.
+//! on, reset a colleague's second factor — audited — so their next sign-in
+//! enrols a new one). An agent gets 403 here and from every server function of this page.
 //!
 //! Without JavaScript: plain form posts that come back here.
 
@@ -26,6 +27,8 @@ pub struct StaffRow {
     pub display_name: String,
     pub role_label: String,
     pub active: bool,
+    /// The second factor is enrolled.
+    pub factor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,13 +84,26 @@ pub async fn activar_personal(
     .await
 }
 
+/// Resets a colleague's second factor (ending their sessions); their next
+/// sign-in enrols a new one.
+#[server(endpoint = "personal/restablecer-factor")]
+pub async fn restablecer_factor(usuario: Option<String>) -> Result<(), AppError> {
+    let result = server::restablecer_factor(usuario.unwrap_or_default()).await;
+    crate::web::conclude(
+        result,
+        <RestablecerFactor as leptos::server_fn::ServerFn>::PATH,
+        PAGE,
+    )
+    .await
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
     use crate::domain::password::{normalise, PasswordContext, PasswordPolicy, MAX_CHARS};
     use crate::domain::staff::{parse_username, Role};
     use crate::error::FormErrors;
-    use crate::services::{now_unix, staff};
+    use crate::services::{now_unix, staff, staff_factor};
     use crate::web::{audit_detail, internal, staff_user, state};
 
     pub async fn supervision_ver() -> Result<SupervisionView, AppError> {
@@ -99,6 +115,9 @@ mod server {
         let accounts = staff::accounts(&st.db)
             .await
             .map_err(internal("staff list"))?;
+        let enrolled = staff_factor::enrolled(&st.db)
+            .await
+            .map_err(internal("staff factors"))?;
         Ok(SupervisionView {
             me: StaffMe::from(&me),
             by_status: counts
@@ -110,6 +129,7 @@ mod server {
             staff: accounts
                 .into_iter()
                 .map(|a| StaffRow {
+                    factor: enrolled.contains(&a.username),
                     role_label: Role::parse(&a.role)
                         .map_or(a.role.clone(), |r| r.label_es().to_owned()),
                     username: a.username,
@@ -231,6 +251,29 @@ mod server {
         }
         Ok(())
     }
+
+    pub async fn restablecer_factor(usuario: String) -> Result<(), AppError> {
+        let me = staff_user(Role::Supervisor).await?;
+        let username = parse_username(&usuario).map_err(|_| AppError::NotFound)?;
+        if username == me.username {
+            return Err(AppError::Form(FormErrors::default().error(
+                &format!("cuenta-{username}"),
+                "No puede restablecer su propio segundo factor: pídaselo a otro supervisor.",
+            )));
+        }
+        audit_detail(&format!("restableció el segundo factor de {username}"));
+        let st = state();
+        if !staff_factor::reset(&st.db, &username)
+            .await
+            .map_err(internal("reset factor"))?
+        {
+            return Err(AppError::NotFound);
+        }
+        if crate::web::is_plain_form_post() {
+            leptos_axum::redirect(PAGE);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -240,12 +283,19 @@ pub use server::check_password;
 pub fn SupervisionPage() -> impl IntoView {
     let create = ServerAction::<CrearPersonal>::new();
     let toggle = ServerAction::<ActivarPersonal>::new();
+    let reset = ServerAction::<RestablecerFactor>::new();
     let data = Resource::new_blocking(
-        move || (create.version().get(), toggle.version().get()),
+        move || {
+            (
+                create.version().get(),
+                toggle.version().get(),
+                reset.version().get(),
+            )
+        },
         |_| supervision_ver(),
     );
     view! {
-        <StaffFrame data=data render=move |v: SupervisionView| view! { <Supervision view=v create=create toggle=toggle/> }/>
+        <StaffFrame data=data render=move |v: SupervisionView| view! { <Supervision view=v create=create toggle=toggle reset=reset/> }/>
     }
 }
 
@@ -254,17 +304,26 @@ fn Supervision(
     view: SupervisionView,
     create: ServerAction<CrearPersonal>,
     toggle: ServerAction<ActivarPersonal>,
+    reset: ServerAction<RestablecerFactor>,
 ) -> impl IntoView {
     let form = FormState::of(create);
     let toggle_form = FormState::of(toggle);
+    let reset_form = FormState::of(reset);
     let errors = Signal::derive(move || {
         let mut all = form.errors().get();
         all.extend(toggle_form.errors().get());
+        all.extend(reset_form.errors().get());
         all
     });
-    let general =
-        Signal::derive(move || form.general().get().or_else(|| toggle_form.general().get()));
-    let has_error = Signal::derive(move || form.has_error().get() || toggle_form.has_error().get());
+    let general = Signal::derive(move || {
+        form.general()
+            .get()
+            .or_else(|| toggle_form.general().get())
+            .or_else(|| reset_form.general().get())
+    });
+    let has_error = Signal::derive(move || {
+        form.has_error().get() || toggle_form.has_error().get() || reset_form.has_error().get()
+    });
     let SupervisionView {
         me,
         by_status,
@@ -316,6 +375,7 @@ fn Supervision(
                     <th scope="col">"Nombre"</th>
                     <th scope="col">"Rol"</th>
                     <th scope="col">"Estado"</th>
+                    <th scope="col">"Segundo factor"</th>
                     <th scope="col">"Acción"</th>
                 </tr>
             </thead>
@@ -329,7 +389,18 @@ fn Supervision(
                             <td>{s.display_name}</td>
                             <td>{s.role_label}</td>
                             <td>{if s.active { "Activa" } else { "Desactivada" }}</td>
-                            <td>
+                            <td>{if s.factor { "Configurado" } else { "Sin configurar" }}</td>
+                            <td class="staff-actions">
+                                {(!me_row && s.factor).then(|| {
+                                    let who = s.username.clone();
+                                    view! {
+                                    <ActionForm action=reset>
+                                        <input type="hidden" name="usuario" value=who.clone()/>
+                                        <button type="submit" class="button button-secondary">
+                                            "Restablecer segundo factor" " " <span class="visually-hidden">{who}</span>
+                                        </button>
+                                    </ActionForm>
+                                }})}
                                 {(!me_row).then(|| view! {
                                     <ActionForm action=toggle>
                                         <input type="hidden" name="usuario" value=s.username.clone()/>

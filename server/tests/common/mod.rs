@@ -218,3 +218,66 @@ pub async fn newest_code(h: &Harness, to: &str) -> String {
         .expect("a code mail");
     m.subject.chars().filter(char::is_ascii_digit).collect()
 }
+
+/// The code a staff user's authenticator app shows at `at` for the secret the
+/// factor page gave them.
+pub async fn staff_app_code(h: &Harness, username: &str, at: i64) -> String {
+    use sea_orm::EntityTrait;
+    let secret = entity::staff_factor::Entity::find_by_id(username.to_owned())
+        .one(&h.db)
+        .await
+        .unwrap()
+        .expect("the factor page made a secret")
+        .secret;
+    app::services::staff_factor::totp(&secret, username)
+        .unwrap()
+        .generate(at as u64)
+        .to_string()
+}
+
+/// Signs a staff user in over HTTP as a person would (with JavaScript): the
+/// password, the factor page (enrolling on the first sign-in), the app's code
+/// for the first step not used yet. Returns the full session's cookie.
+pub async fn staff_sign_in(h: &Harness, username: &str, password: &str) -> String {
+    use sea_orm::EntityTrait;
+    let (s, headers, body) = send(
+        &h.app,
+        post_form(
+            "/api/personal/ingresar",
+            None,
+            &[("usuario", username), ("clave", password)],
+            false,
+        ),
+    )
+    .await;
+    assert!(headers.get(header::SET_COOKIE).is_some(), "{s} {body}");
+    let waiting = set_cookie(&headers);
+    let (s, _, _) = send(&h.app, get_with("/personal/verificar", &waiting)).await;
+    assert_eq!(s, StatusCode::OK, "{username}: the factor page");
+    let now = app::services::now_unix();
+    let last = entity::staff_factor::Entity::find_by_id(username.to_owned())
+        .one(&h.db)
+        .await
+        .unwrap()
+        .and_then(|f| f.last_step);
+    let at = last.map_or(now, |step| now.max((step + 1) * 30));
+    let code = staff_app_code(h, username, at).await;
+    let (s, headers, body) = send(
+        &h.app,
+        post_form(
+            "/api/personal/verificar",
+            Some(&waiting),
+            &[("codigo", &code)],
+            false,
+        ),
+    )
+    .await;
+    assert!(
+        headers.get(header::SET_COOKIE).is_some(),
+        "{username}: the factor: {s} {body}"
+    );
+    let cookie = set_cookie(&headers);
+    assert!(cookie.starts_with("clave_staff="), "{cookie}");
+    assert_ne!(cookie, waiting, "a new session id after the factor");
+    cookie
+}
