@@ -5,7 +5,9 @@
 # names, masks, claves) with PROPTEST_CASES cases each, in a release build.
 # Not part of CI (minutes); CI runs the same properties at proptest's default.
 # Then the HTTP fuzz properties (arbitrary input to step 1, login, staff login
-# and the call-back form: never a server error, nothing created) with
+# and the call-back form: never a server error, nothing created; and to every
+# step behind a flow cookie: never a server error, the flow stays or moves to
+# its step's own next state) with
 # HTTP_CASES cases each, in the test build (each case is a whole request,
 # hence fewer).
 # Usage: bench/properties.sh [cases=100000] [http cases=10000]
@@ -34,9 +36,12 @@ echo "(each property: $CASES cases; a module's tests include its example tests)"
 
 say "HTTP fuzz properties, $HTTP_CASES cases each"
 ensure_postgres
-for name in arbitrary_step_one_input_gets_a_clear_answer arbitrary_input_to_the_other_open_forms_gets_a_clear_answer; do
+for target in http:arbitrary_step_one_input_gets_a_clear_answer \
+  http:arbitrary_input_to_the_other_open_forms_gets_a_clear_answer \
+  fuzz_steps:arbitrary_input_to_every_step_behind_a_flow_gets_a_clear_answer; do
+  file="${target%%:*}" name="${target#*:}"
   start=$(date +%s.%N)
-  if log=$(PROPTEST_CASES="$HTTP_CASES" cargo test --locked -q -p server --test http "$name" 2>&1); then
+  if log=$(PROPTEST_CASES="$HTTP_CASES" cargo test --locked -q -p server --test "$file" "$name" 2>&1); then
     result=ok
   else
     result=FAILED

@@ -747,3 +747,72 @@ async fn a_forged_host_header_never_reaches_a_mailed_link() {
     assert!(mail.body_html.contains(&link));
     assert!(!mail.body_text.contains("evil.example") && !mail.body_html.contains("evil.example"));
 }
+
+/// Two tabs, two request flows for one person, both at the last step: the
+/// first clave is created; the second is told the person has one now, and
+/// its flow ends without reading as done.
+#[tokio::test]
+async fn a_second_request_flow_finishing_after_the_first_creates_nothing_and_ends() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, ROOMY).await;
+        let ids = catalogue_ids(&h).await;
+        let chosen = [
+            ids[0].clone(),
+            ids[1].clone(),
+            ids[2].clone(),
+            ids[3].clone(),
+        ];
+        let mut tabs = Vec::new();
+        for _ in 0..2 {
+            let cookie = to_questions(&h).await;
+            let (s, loc, body) = post(
+                &h,
+                "/api/solicitar/preguntas",
+                &cookie,
+                &choice(&chosen, ["uno", "dos", "tres", "cuatro"]),
+            )
+            .await;
+            assert_eq!(loc, "/solicitar/nueva-clave", "{name}: {s} {body}");
+            tabs.push(cookie);
+        }
+        let (_, loc, _) = post(
+            &h,
+            "/api/recuperar/nueva-clave",
+            &tabs[0],
+            &[("clave", CLAVE), ("flujo", "solicitar")],
+        )
+        .await;
+        assert_eq!(loc, "/solicitar/listo", "{name}");
+        let first = credential::Entity::find_by_id(ROSA.to_owned())
+            .one(&h.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let (s, _, body) = post(
+            &h,
+            "/api/recuperar/nueva-clave",
+            &tabs[1],
+            &[
+                ("clave", "nubes altas sobre el Pichincha"),
+                ("flujo", "solicitar"),
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{name}: {body}");
+        assert_eq!(flow_of(&h, &tabs[1]).await.state, "failed", "{name}");
+        assert_eq!(
+            credential::Entity::find_by_id(ROSA.to_owned())
+                .one(&h.db)
+                .await
+                .unwrap()
+                .unwrap(),
+            first,
+            "{name}: the first clave stays"
+        );
+        let (_, _, page) = send(&h.app, get_with("/solicitar/listo", &tabs[1])).await;
+        assert!(
+            !page.contains("Su clave se ha creado correctamente"),
+            "{name}"
+        );
+    }
+}

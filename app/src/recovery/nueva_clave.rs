@@ -137,6 +137,18 @@ mod server {
                 .await
                 .map_err(internal("create clave"))?;
                 if !created {
+                    // Another flow (a second tab) set a clave first: this one
+                    // ends without one, and must not read as done.
+                    crate::services::flow::advance(
+                        &st.db,
+                        &found.id,
+                        FlowState::Done,
+                        FlowState::Failed,
+                        now,
+                        st.settings.flow_idle_secs,
+                    )
+                    .await
+                    .map_err(internal("end flow"))?;
                     return Err(AppError::HasClave);
                 }
             }
