@@ -448,24 +448,129 @@ mod tests {
 
     #[test]
     fn configurable_limits_take_their_range_and_refuse_one_past_it() {
-        // (variable, lowest, highest), as operators may set them.
-        let ranges: [(&str, i64, i64); 8] = [
-            ("CLAVE_HASH_QUEUE_LENGTH", 1, 10_000),
-            ("CLAVE_FLOW_IDLE_SECS", 60, 3_600),
-            ("CLAVE_FLOW_MAX_FAILURES", 1, 100),
-            ("CLAVE_CEDULA_MAX_FAILURES_PER_DAY", 1, 1_000),
-            ("CLAVE_CODE_RESEND_COOLDOWN_SECS", 0, 600),
-            ("CLAVE_CODE_SENDS_PER_HOUR", 1, 1_000),
-            ("CLAVE_IP_LOGINS_PER_HOUR", 1, 100_000),
-            ("CLAVE_MIN_CHARS", 8, 64),
+        // (variable, its setting, lowest, highest), as operators may set them.
+        type Read = fn(&Settings) -> i64;
+        let ranges: [(&str, Read, i64, i64); 21] = [
+            (
+                "CLAVE_HASH_QUEUE_LENGTH",
+                |s| s.hash_queue_length as i64,
+                1,
+                10_000,
+            ),
+            ("CLAVE_FLOW_IDLE_SECS", |s| s.flow_idle_secs, 60, 3_600),
+            (
+                "CLAVE_FLOW_MAX_FAILURES",
+                |s| s.flow_max_failures as i64,
+                1,
+                100,
+            ),
+            (
+                "CLAVE_CEDULA_MAX_FAILURES_PER_DAY",
+                |s| s.cedula_max_failures_per_day as i64,
+                1,
+                1_000,
+            ),
+            (
+                "CLAVE_CODE_RESEND_COOLDOWN_SECS",
+                |s| s.code_resend_cooldown_secs,
+                0,
+                600,
+            ),
+            (
+                "CLAVE_CODE_SENDS_PER_HOUR",
+                |s| s.code_sends_per_hour as i64,
+                1,
+                1_000,
+            ),
+            (
+                "CLAVE_IP_LOGINS_PER_HOUR",
+                |s| s.ip_logins_per_hour as i64,
+                1,
+                100_000,
+            ),
+            ("CLAVE_MIN_CHARS", |s| s.clave_min_chars as i64, 8, 64),
+            (
+                "CLAVE_CAPTCHA_MAXNUMBER",
+                |s| s.captcha_maxnumber as i64,
+                1_000,
+                100_000_000,
+            ),
+            ("CLAVE_CAPTCHA_TTL_SECS", |s| s.captcha_ttl_secs, 30, 3_600),
+            (
+                "CLAVE_IP_FLOW_STARTS_PER_HOUR",
+                |s| s.ip_flow_starts_per_hour as i64,
+                1,
+                100_000,
+            ),
+            (
+                "CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR",
+                |s| s.nojs_ip_flow_starts_per_hour as i64,
+                1,
+                100_000,
+            ),
+            (
+                "CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR",
+                |s| s.nojs_cedula_flow_starts_per_hour as i64,
+                1,
+                100_000,
+            ),
+            (
+                "CLAVE_IP_CODE_SENDS_PER_HOUR",
+                |s| s.ip_code_sends_per_hour as i64,
+                1,
+                100_000,
+            ),
+            (
+                "CLAVE_SESSION_IDLE_SECS",
+                |s| s.session_idle_secs,
+                60,
+                86_400,
+            ),
+            (
+                "CLAVE_SESSION_ABSOLUTE_SECS",
+                |s| s.session_absolute_secs,
+                300,
+                604_800,
+            ),
+            (
+                "CLAVE_FLOW_RETENTION_DAYS",
+                |s| s.flow_retention_days,
+                1,
+                3_650,
+            ),
+            (
+                "CLAVE_AUDIT_RETENTION_DAYS",
+                |s| s.audit_retention_days,
+                1,
+                3_650,
+            ),
+            (
+                "CLAVE_CALLBACK_RETENTION_DAYS",
+                |s| s.callback_retention_days,
+                1,
+                3_650,
+            ),
+            (
+                "CLAVE_IP_CALLBACKS_PER_HOUR",
+                |s| s.ip_callbacks_per_hour as i64,
+                1,
+                100_000,
+            ),
+            (
+                "CLAVE_CEDULA_CALLBACKS_PER_DAY",
+                |s| s.cedula_callbacks_per_day as i64,
+                1,
+                1_000,
+            ),
         ];
-        for (var, low, high) in ranges {
+        for (var, read, low, high) in ranges {
             for ok in [low, high] {
                 let s = Settings::from_map(&vars(&[
                     ("CLAVE_MODE", "development"),
                     (var, &ok.to_string()),
-                ]));
-                assert!(s.is_ok(), "{var}={ok} is allowed");
+                ]))
+                .unwrap_or_else(|e| panic!("{var}={ok} is allowed: {e:?}"));
+                assert_eq!(read(&s), ok, "{var}={ok} reaches its setting");
             }
             for bad in [low - 1, high + 1] {
                 let err = Settings::from_map(&vars(&[
@@ -476,13 +581,6 @@ mod tests {
                 assert_eq!(err[0].var, var, "{var}={bad} is refused by name");
             }
         }
-        let s = Settings::from_map(&vars(&[
-            ("CLAVE_MODE", "development"),
-            ("CLAVE_HASH_QUEUE_LENGTH", "1"),
-            ("CLAVE_FLOW_IDLE_SECS", "60"),
-        ]))
-        .unwrap();
-        assert_eq!((s.hash_queue_length, s.flow_idle_secs), (1, 60));
     }
 
     #[test]
