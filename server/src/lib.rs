@@ -18,6 +18,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
 use sea_orm::ConnectionTrait;
 use std::sync::OnceLock;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -72,6 +74,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             bring_back_typed_values,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
+        .layer(middleware::from_fn(mark_signed_in_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -97,6 +100,13 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             header::STRICT_TRANSPORT_SECURITY,
             hsts(&state),
         ))
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(5))
+                .compress_when(DefaultPredicate::new().and(NotSignedIn)),
+        )
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                 // The path only: queries may carry form errors.
@@ -125,6 +135,41 @@ fn no_store_unless_asset(res: &Response) -> Option<HeaderValue> {
     .iter()
     .any(|t| content_type.starts_with(t));
     (!asset).then(|| HeaderValue::from_static("no-store"))
+}
+
+/// Marks an answer of the staff console, the signed-in home or the
+/// development mailbox: kept uncompressed.
+#[derive(Clone, Copy)]
+struct SignedIn;
+
+/// Pages behind a session hold secrets (a staff member's factor secret and
+/// recovery codes, an affiliate's data) next to text a link can put there
+/// (an error in the query): compressed, their size could leak the secret
+/// (BREACH). Every other page and asset is compressed.
+async fn mark_signed_in_pages(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    // A server function's endpoint is named like its page, under /api.
+    let page = path.strip_prefix("/api").unwrap_or(path);
+    let signed_in = [app::staff::HOME, app::account::servicios::PAGE, "/dev/"]
+        .iter()
+        .any(|p| page.starts_with(p));
+    let mut res = next.run(req).await;
+    if signed_in {
+        res.extensions_mut().insert(SignedIn);
+    }
+    res
+}
+
+#[derive(Clone, Copy)]
+struct NotSignedIn;
+
+impl Predicate for NotSignedIn {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.extensions().get::<SignedIn>().is_none()
+    }
 }
 
 fn hsts(state: &AppState) -> Option<HeaderValue> {

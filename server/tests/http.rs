@@ -659,3 +659,113 @@ async fn building_apps_while_pages_render_never_stalls_a_page() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     assert!(builder.join().unwrap() > 0);
 }
+
+/// A page with its per-request CSP nonce blanked wherever it appears.
+fn without_nonces(page: &str) -> String {
+    let nonce = page
+        .split_once("nonce=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(n, _)| n)
+        .expect("a page carries a nonce");
+    page.replace(nonce, "…")
+}
+
+/// A page as a browser asks for it, with `Accept-Encoding`.
+fn get_encoded(uri: &str, encoding: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut req = Request::get(uri)
+        .header(header::ACCEPT, "text/html")
+        .header(header::ACCEPT_ENCODING, encoding);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+/// Public pages and server-function answers are sent compressed (brotli or
+/// gzip, as the browser accepts) and read back whole; pages behind a session
+/// (the staff console, here the factor page with its secret) are not, so
+/// their size cannot leak a secret (BREACH).
+#[tokio::test]
+async fn public_answers_are_compressed_and_signed_in_pages_are_not() {
+    use tower::{Service, ServiceExt};
+    use tower_http::decompression::DecompressionLayer;
+    let h = harness(test_support::sqlite().await, &[]).await;
+    for encoding in ["br", "gzip"] {
+        let res = h
+            .app
+            .clone()
+            .oneshot(get_encoded("/recuperar", encoding, None))
+            .await
+            .unwrap();
+        let (s, headers) = (res.status(), res.headers().clone());
+        let raw = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_ENCODING], encoding);
+        assert!(headers[header::VARY]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding"));
+        // Read back as a browser would: the whole page.
+        let mut reader = tower::ServiceBuilder::new()
+            .layer(DecompressionLayer::new())
+            .service(h.app.clone());
+        let res = ServiceExt::<Request<Body>>::ready(&mut reader)
+            .await
+            .unwrap()
+            .call(get_encoded("/recuperar", encoding, None))
+            .await
+            .unwrap();
+        let page = axum::body::to_bytes(Body::new(res.into_body()), 1 << 20)
+            .await
+            .unwrap();
+        let page = String::from_utf8(page.to_vec()).unwrap();
+        let (_, _, plain) = send(&h.app, get("/recuperar")).await;
+        assert_eq!(without_nonces(&page), without_nonces(&plain), "{encoding}");
+        assert!(
+            raw.len() * 2 < page.len(),
+            "{encoding}: {} of {}",
+            raw.len(),
+            page.len()
+        );
+    }
+    // Without Accept-Encoding, as it is.
+    let (_, headers, page) = send(&h.app, get("/recuperar")).await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(page.contains("Recuperar clave"));
+
+    // A staff member's factor page: never compressed.
+    app::services::staff::upsert_account(
+        &h.db,
+        "ana.agente",
+        "Ana Agente",
+        "faro lejano junto al Chimborazo",
+        app::domain::staff::Role::Agent,
+        app::services::now_unix(),
+    )
+    .await
+    .unwrap();
+    let (_, headers, _) = send(
+        &h.app,
+        post_form(
+            "/api/personal/ingresar",
+            None,
+            &[
+                ("usuario", "ana.agente"),
+                ("clave", "faro lejano junto al Chimborazo"),
+            ],
+            false,
+        ),
+    )
+    .await;
+    let waiting = set_cookie(&headers);
+    let (s, headers, page) = send(
+        &h.app,
+        get_encoded("/personal/verificar", "br, gzip", Some(&waiting)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Configure su segundo factor"));
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+}
