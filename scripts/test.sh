@@ -20,13 +20,17 @@ start_maildev
 trap stop_all EXIT
 
 stage "Build the tests"
-cargo test --locked -p app --features ssr --no-run
+# The test shortcuts never reach the server binary's own dependencies.
+if cargo tree --locked -p server -e normal,features -i app | grep -q test-support; then
+  say "app's test-support feature reaches the server binary"; exit 1
+fi
+cargo test --locked -p app --features test-support --no-run
 cargo test --locked -p server -p entity -p migration --no-run
 
 # Every test runs in parallel with the others, as requests do in production;
 # a request in the HTTP tests that does not complete fails with its name.
 stage "Unit, property, differential and service tests"
-cargo test --locked -p app --features ssr
+cargo test --locked -p app --features test-support
 stage "HTTP tests"
 cargo test --locked -p server -p entity -p migration
 

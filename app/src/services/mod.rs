@@ -21,6 +21,7 @@ pub mod retention;
 pub mod settings;
 pub mod staff;
 pub mod staff_factor;
+#[cfg(feature = "test-support")]
 pub mod test_support;
 
 use sea_orm::DatabaseConnection;
