@@ -379,18 +379,13 @@ pub fn state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// The kind of a stored flow.
-pub fn kind_of(flow: &entity::recovery_flow::Model) -> FlowKind {
-    FlowKind::parse(&flow.kind).unwrap_or(FlowKind::Recovery)
-}
-
 /// The flow behind this request's cookie, if it is a flow of `kind` and may
 /// take the step that expects `expected`: otherwise the error that tells the
 /// user where to go.
 pub async fn live_flow(
     kind: FlowKind,
     expected: FlowState,
-) -> Result<entity::recovery_flow::Model, AppError> {
+) -> Result<crate::services::flow::Flow, AppError> {
     use crate::domain::flow::{FlowClock, FlowError};
     let st = state();
     let now = crate::services::now_unix();
@@ -399,12 +394,12 @@ pub async fn live_flow(
         .await
         .map_err(internal("load flow"))?
         .ok_or(AppError::FlowExpired)?;
-    let current = FlowState::parse(&found.state).ok_or(AppError::FlowExpired)?;
+    let current = found.state;
     if current == FlowState::Failed {
         return Err(AppError::FlowFailed);
     }
     audit_cedula(&found.cedula);
-    let actual_kind = kind_of(&found);
+    let actual_kind = found.kind;
     let expected_here = if actual_kind == kind {
         expected
     } else {
@@ -428,7 +423,7 @@ pub async fn live_flow(
 /// The affiliate a flow is about, once the identity step has matched (a flow
 /// past that step always has one).
 pub async fn flow_affiliate(
-    flow: &entity::recovery_flow::Model,
+    flow: &crate::services::flow::Flow,
 ) -> Result<entity::affiliate::Model, AppError> {
     use sea_orm::EntityTrait;
     entity::affiliate::Entity::find_by_id(flow.cedula.clone())
@@ -441,12 +436,12 @@ pub async fn flow_affiliate(
 /// Moves `flow` on by `event` and returns the page of the step it now waits
 /// at; refused (and nothing changed) when another request moved it first.
 pub async fn advance(
-    flow: &entity::recovery_flow::Model,
+    flow: &crate::services::flow::Flow,
     event: FlowEvent,
 ) -> Result<&'static str, AppError> {
     let st = state();
-    let kind = kind_of(flow);
-    let from = FlowState::parse(&flow.state).ok_or(AppError::FlowExpired)?;
+    let kind = flow.kind;
+    let from = flow.state;
     let wrong_step = || AppError::WrongStep {
         resume: from.path(kind).to_owned(),
     };
@@ -485,7 +480,7 @@ pub fn locked(reason: LockReason, until: i64) -> AppError {
 /// used up. When the server is too busy to compare, the tries are given back
 /// and the form comes back with what `again` keeps, without its messages.
 pub async fn identity_check<T>(
-    flow: &entity::recovery_flow::Model,
+    flow: &crate::services::flow::Flow,
     again: impl FnOnce() -> AppError,
     compare: impl std::future::Future<Output = Result<Option<T>, crate::services::ServiceError>>,
 ) -> Result<T, AppError> {

@@ -36,7 +36,7 @@ fn settings() -> Arc<Settings> {
     Arc::new(Settings::from_map(&vars).expect("test settings"))
 }
 
-async fn new_flow(db: &DatabaseConnection, cedula: &str) -> recovery_flow::Model {
+async fn new_flow(db: &DatabaseConnection, cedula: &str) -> flow::Flow {
     flow::start(
         db,
         FlowKind::Recovery,

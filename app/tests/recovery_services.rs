@@ -36,7 +36,7 @@ async fn seeded(db: &DatabaseConnection) {
     demo::seed(db, NOW).await.expect("seed demo");
 }
 
-async fn code_flow(db: &DatabaseConnection) -> entity::recovery_flow::Model {
+async fn code_flow(db: &DatabaseConnection) -> app::services::flow::Flow {
     let (_, f) = flow::start(
         db,
         FlowKind::Recovery,
@@ -578,9 +578,15 @@ async fn no_fui_yo_restores_the_email_locks_and_opens_a_case() {
 async fn the_dev_mailbox_delivers_at_once_and_smtp_failures_are_retried() {
     for (name, db) in test_support::each_backend().await {
         let body = mail::code_mail(mail::Locale::Es, "123456", "10:42", "https://x/y");
-        mail::enqueue(&db, "code", "a@example.com", body.clone(), NOW)
-            .await
-            .unwrap();
+        mail::enqueue(
+            &db,
+            app::domain::stored::MailKind::Code,
+            "a@example.com",
+            body.clone(),
+            NOW,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             mail::deliver_due(&db, &Transport::DevMailbox, NOW)
                 .await
@@ -600,9 +606,15 @@ async fn the_dev_mailbox_delivers_at_once_and_smtp_failures_are_retried() {
         // Nothing listens on this loopback port: the mail waits and is retried.
         let down = settings(&[("CLAVE_SMTP_URL", "smtp://127.0.0.1:9")]);
         let smtp = Transport::from_settings(&down).unwrap();
-        mail::enqueue(&db, "code", "b@example.com", body, NOW)
-            .await
-            .unwrap();
+        mail::enqueue(
+            &db,
+            app::domain::stored::MailKind::Code,
+            "b@example.com",
+            body,
+            NOW,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             mail::deliver_due(&db, &smtp, NOW).await.unwrap(),
             0,
@@ -702,7 +714,9 @@ async fn the_worker_delivers_over_smtp_and_forgets_subject_and_body() {
     for (name, db) in test_support::each_backend().await {
         let to = format!("smtp.{name}.{}@example.org", std::process::id());
         let body = mail::code_mail(mail::Locale::Es, "654321", "10:42", "https://x/y");
-        mail::enqueue(&db, "code", &to, body, NOW).await.unwrap();
+        mail::enqueue(&db, app::domain::stored::MailKind::Code, &to, body, NOW)
+            .await
+            .unwrap();
         assert_eq!(
             mail::deliver_due(&db, &transport, NOW).await.unwrap(),
             1,

@@ -27,7 +27,7 @@ fn settings() -> Arc<Settings> {
     Arc::new(Settings::from_map(&vars).expect("test settings"))
 }
 
-async fn request_flow(db: &DatabaseConnection, cedula: &str) -> entity::recovery_flow::Model {
+async fn request_flow(db: &DatabaseConnection, cedula: &str) -> app::services::flow::Flow {
     demo::seed(db, NOW).await.unwrap();
     flow::start(
         db,
@@ -134,11 +134,14 @@ async fn chosen_answers_wait_in_the_flow_and_become_the_affiliates_with_the_clav
         flow::set_contact(&db, &f.id, "rosa.otra@example.org", Some("+593991234567"))
             .await
             .unwrap();
-        let f = entity::recovery_flow::Entity::find_by_id(f.id.clone())
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap();
+        let f = app::services::flow::Flow::try_from(
+            entity::recovery_flow::Entity::find_by_id(f.id.clone())
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
         let phc = hashing::hash("una clave larga y rara".into())
             .await
             .unwrap();
@@ -459,7 +462,7 @@ async fn the_cleanup_deletes_only_what_is_past_retention() {
 async fn fail(
     db: &DatabaseConnection,
     s: &Settings,
-    f: &entity::recovery_flow::Model,
+    f: &app::services::flow::Flow,
     now: i64,
 ) -> AfterFailure {
     match identity::check(db, s, f, now, async {

@@ -233,7 +233,7 @@ async fn flows_are_found_by_token_until_they_expire() {
             model.id, token.0,
             "{name}: only a hash of the token is stored"
         );
-        assert_eq!(model.state, "identity_pending");
+        assert_eq!(model.state, app::domain::flow::FlowState::IdentityPending);
         assert_eq!(model.expires_at, NOW + 900);
         let found = flow::find_live(&db, &token.0, NOW + 899).await.unwrap();
         assert_eq!(found.map(|f| f.cedula), Some("1712345675".into()), "{name}");

@@ -20,7 +20,7 @@ pub struct Model {
     pub phone: String,
     /// The number of a later, merged request when it differs.
     pub phone_alt: Option<String>,
-    /// `morning`, `midday`, `afternoon` or `any` (Ecuador time).
+    /// `morning`, `afternoon` or `any` (Ecuador time; `domain::callback::TimeWindow`).
     pub time_window: String,
     /// `open`, `claimed`, `contacted` or `resolved`.
     pub status: String,

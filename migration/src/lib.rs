@@ -13,6 +13,7 @@ mod m20261203_000005_limit_events;
 mod m20261203_000006_form_echo;
 mod m20261203_000007_callback_reference;
 mod m20261203_000008_staff_factor;
+mod m20261203_000009_enum_checks;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_form_echo::Migration),
             Box::new(m20261203_000007_callback_reference::Migration),
             Box::new(m20261203_000008_staff_factor::Migration),
+            Box::new(m20261203_000009_enum_checks::Migration),
         ]
     }
 }

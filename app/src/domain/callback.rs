@@ -2,6 +2,8 @@
 //! person may choose, the request's life cycle and its reference number.
 //! Plain Rust, shared by the page (select options) and the server.
 
+use super::stored::Stored;
+
 /// Countries offered, with their Spanish names, in Spanish alphabetical order:
 /// Ecuador and the countries where most Ecuadorians abroad live, then the
 /// rest of the Americas and Europe. ISO 3166-1 alpha-2 codes.
@@ -57,6 +59,15 @@ pub enum TimeWindow {
     Any,
 }
 
+impl Stored for TimeWindow {
+    const COLUMN: &'static str = "callback_request.time_window";
+    const VALUES: &'static [Self] = &TimeWindow::ALL;
+
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 impl TimeWindow {
     pub const ALL: [TimeWindow; 3] = [TimeWindow::Morning, TimeWindow::Afternoon, TimeWindow::Any];
 
@@ -82,7 +93,7 @@ impl TimeWindow {
 }
 
 /// Where a request is in the contact centre's queue.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallbackStatus {
     Open,
     Claimed,
@@ -98,6 +109,15 @@ pub enum CallbackAction {
     Resolve,
     /// Back to the queue, e.g. when whoever took it is away (supervisors).
     Release,
+}
+
+impl Stored for CallbackStatus {
+    const COLUMN: &'static str = "callback_request.status";
+    const VALUES: &'static [Self] = &CallbackStatus::ALL;
+
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
 }
 
 impl CallbackStatus {

@@ -23,3 +23,4 @@ pub mod password;
 pub mod phone;
 pub mod questions;
 pub mod staff;
+pub mod stored;

@@ -1,11 +1,22 @@
 //! Contact-centre staff (SPEC §2.4): roles and what each may do, and the
 //! rules for user names. Plain Rust, unit-tested on its own.
 
+use super::stored::{stored_enum, Stored};
+
 /// A staff user's role. Supervisors may do everything agents do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
     Agent,
     Supervisor,
+}
+
+impl Stored for Role {
+    const COLUMN: &'static str = "staff_account.role";
+    const VALUES: &'static [Self] = &[Role::Agent, Role::Supervisor];
+
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
 }
 
 impl Role {
@@ -52,28 +63,12 @@ pub fn parse_username(input: &str) -> Result<String, &'static str> {
     }
 }
 
-/// How far a staff session has come: past the password only (the factor page
-/// is all it opens), or through the second factor too.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SessionStage {
-    Password,
-    Complete,
-}
-
-impl SessionStage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionStage::Password => "password",
-            SessionStage::Complete => "complete",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<SessionStage> {
-        match s {
-            "password" => Some(SessionStage::Password),
-            "complete" => Some(SessionStage::Complete),
-            _ => None,
-        }
+stored_enum! {
+    /// How far a staff session has come: past the password only (the factor
+    /// page is all it opens), or through the second factor too.
+    pub enum SessionStage in "staff_session.stage" {
+        Password = "password",
+        Complete = "complete",
     }
 }
 
@@ -139,12 +134,21 @@ mod tests {
     }
 
     #[test]
-    fn session_stages_read_back_and_nothing_else() {
-        for st in [SessionStage::Password, SessionStage::Complete] {
-            assert_eq!(SessionStage::parse(st.as_str()), Some(st));
-        }
-        assert_eq!(SessionStage::parse(""), None);
-        assert_eq!(SessionStage::parse("Complete"), None);
+    fn stages_and_roles_read_back_as_the_schema_stores_them_and_nothing_else() {
+        assert_eq!(
+            SessionStage::from_stored("password"),
+            Ok(SessionStage::Password)
+        );
+        assert_eq!(
+            SessionStage::from_stored("complete"),
+            Ok(SessionStage::Complete)
+        );
+        assert!(SessionStage::from_stored("").is_err());
+        assert!(SessionStage::from_stored("Complete").is_err());
+        assert_eq!(Role::from_stored("agent"), Ok(Role::Agent));
+        assert_eq!(Role::from_stored("supervisor"), Ok(Role::Supervisor));
+        // The CLI's Spanish spelling is typed input, never a stored role.
+        assert!(Role::from_stored("agente").is_err());
     }
 
     #[test]

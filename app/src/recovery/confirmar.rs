@@ -75,7 +75,7 @@ pub(crate) mod server {
 
     /// Sends a code for `found` to `email`; the refusal as the user sees it.
     pub async fn send_code(
-        found: &entity::recovery_flow::Model,
+        found: &crate::services::flow::Flow,
         email: &str,
         field: &str,
     ) -> Result<code::Sent, AppError> {
@@ -104,7 +104,7 @@ pub(crate) mod server {
     /// Records the address the flow's code goes to (and the phone of a first
     /// request), mails the code there, and moves the flow on by `event`.
     pub async fn send_code_to_new_contact(
-        found: &entity::recovery_flow::Model,
+        found: &crate::services::flow::Flow,
         email: &str,
         phone: Option<&str>,
         event: FlowEvent,

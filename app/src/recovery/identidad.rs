@@ -71,8 +71,8 @@ pub async fn identidad(day: Option<String>, month: Option<String>) -> Result<(),
 mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
-    use crate::services::identity;
-    use crate::web::{advance, has_clave, identity_check, live_flow, state};
+    use crate::services::{account::account_locked, identity};
+    use crate::web::{advance, has_clave, identity_check, internal, live_flow, state};
 
     pub async fn identidad(day: String, month: String) -> Result<(), AppError> {
         let day: String = day.chars().take(16).collect();
@@ -91,7 +91,7 @@ mod server {
             async { Ok(identity::match_birth_day_month(&st.db, &found.cedula, d, m).await?) },
         )
         .await?;
-        if affiliate.status == "locked" {
+        if account_locked(&affiliate).map_err(internal("affiliate status"))? {
             return Err(AppError::AccountLocked);
         }
         if !has_clave(&affiliate.cedula).await? {

@@ -112,8 +112,8 @@ pub async fn identidad_solicitud(
 mod server {
     use super::*;
     use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
-    use crate::services::identity;
-    use crate::web::{advance, has_clave, identity_check, live_flow, state};
+    use crate::services::{account::account_locked, identity};
+    use crate::web::{advance, has_clave, identity_check, internal, live_flow, state};
 
     pub async fn identidad(
         day: String,
@@ -140,7 +140,7 @@ mod server {
             Ok(identity::match_full_identity(&st.db, &found.cedula, date, &code).await?)
         })
         .await?;
-        if affiliate.status == "locked" {
+        if account_locked(&affiliate).map_err(internal("affiliate status"))? {
             return Err(AppError::AccountLocked);
         }
         if has_clave(&affiliate.cedula).await? {

@@ -1,10 +1,11 @@
 //! Claves, logins, sessions and "no fui yo" notices (SPEC §4.2–§4.4).
 
-use super::db::statement;
+use super::db::{statement, stored};
 use super::mail::{self, Locale};
 use super::{audit, code::ecuador_clock, hashing, questions};
 use crate::domain::mask::mask_email;
-use entity::{affiliate, credential, login_lock, notice, recovery_flow, session, staff_case};
+use crate::domain::stored::{AffiliateStatus, CaseKind, CaseStatus, MailKind, NoticeKind, Stored};
+use entity::{affiliate, credential, login_lock, notice, session, staff_case};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -42,7 +43,7 @@ pub fn looks_like_token(token: &str) -> bool {
 async fn new_notice<C: ConnectionTrait>(
     db: &C,
     cedula: &str,
-    kind: &str,
+    kind: NoticeKind,
     old_email: Option<&str>,
     now: i64,
 ) -> Result<String, DbErr> {
@@ -50,7 +51,7 @@ async fn new_notice<C: ConnectionTrait>(
     notice::Entity::insert(notice::ActiveModel {
         id: Set(token_id(&token)),
         cedula: Set(cedula.to_owned()),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.stored().to_owned()),
         old_email: Set(old_email.map(str::to_owned)),
         created_at: Set(now),
         expires_at: Set(now + NOTICE_DAYS * 86_400),
@@ -73,7 +74,7 @@ async fn tell_old_address<C: ConnectionTrait>(
     let token = new_notice(
         db,
         &person.cedula,
-        "email_changed",
+        NoticeKind::EmailChanged,
         Some(&person.email),
         now,
     )
@@ -84,7 +85,7 @@ async fn tell_old_address<C: ConnectionTrait>(
         NOTICE_DAYS,
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
-    mail::enqueue(db, "email_changed", &person.email, body, now).await
+    mail::enqueue(db, MailKind::EmailChanged, &person.email, body, now).await
 }
 
 /// Stores a new clave at the end of a recovery: signs out every session,
@@ -93,7 +94,7 @@ async fn tell_old_address<C: ConnectionTrait>(
 pub async fn set_clave(
     db: &DatabaseConnection,
     public_url: &str,
-    flow: &recovery_flow::Model,
+    flow: &super::flow::Flow,
     person: &affiliate::Model,
     phc: String,
     now: i64,
@@ -143,13 +144,13 @@ pub async fn set_clave(
         .await?;
         current_email = new_email.clone();
     }
-    let token = new_notice(&txn, &person.cedula, "clave_changed", None, now).await?;
+    let token = new_notice(&txn, &person.cedula, NoticeKind::ClaveChanged, None, now).await?;
     let body = mail::clave_changed_mail(
         Locale::Es,
         &ecuador_clock(now),
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
-    mail::enqueue(&txn, "clave_changed", &current_email, body, now).await?;
+    mail::enqueue(&txn, MailKind::ClaveChanged, &current_email, body, now).await?;
     audit::record(
         &txn,
         "affiliate",
@@ -172,7 +173,7 @@ pub async fn set_clave(
 pub async fn create_clave(
     db: &DatabaseConnection,
     public_url: &str,
-    flow: &recovery_flow::Model,
+    flow: &super::flow::Flow,
     person: &affiliate::Model,
     phc: String,
     now: i64,
@@ -214,13 +215,13 @@ pub async fn create_clave(
     if !email.eq_ignore_ascii_case(&person.email) {
         tell_old_address(&txn, public_url, person, &email, now).await?;
     }
-    let token = new_notice(&txn, &person.cedula, "clave_created", None, now).await?;
+    let token = new_notice(&txn, &person.cedula, NoticeKind::ClaveCreated, None, now).await?;
     let body = mail::clave_created_mail(
         Locale::Es,
         &ecuador_clock(now),
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
-    mail::enqueue(&txn, "clave_created", &email, body, now).await?;
+    mail::enqueue(&txn, MailKind::ClaveCreated, &email, body, now).await?;
     audit::record(
         &txn,
         "affiliate",
@@ -320,7 +321,12 @@ where
     let person = affiliate::Entity::find_by_id(cedula.to_owned())
         .one(db)
         .await?;
-    if person.as_ref().is_none_or(|p| p.status == "locked") {
+    if person
+        .as_ref()
+        .map(account_locked)
+        .transpose()?
+        .unwrap_or(true)
+    {
         return Ok(LoginOutcome::AccountLocked);
     }
     if hashing::needs_rehash(&phc) {
@@ -494,6 +500,11 @@ pub async fn end_session(db: &DatabaseConnection, token: &str) -> Result<(), DbE
     Ok(())
 }
 
+/// Whether "no fui yo" or staff locked this affiliate's account.
+pub fn account_locked(person: &affiliate::Model) -> Result<bool, DbErr> {
+    Ok(stored::<AffiliateStatus>(&person.status)? == AffiliateStatus::Locked)
+}
+
 /// What a "no fui yo" link points at, while it still works.
 pub async fn live_notice(
     db: &DatabaseConnection,
@@ -520,6 +531,7 @@ pub async fn report_not_me(
     let Some(n) = live_notice(db, token, now).await? else {
         return Ok(None);
     };
+    let opened = CaseKind::not_me(stored(&n.kind)?);
     let txn = db.begin().await?;
     let taken = notice::Entity::update_many()
         .col_expr(notice::Column::UsedAt, Expr::value(now))
@@ -531,7 +543,10 @@ pub async fn report_not_me(
         return Ok(None);
     }
     let mut lock = affiliate::Entity::update_many()
-        .col_expr(affiliate::Column::Status, Expr::value("locked"))
+        .col_expr(
+            affiliate::Column::Status,
+            Expr::value(AffiliateStatus::Locked.stored()),
+        )
         .filter(affiliate::Column::Cedula.eq(&n.cedula));
     if let Some(old) = &n.old_email {
         lock = lock.col_expr(affiliate::Column::Email, Expr::value(old));
@@ -544,13 +559,9 @@ pub async fn report_not_me(
     let case = staff_case::Entity::insert(staff_case::ActiveModel {
         id: NotSet,
         cedula: Set(n.cedula.clone()),
-        kind: Set(format!("not_me:{}", n.kind)),
-        detail: Set(match n.kind.as_str() {
-            "email_changed" => "La persona indica que no cambió el correo; se restauró el anterior y se bloqueó la cuenta.".into(),
-            "clave_created" => "La persona indica que no pidió la clave; se bloqueó la cuenta.".into(),
-            _ => "La persona indica que no cambió la clave; se bloqueó la cuenta.".into(),
-        }),
-        status: Set("open".into()),
+        kind: Set(opened.stored().to_owned()),
+        detail: Set(opened.detail_es().to_owned()),
+        status: Set(CaseStatus::Open.stored().to_owned()),
         created_at: Set(now),
         claimed_by: NotSet,
         note: NotSet,

@@ -211,9 +211,7 @@ pub async fn act(
     let Some(found) = callback_request::Entity::find_by_id(id).one(db).await? else {
         return Ok(Err(ActRefusal::NotFound));
     };
-    let Some(from) = CallbackStatus::parse(&found.status) else {
-        return Ok(Err(ActRefusal::NotNow));
-    };
+    let from: CallbackStatus = super::db::stored(&found.status)?;
     let Some(to) = from.after(action) else {
         return Ok(Err(ActRefusal::NotNow));
     };

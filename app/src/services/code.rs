@@ -6,7 +6,8 @@ use super::limit::{allow, Budget};
 use super::mail::{self, Locale};
 use super::{keyed_hash, Settings};
 use crate::domain::code::{self as rules, CodeOutcome, StoredCode, VerificationCode};
-use entity::{recovery_flow, verification_code};
+use crate::domain::stored::MailKind;
+use entity::verification_code;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -65,7 +66,7 @@ pub fn ecuador_date(unix: i64) -> String {
 pub async fn send(
     db: &DatabaseConnection,
     settings: &Settings,
-    found: &recovery_flow::Model,
+    found: &super::flow::Flow,
     email: &str,
     client_key: &str,
     now: i64,
@@ -100,8 +101,7 @@ pub async fn send(
 
     let code = VerificationCode::generate();
     let expires_at = rules::expires_at(now);
-    let kind = crate::domain::flow::FlowKind::parse(&found.kind)
-        .unwrap_or(crate::domain::flow::FlowKind::Recovery);
+    let kind = found.kind;
     let link = format!(
         "{}{}/codigo/enlace?codigo={}",
         settings.public_url,
@@ -147,7 +147,7 @@ pub async fn send(
             .unwrap_or(1);
         return Ok(Err(SendRefusal::CoolingDown(wait)));
     }
-    mail::enqueue(&txn, "code", email, body, now).await?;
+    mail::enqueue(&txn, MailKind::Code, email, body, now).await?;
     txn.commit().await?;
     Ok(Ok(Sent {
         sent_at: now,

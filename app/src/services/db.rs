@@ -1,5 +1,6 @@
 //! Connecting to SQLite or PostgreSQL and applying the migrations.
 
+use crate::domain::stored::Stored;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 use std::time::Duration;
@@ -35,4 +36,10 @@ pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement
         _ => sql.to_owned(),
     };
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Reads an enumerated column: a value outside its set is a database error
+/// (logged, and the generic message shown), never a default.
+pub fn stored<T: Stored>(text: &str) -> Result<T, DbErr> {
+    T::from_stored(text).map_err(|e| DbErr::Type(e.to_string()))
 }

@@ -6,6 +6,7 @@
 
 use super::hashing;
 use crate::domain::answer::normalise;
+use crate::domain::stored::{AffiliateStatus, Stored};
 use entity::{affiliate, credential, security_answer, security_question};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -312,7 +313,13 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
             email: Set(p.email.into()),
             phone: Set(None),
             country: Set(p.country.into()),
-            status: Set(if p.locked { "locked" } else { "active" }.into()),
+            status: Set(if p.locked {
+                AffiliateStatus::Locked
+            } else {
+                AffiliateStatus::Active
+            }
+            .stored()
+            .into()),
             created_at: Set(now),
         })
         .exec_without_returning(&txn)

@@ -1,9 +1,10 @@
 //! Persisting flows (recovery and first request): created by step 1, looked up
 //! by every later step.
 
-use super::db::statement;
+use super::db::{statement, stored};
 use crate::domain::cedula::Cedula;
 use crate::domain::flow::{idle_deadline, FlowKind, FlowState};
+use crate::domain::stored::Stored;
 use entity::recovery_flow;
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -12,6 +13,37 @@ use sea_orm::{
     QueryFilter,
 };
 use sha2::{Digest, Sha256};
+
+/// A stored flow, its kind and state typed (see `entity::recovery_flow`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub id: String,
+    pub kind: FlowKind,
+    pub cedula: String,
+    pub state: FlowState,
+    pub identity_failures: i32,
+    pub expires_at: i64,
+    pub new_email: Option<String>,
+    pub new_phone: Option<String>,
+}
+
+impl TryFrom<recovery_flow::Model> for Flow {
+    type Error = DbErr;
+
+    /// Refuses a kind or state the code does not know.
+    fn try_from(row: recovery_flow::Model) -> Result<Flow, DbErr> {
+        Ok(Flow {
+            kind: stored(&row.kind)?,
+            state: stored(&row.state)?,
+            id: row.id,
+            cedula: row.cedula,
+            identity_failures: row.identity_failures,
+            expires_at: row.expires_at,
+            new_email: row.new_email,
+            new_phone: row.new_phone,
+        })
+    }
+}
 
 /// The value kept in the user's cookie: 256 random bits, hex.
 pub struct FlowToken(pub String);
@@ -27,15 +59,15 @@ pub async fn start(
     cedula: &Cedula,
     idle_secs: i64,
     now: i64,
-) -> Result<(FlowToken, recovery_flow::Model), DbErr> {
+) -> Result<(FlowToken, Flow), DbErr> {
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
     let token = hex::encode(raw);
     let model = recovery_flow::Entity::insert(recovery_flow::ActiveModel {
         id: Set(flow_id(&token)),
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind.stored().into()),
         cedula: Set(cedula.as_str().to_owned()),
-        state: Set(FlowState::IdentityPending.as_str().into()),
+        state: Set(FlowState::IdentityPending.stored().into()),
         identity_failures: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -45,7 +77,7 @@ pub async fn start(
     })
     .exec_with_returning(db)
     .await?;
-    Ok((FlowToken(token), model))
+    Ok((FlowToken(token), model.try_into()?))
 }
 
 /// The live flow behind a cookie value, or `None` when it is unknown or expired.
@@ -53,14 +85,16 @@ pub async fn find_live(
     db: &DatabaseConnection,
     token: &str,
     now: i64,
-) -> Result<Option<recovery_flow::Model>, DbErr> {
+) -> Result<Option<Flow>, DbErr> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    Ok(recovery_flow::Entity::find_by_id(flow_id(token))
+    recovery_flow::Entity::find_by_id(flow_id(token))
         .one(db)
         .await?
-        .filter(|f| f.expires_at > now))
+        .filter(|f| f.expires_at > now)
+        .map(Flow::try_from)
+        .transpose()
 }
 
 /// Moves flow `id` from `from` to `to` and restarts its idle timeout, only if
@@ -74,14 +108,14 @@ pub async fn advance(
     idle_secs: i64,
 ) -> Result<bool, DbErr> {
     let res = recovery_flow::Entity::update_many()
-        .col_expr(recovery_flow::Column::State, Expr::value(to.as_str()))
+        .col_expr(recovery_flow::Column::State, Expr::value(to.stored()))
         .col_expr(recovery_flow::Column::UpdatedAt, Expr::value(now))
         .col_expr(
             recovery_flow::Column::ExpiresAt,
             Expr::value(idle_deadline(now, idle_secs)),
         )
         .filter(recovery_flow::Column::Id.eq(id))
-        .filter(recovery_flow::Column::State.eq(from.as_str()))
+        .filter(recovery_flow::Column::State.eq(from.stored()))
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)

@@ -9,7 +9,7 @@ use super::limit::{self, Budget, Spent};
 use super::{flow, keyed_hash, Settings};
 use crate::domain::dactilar::CodigoDactilar;
 use chrono::Datelike;
-use entity::{affiliate, recovery_flow};
+use entity::affiliate;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use std::future::Future;
 
@@ -107,7 +107,7 @@ pub enum Checked<T> {
 pub async fn check<T, E: From<DbErr>>(
     db: &DatabaseConnection,
     settings: &Settings,
-    found: &recovery_flow::Model,
+    found: &super::flow::Flow,
     now: i64,
     compare: impl Future<Output = Result<Option<T>, E>>,
 ) -> Result<Checked<T>, E> {

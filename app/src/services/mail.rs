@@ -6,6 +6,7 @@
 //! claimed with a conditional update before it is sent.
 
 use super::Settings;
+use crate::domain::stored::{Delivery, MailKind, Stored};
 use entity::mail_outbox;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -162,14 +163,14 @@ pub fn email_changed_mail(locale: Locale, new_masked: &str, days: i64, link: &st
 /// Writes a mail to the outbox; the worker sends it.
 pub async fn enqueue<C: sea_orm::ConnectionTrait>(
     db: &C,
-    kind: &str,
+    kind: MailKind,
     to: &str,
     mail: Mail,
     now: i64,
 ) -> Result<(), DbErr> {
     mail_outbox::Entity::insert(mail_outbox::ActiveModel {
         id: NotSet,
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.stored().to_owned()),
         to_address: Set(to.to_owned()),
         subject: Set(mail.subject),
         body_text: Set(mail.text),
@@ -216,9 +217,9 @@ impl Transport {
         }
     }
 
-    async fn send(&self, row: &mail_outbox::Model) -> Result<&'static str, String> {
+    async fn send(&self, row: &mail_outbox::Model) -> Result<Delivery, String> {
         match self {
-            Transport::DevMailbox => Ok("dev"),
+            Transport::DevMailbox => Ok(Delivery::DevMailbox),
             Transport::Smtp { mailer, from } => {
                 let to: Mailbox = row.to_address.parse().map_err(|e| format!("to: {e}"))?;
                 let message = Message::builder()
@@ -242,7 +243,7 @@ impl Transport {
                 mailer
                     .send(message)
                     .await
-                    .map(|_| "smtp")
+                    .map(|_| Delivery::Smtp)
                     .map_err(|e| format!("smtp: {e}"))
             }
         }
@@ -293,13 +294,13 @@ pub async fn deliver_due(
             Ok(via) => {
                 let mut update = mail_outbox::Entity::update_many()
                     .col_expr(mail_outbox::Column::SentAt, Expr::value(now))
-                    .col_expr(mail_outbox::Column::DeliveredVia, Expr::value(via))
+                    .col_expr(mail_outbox::Column::DeliveredVia, Expr::value(via.stored()))
                     .col_expr(mail_outbox::Column::LockedUntil, Expr::value(None::<i64>))
                     .col_expr(
                         mail_outbox::Column::Attempts,
                         Expr::col(mail_outbox::Column::Attempts).add(1),
                     );
-                if via == "smtp" {
+                if via == Delivery::Smtp {
                     // Once the mail left, the codes and links in it (the code is
                     // in the subject too) need not stay here, nor the full address.
                     update = update
@@ -345,7 +346,7 @@ pub async fn dev_mailbox(
     limit: u64,
 ) -> Result<Vec<mail_outbox::Model>, DbErr> {
     mail_outbox::Entity::find()
-        .filter(mail_outbox::Column::DeliveredVia.eq("dev"))
+        .filter(mail_outbox::Column::DeliveredVia.eq(Delivery::DevMailbox.stored()))
         .order_by_desc(mail_outbox::Column::Id)
         .limit(limit)
         .all(db)

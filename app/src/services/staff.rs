@@ -7,6 +7,7 @@ use super::limit::{self, Budget, Spent};
 use super::{hashing, identity, staff_factor, Settings};
 use crate::domain::callback::CallbackStatus;
 use crate::domain::staff::{Role, SessionStage};
+use crate::domain::stored::{AffiliateStatus, CaseStatus, Stored};
 use entity::{
     affiliate, callback_request, credential, login_lock, staff_account, staff_case, staff_session,
 };
@@ -177,7 +178,7 @@ where
         created_at: Set(now),
         idle_expires_at: Set(now + wait),
         absolute_expires_at: Set(now + wait),
-        stage: Set(SessionStage::Password.as_str().to_owned()),
+        stage: Set(SessionStage::Password.stored().to_owned()),
     })
     .exec(db)
     .await?;
@@ -205,8 +206,7 @@ pub async fn session_user(
         staff_session::Entity::delete_by_id(s.id).exec(db).await?;
         return Ok(None);
     }
-    let stage = SessionStage::parse(&s.stage)
-        .ok_or_else(|| DbErr::Custom(format!("staff session stage {:?}", s.stage)))?;
+    let stage: SessionStage = super::db::stored(&s.stage)?;
     if stage != SessionStage::Complete {
         return Ok(None);
     }
@@ -217,9 +217,7 @@ pub async fn session_user(
     else {
         return Ok(None);
     };
-    let Some(role) = Role::parse(&account.role) else {
-        return Ok(None);
-    };
+    let role: Role = super::db::stored(&account.role)?;
     staff_session::Entity::update_many()
         .col_expr(
             staff_session::Column::IdleExpiresAt,
@@ -310,7 +308,7 @@ pub async fn locks(
         .and_then(|l| l.locked_until)
         .filter(|u| *u > now);
     Ok(Locks {
-        account: person.status == "locked",
+        account: super::account::account_locked(person)?,
         logins_until,
         identity_until: identity::cedula_locked_until(db, settings, &person.cedula, now).await?,
     })
@@ -340,7 +338,10 @@ pub async fn unlock(
     let txn = db.begin().await?;
     if found.account {
         affiliate::Entity::update_many()
-            .col_expr(affiliate::Column::Status, Expr::value("active"))
+            .col_expr(
+                affiliate::Column::Status,
+                Expr::value(AffiliateStatus::Active.stored()),
+            )
             .filter(affiliate::Column::Cedula.eq(cedula))
             .exec(&txn)
             .await?;
@@ -361,7 +362,7 @@ pub async fn unlock(
 /// Open and claimed "no fui yo" cases, oldest first.
 pub async fn open_cases(db: &DatabaseConnection) -> Result<Vec<staff_case::Model>, DbErr> {
     staff_case::Entity::find()
-        .filter(staff_case::Column::Status.ne("closed"))
+        .filter(staff_case::Column::Status.ne(CaseStatus::Closed.stored()))
         .order_by_asc(staff_case::Column::CreatedAt)
         .all(db)
         .await
@@ -382,14 +383,20 @@ pub async fn work_case(
     };
     let update = match close_note {
         None => staff_case::Entity::update_many()
-            .col_expr(staff_case::Column::Status, Expr::value("claimed"))
+            .col_expr(
+                staff_case::Column::Status,
+                Expr::value(CaseStatus::Claimed.stored()),
+            )
             .col_expr(staff_case::Column::ClaimedBy, Expr::value(by))
-            .filter(staff_case::Column::Status.eq("open")),
+            .filter(staff_case::Column::Status.eq(CaseStatus::Open.stored())),
         Some(note) => staff_case::Entity::update_many()
-            .col_expr(staff_case::Column::Status, Expr::value("closed"))
+            .col_expr(
+                staff_case::Column::Status,
+                Expr::value(CaseStatus::Closed.stored()),
+            )
             .col_expr(staff_case::Column::Note, Expr::value(note))
             .col_expr(staff_case::Column::ClosedAt, Expr::value(now))
-            .filter(staff_case::Column::Status.eq("claimed"))
+            .filter(staff_case::Column::Status.eq(CaseStatus::Claimed.stored()))
             .filter(staff_case::Column::ClaimedBy.eq(by)),
     };
     let moved = update
@@ -412,12 +419,13 @@ pub struct Counts {
 pub async fn counts(db: &DatabaseConnection, now: i64, days: i64) -> Result<Counts, DbErr> {
     use std::collections::BTreeMap;
     let rows = callback_request::Entity::find().all(db).await?;
+    let statuses = rows
+        .iter()
+        .map(|r| super::db::stored(&r.status))
+        .collect::<Result<Vec<CallbackStatus>, DbErr>>()?;
     let by_status = CallbackStatus::ALL
         .into_iter()
-        .map(|s| {
-            let n = rows.iter().filter(|r| r.status == s.as_str()).count() as u64;
-            (s, n)
-        })
+        .map(|s| (s, statuses.iter().filter(|&&t| t == s).count() as u64))
         .collect();
     let since = now - days * 86_400;
     let mut per_day: BTreeMap<String, u64> = BTreeMap::new();

@@ -19,6 +19,7 @@ use super::account::{looks_like_token, random_token, token_id};
 use super::limit::{self, Budget, Spent};
 use super::{keyed_hash, Settings};
 use crate::domain::staff::{FactorInput, SessionStage, RECOVERY_CODE_CHARS};
+use crate::domain::stored::Stored;
 use entity::{staff_factor, staff_recovery_code, staff_session};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -97,8 +98,7 @@ async fn waiting_session(
     else {
         return Ok(None);
     };
-    let stage = SessionStage::parse(&s.stage)
-        .ok_or_else(|| DbErr::Custom(format!("staff session stage {:?}", s.stage)))?;
+    let stage: SessionStage = super::db::stored(&s.stage)?;
     Ok(
         (stage == SessionStage::Password && now < s.idle_expires_at && now < s.absolute_expires_at)
             .then_some(s),
@@ -282,7 +282,7 @@ pub async fn check(
     // change of privilege); only one request can take it.
     let taken = staff_session::Entity::delete_many()
         .filter(staff_session::Column::Id.eq(&session.id))
-        .filter(staff_session::Column::Stage.eq(SessionStage::Password.as_str()))
+        .filter(staff_session::Column::Stage.eq(SessionStage::Password.stored()))
         .exec(&txn)
         .await?
         .rows_affected
@@ -298,7 +298,7 @@ pub async fn check(
         created_at: Set(now),
         idle_expires_at: Set(now + settings.session_idle_secs),
         absolute_expires_at: Set(now + settings.session_absolute_secs),
-        stage: Set(SessionStage::Complete.as_str().to_owned()),
+        stage: Set(SessionStage::Complete.stored().to_owned()),
     })
     .exec(&txn)
     .await?;

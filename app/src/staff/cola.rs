@@ -36,8 +36,7 @@ pub struct RequestRow {
     pub phone: String,
     pub phone_alt: Option<String>,
     pub window: String,
-    pub status: String,
-    pub status_label: String,
+    pub status: CallbackStatus,
     pub claimed_by: Option<String>,
     pub mine: bool,
     pub note: Option<String>,
@@ -124,6 +123,7 @@ mod server {
     use crate::error::FormErrors;
     use crate::services::callback::{act, queue, ActRefusal};
     use crate::services::code::ecuador_date_time;
+    use crate::services::db::stored;
     use crate::services::{now_unix, staff};
     use crate::web::{audit_cedula, audit_detail, internal, staff_user, state};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -158,8 +158,7 @@ mod server {
                 let person = people.iter().find(|p| p.cedula == r.cedula);
                 let name = person.map(|p| format!("{} {}", p.given_names, p.surnames));
                 let registry_phone = person.and_then(|p| p.phone.clone());
-                let status = CallbackStatus::parse(&r.status);
-                RequestRow {
+                Ok(RequestRow {
                     id: r.id,
                     registry_phone,
                     reference: r.reference,
@@ -168,18 +167,17 @@ mod server {
                     country: country_name(&r.country).unwrap_or(&r.country).to_owned(),
                     phone: r.phone,
                     phone_alt: r.phone_alt,
-                    window: TimeWindow::parse(&r.time_window)
-                        .map_or(r.time_window.clone(), |w| w.label_es().to_owned()),
-                    status: r.status.clone(),
-                    status_label: status.map_or(r.status.clone(), |s| s.label_es().to_owned()),
+                    window: stored::<TimeWindow>(&r.time_window)?.label_es().to_owned(),
+                    status: stored(&r.status)?,
                     mine: r.claimed_by.as_deref() == Some(me.username.as_str()),
                     claimed_by: r.claimed_by,
                     note: r.note,
                     merges: r.merges,
                     cedula: r.cedula,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, sea_orm::DbErr>>()
+            .map_err(internal("queue rows"))?;
         let cases = staff::open_cases(&st.db)
             .await
             .map_err(internal("cases"))?
@@ -454,26 +452,30 @@ fn RequestItem(
 ) -> impl IntoView {
     let id = row.id.to_string();
     let (release_id, release_ref) = (id.clone(), row.reference.clone());
-    let release =
-        (supervisor && matches!(row.status.as_str(), "claimed" | "contacted")).then(move || {
-            view! {
-                <ActionForm action=action>
-                    <input type="hidden" name="id" value=release_id/>
-                    <input type="hidden" name="accion" value="liberar"/>
-                    <input type="hidden" name="volver" value=here/>
-                    <button type="submit" class="button button-secondary">
-                        "Devolver a la cola " <span class="visually-hidden">{release_ref}</span>
-                    </button>
-                </ActionForm>
-            }
-        });
+    let release = (supervisor
+        && matches!(
+            row.status,
+            CallbackStatus::Claimed | CallbackStatus::Contacted
+        ))
+    .then(move || {
+        view! {
+            <ActionForm action=action>
+                <input type="hidden" name="id" value=release_id/>
+                <input type="hidden" name="accion" value="liberar"/>
+                <input type="hidden" name="volver" value=here/>
+                <button type="submit" class="button button-secondary">
+                    "Devolver a la cola " <span class="visually-hidden">{release_ref}</span>
+                </button>
+            </ActionForm>
+        }
+    });
     let note_id = format!("nota-{}", row.id);
     let note_error = form.field_error_owned(note_id.clone());
     let note_value = form.value_owned(note_id.clone());
     let heading_id = format!("solicitud-{}", row.id);
     let reference = row.reference.clone();
-    let controls = match (row.status.as_str(), row.mine) {
-        ("open", _) => view! {
+    let controls = match (row.status, row.mine) {
+        (CallbackStatus::Open, _) => view! {
             <ActionForm action=action>
                 <input type="hidden" name="id" value=id.clone()/>
                 <input type="hidden" name="accion" value="tomar"/>
@@ -482,9 +484,9 @@ fn RequestItem(
             </ActionForm>
         }
         .into_any(),
-        ("claimed" | "contacted", true) => {
+        (CallbackStatus::Claimed | CallbackStatus::Contacted, true) => {
             let (id2, reference2) = (id.clone(), row.reference.clone());
-            let contacted = (row.status == "claimed").then(move || view! {
+            let contacted = (row.status == CallbackStatus::Claimed).then(move || view! {
                 <ActionForm action=action>
                     <input type="hidden" name="id" value=id2/>
                     <input type="hidden" name="accion" value="contactada"/>
@@ -526,7 +528,7 @@ fn RequestItem(
     view! {
         <li class="case">
             <h2 class="case-title" id=heading_id tabindex="-1">
-                {reference} " · " {row.status_label}
+                {reference} " · " {row.status.label_es()}
             </h2>
             <dl class="summary-list">
                 <dt>"Recibida"</dt><dd>{row.received}</dd>

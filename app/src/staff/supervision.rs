@@ -103,6 +103,7 @@ mod server {
     use crate::domain::password::{normalise, PasswordContext, PasswordPolicy, MAX_CHARS};
     use crate::domain::staff::{parse_username, Role};
     use crate::error::FormErrors;
+    use crate::services::db::stored;
     use crate::services::{now_unix, staff, staff_factor};
     use crate::web::{audit_detail, internal, staff_user, state};
 
@@ -128,15 +129,17 @@ mod server {
             by_day: counts.by_day,
             staff: accounts
                 .into_iter()
-                .map(|a| StaffRow {
-                    factor: enrolled.contains(&a.username),
-                    role_label: Role::parse(&a.role)
-                        .map_or(a.role.clone(), |r| r.label_es().to_owned()),
-                    username: a.username,
-                    display_name: a.display_name,
-                    active: a.active,
+                .map(|a| {
+                    Ok(StaffRow {
+                        factor: enrolled.contains(&a.username),
+                        role_label: stored::<Role>(&a.role)?.label_es().to_owned(),
+                        username: a.username,
+                        display_name: a.display_name,
+                        active: a.active,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, sea_orm::DbErr>>()
+                .map_err(internal("staff roles"))?,
         })
     }
 
