@@ -13,8 +13,8 @@ ROUNDS="${1:-8}"
 CONCURRENT="${2:-300}"
 
 say "Release build"
-cargo leptos build --release --cargo-locked >/dev/null 2>&1 \
-  || cargo leptos build --release --cargo-locked
+cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
+  || cargo leptos build --release --cargo-locked -P
 
 dbdir=$(mktemp -d)
 CLAVE_IP_LOGINS_PER_HOUR=100000 RUST_LOG=warn start_release_server "$dbdir"

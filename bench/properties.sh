@@ -17,12 +17,12 @@ CASES="${1:-100000}"
 HTTP_CASES="${2:-10000}"
 export PROPTEST_CASES="$CASES"
 say "Building the tests (release)"
-cargo test --release --locked -p app --features ssr --lib --no-run >/dev/null 2>&1 \
-  || cargo test --release --locked -p app --features ssr --lib --no-run
+cargo test --release --locked -p domain --features server --lib --no-run >/dev/null 2>&1 \
+  || cargo test --release --locked -p domain --features server --lib --no-run
 printf '%-12s %8s %10s  %s\n' module tests seconds result
 for module in cedula birthdate phone dactilar captcha code email callback answer questions staff mask password; do
   start=$(date +%s.%N)
-  if log=$(cargo test --release --locked -q -p app --features ssr --lib "domain::$module::" 2>&1); then
+  if log=$(cargo test --release --locked -q -p domain --features server --lib "$module::" 2>&1); then
     result=ok
   else
     result=FAILED

@@ -10,4 +10,4 @@ export DATABASE_URL="${DATABASE_URL:-sqlite://$ROOT/clave.sqlite3?mode=rwc}"
 # embedded default with demo data and the development mailbox, so say so.
 export CLAVE_MODE=development
 say "Building (release) and starting the server"
-exec cargo leptos serve --release
+exec cargo leptos serve --release -P

@@ -24,20 +24,31 @@ stage "Build the tests"
 if cargo tree --locked -p server -e normal,features -i app | grep -q test-support; then
   say "app's test-support feature reaches the server binary"; exit 1
 fi
+# The rules stay plain Rust: no web framework, database or runtime under them.
+if cargo tree --locked -p domain --all-features -e normal --prefix none |
+  grep -E '^(leptos|sea-orm|sqlx|axum|tokio|hyper|tower)[ _-]'; then
+  say "the domain crate depends on a web, database or runtime crate"; exit 1
+fi
+cargo test --locked -p domain --all-features --no-run
 cargo test --locked -p app --features test-support --no-run
 cargo test --locked -p server -p entity -p migration --no-run
 
 # Every test runs in parallel with the others, as requests do in production;
 # a request in the HTTP tests that does not complete fails with its name.
 stage "Unit, property, differential and service tests"
+cargo test --locked -p domain --all-features
 cargo test --locked -p app --features test-support
 stage "HTTP tests"
 cargo test --locked -p server -p entity -p migration
 
 stage "Release build (server and WASM)"
-cargo leptos build --release --cargo-locked
+# -P: every asset also brotli- and gzip-compressed once, served as they are.
+cargo leptos build --release --cargo-locked -P
 E2E_DIR="$CACHE/e2e"
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
+# The journeys take the pages' paths, titles and captions from the step table.
+CLAVE_MODE=development "$CARGO_TARGET_DIR/release/clave" steps >"$E2E_DIR/steps.json"
+export CLAVE_STEPS="$E2E_DIR/steps.json"
 # The journeys start many flows from 127.0.0.1; the budgets have their own tests.
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
   CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 CLAVE_IP_CODE_SENDS_PER_HOUR=100000 \

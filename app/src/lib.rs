@@ -9,7 +9,8 @@ pub mod account;
 pub mod components;
 pub mod contact;
 pub mod dev_mailbox;
-pub mod domain;
+/// The rules in plain Rust, a crate of their own (`domain/`).
+pub use domain;
 pub mod error;
 pub mod pages;
 pub mod recovery;
@@ -20,9 +21,11 @@ pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod web;
 
+use components::step::StepPath;
 use domain::flow::FlowKind;
+use domain::steps::Step;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -37,7 +40,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options=options.clone()/>
+                // Its name carries the file's hash in a release build, so
+                // browsers may keep it for a year (see server::app).
+                <HashedStylesheet options id="leptos"/>
                 <MetaTags/>
             </head>
             <body>
@@ -52,7 +58,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/clave.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="description" content="Solicite o recupere su clave de servicios en línea."/>
         <Title text="Clave de servicios en línea"/>
@@ -60,101 +65,101 @@ pub fn App() -> impl IntoView {
             <components::layout::Layout>
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
-                    <Route path=path!("/recuperar") view=recovery::start::StartPage/>
+                    <Route path=StepPath(Step::RecoveryStart) view=recovery::start::StartPage/>
                     <Route
-                        path=path!("/recuperar/buscar")
+                        path=StepPath(Step::RecoverySearch)
                         view=|| view! { <recovery::buscar::BuscarPage kind=FlowKind::Recovery/> }
                     />
                     <Route
-                        path=path!("/recuperar/identidad")
+                        path=StepPath(Step::RecoveryIdentity)
                         view=recovery::identidad::IdentidadPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/confirmar")
+                        path=StepPath(Step::RecoveryConfirm)
                         view=recovery::confirmar::ConfirmarPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/sin-correo")
+                        path=StepPath(Step::RecoveryAllAnswers)
                         view=recovery::preguntas::SinCorreoPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/nuevo-correo")
+                        path=StepPath(Step::RecoveryNewEmail)
                         view=recovery::nuevo_correo::NuevoCorreoPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/codigo")
+                        path=StepPath(Step::RecoveryCode)
                         view=|| view! { <recovery::codigo::CodigoPage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/codigo/enlace")
+                        path=StepPath(Step::RecoveryCodeLink)
                         view=|| view! { <recovery::codigo::EnlacePage kind=FlowKind::Recovery/> }
                     />
                     <Route
-                        path=path!("/recuperar/preguntas")
+                        path=StepPath(Step::RecoveryQuestions)
                         view=recovery::preguntas::PreguntasPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/nueva-clave")
+                        path=StepPath(Step::RecoveryNewClave)
                         view=|| view! { <recovery::nueva_clave::NuevaClavePage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/recuperar/listo")
+                        path=StepPath(Step::RecoveryDone)
                         view=|| view! { <recovery::listo::ListoPage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/solicitar") view=request::start::StartPage/>
+                    <Route path=StepPath(Step::RequestStart) view=request::start::StartPage/>
                     <Route
-                        path=path!("/solicitar/buscar")
+                        path=StepPath(Step::RequestSearch)
                         view=|| view! { <recovery::buscar::BuscarPage kind=FlowKind::Request/> }
                     />
                     <Route
-                        path=path!("/solicitar/identidad")
+                        path=StepPath(Step::RequestIdentity)
                         view=request::identidad::IdentidadPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/solicitar/contacto")
+                        path=StepPath(Step::RequestContact)
                         view=request::contacto::ContactoPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/solicitar/codigo")
+                        path=StepPath(Step::RequestCode)
                         view=|| view! { <recovery::codigo::CodigoPage kind=FlowKind::Request/> }
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/solicitar/codigo/enlace")
+                        path=StepPath(Step::RequestCodeLink)
                         view=|| view! { <recovery::codigo::EnlacePage kind=FlowKind::Request/> }
                     />
                     <Route
-                        path=path!("/solicitar/preguntas")
+                        path=StepPath(Step::RequestQuestions)
                         view=request::preguntas::PreguntasPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/solicitar/nueva-clave")
+                        path=StepPath(Step::RequestNewClave)
                         view=|| view! { <recovery::nueva_clave::NuevaClavePage kind=FlowKind::Request/> }
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/solicitar/listo")
+                        path=StepPath(Step::RequestDone)
                         view=|| view! { <recovery::listo::ListoPage kind=FlowKind::Request/> }
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/contacto") view=pages::Contacto/>
+                    <Route path=StepPath(Step::Contact) view=pages::Contacto/>
                     <Route
-                        path=path!("/contacto/llamada")
+                        path=StepPath(Step::Callback)
                         view=contact::llamada::LlamadaPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/contacto/recibida") view=contact::llamada::RecibidaPage/>
+                    <Route path=StepPath(Step::CallbackReceipt) view=contact::llamada::RecibidaPage/>
                     <Route path=path!("/ingresar") view=account::ingresar::IngresarPage/>
                     <Route path=path!("/personal") view=staff::cola::ColaPage ssr=SsrMode::Async/>
                     <Route path=path!("/personal/ingresar") view=staff::ingresar::StaffIngresarPage/>

@@ -1,6 +1,8 @@
 //! Pages outside the flows: home and not found.
 
 use crate::components::layout::{OfficeHours, PageTitle};
+use crate::components::step::StepTitle;
+use crate::domain::steps::Step;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -21,25 +23,25 @@ pub fn Home() -> impl IntoView {
             </li>
             <li>
                 <h2 class="entry-title">
-                    <A href="/solicitar">"Solicitar clave"</A>
+                    <A href=Step::RequestStart.path()>"Solicitar clave"</A>
                 </h2>
                 <p>"Si nunca ha tenido una clave: créela por primera vez."</p>
             </li>
             <li>
                 <h2 class="entry-title">
-                    <A href="/recuperar">"Recuperar clave"</A>
+                    <A href=Step::RecoveryStart.path()>"Recuperar clave"</A>
                 </h2>
                 <p>"Si ya tuvo una clave y la olvidó, o no puede ingresar con ella."</p>
             </li>
             <li>
                 <h2 class="entry-title">
-                    <A href="/contacto/llamada">"Vivo en el exterior"</A>
+                    <A href=Step::Callback.path()>"Vivo en el exterior"</A>
                 </h2>
                 <p>"Deje su número y nuestro personal le llamará para ayudarle con su clave."</p>
             </li>
             <li>
                 <h2 class="entry-title">
-                    <A href="/contacto">"Contacto"</A>
+                    <A href=Step::Contact.path()>"Contacto"</A>
                 </h2>
                 <p>
                     "Si su cuenta está bloqueada o no puede confirmar sus datos en línea, nuestro personal puede ayudarle."
@@ -56,7 +58,7 @@ pub fn Home() -> impl IntoView {
 #[component]
 pub fn Contacto() -> impl IntoView {
     view! {
-        <PageTitle text="Contacto"/>
+        <StepTitle step=Step::Contact/>
         <h1 tabindex="-1">"Contacto y ayuda"</h1>
         <p class="lead">
             "Nuestro personal puede confirmar su identidad y desbloquear su cuenta cuando no puede hacerlo en línea."
@@ -65,15 +67,15 @@ pub fn Contacto() -> impl IntoView {
         <h2>"Si su cuenta está bloqueada por intentos fallidos"</h2>
         <p>
             "El bloqueo se quita solo después del tiempo indicado en la página de bloqueo. Después puede "
-            <A href="/recuperar">"recuperar su clave"</A> " o "
-            <A href="/solicitar">"solicitarla por primera vez"</A> "."
+            <A href=Step::RecoveryStart.path()>"recuperar su clave"</A> " o "
+            <A href=Step::RequestStart.path()>"solicitarla por primera vez"</A> "."
         </p>
         <h2>"Si no puede esperar, o vive en el exterior"</h2>
         <p>
             "Deje su número y le llamaremos en el horario de atención para confirmar su identidad y desbloquear su cuenta. Nunca le pediremos su clave ni los códigos que le enviamos por correo."
         </p>
         <p>
-            <A href="/contacto/llamada" attr:class="button">"Pedir que me llamen"</A>
+            <A href=Step::Callback.path() attr:class="button">"Pedir que me llamen"</A>
         </p>
         <p>"También puede acercarse con su cédula a cualquier oficina del Instituto en el horario de atención."</p>
     }

@@ -1,13 +1,6 @@
 import { expect, Page, test } from "@playwright/test";
 import { createHash } from "node:crypto";
-import {
-  DEMO_WITH_CLAVE,
-  UNREGISTERED,
-  expectNoAxeViolations,
-  jsEnabled,
-  passCaptcha,
-  ready,
-} from "./helpers";
+import { DEMO_WITH_CLAVE, UNREGISTERED, expectNoAxeViolations, jsEnabled, passCaptcha, ready, at, step } from "./helpers";
 
 test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   test("start page leads to the search step", async ({ page }, testInfo) => {
@@ -19,7 +12,7 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     await expect(page).toHaveTitle("Recuperar clave – Clave");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Comenzar" }).click();
-    await expect(page).toHaveURL(/\/recuperar\/buscar$/);
+    await expect(page).toHaveURL(at("RecoverySearch"));
     await expect(page.getByLabel("¿Cuál es su número de cédula?")).toBeVisible();
   });
 
@@ -28,14 +21,14 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     ["unregistered", UNREGISTERED],
   ]) {
     test(`a well-formed ${label} cédula reaches the identity step`, async ({ page }, testInfo) => {
-      await page.goto("/recuperar/buscar");
+      await page.goto(step("RecoverySearch").path);
       await ready(page, testInfo);
       await expect(page).toHaveTitle("Buscar su cédula – Recuperar clave – Clave");
       await expectNoAxeViolations(page, testInfo);
       await page.getByLabel("¿Cuál es su número de cédula?").fill(cedula.slice(0, 9) + "-" + cedula[9]);
       await passCaptcha(page, testInfo);
       await page.getByRole("button", { name: "Buscar" }).click();
-      await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+      await expect(page).toHaveURL(at("RecoveryIdentity"));
       await expect(page.locator(".cedula-echo")).toHaveText(cedula);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("¿Cuál es su fecha de nacimiento?");
       if (jsEnabled(testInfo)) {
@@ -55,7 +48,7 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   ];
   for (const [rule, value, message] of invalid) {
     test(`invalid cédula (${rule}) shows the error and keeps the input`, async ({ page }, testInfo) => {
-      await page.goto("/recuperar/buscar");
+      await page.goto(step("RecoverySearch").path);
       await ready(page, testInfo);
       const field = page.getByLabel("¿Cuál es su número de cédula?");
       await field.fill(value);
@@ -73,7 +66,7 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
       await expect(field).toHaveAttribute("aria-describedby", /cedula-error/);
       await expect(field).toHaveAttribute("aria-invalid", "true");
       await expect(field).toHaveValue(value);
-      await expect(page).toHaveURL(/\/recuperar\/buscar/);
+      await expect(page).toHaveURL(at("RecoverySearch", { query: true }));
       await expectNoAxeViolations(page, testInfo);
       if (jsEnabled(testInfo)) {
         await link.click();
@@ -83,7 +76,7 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   }
 
   test("the robot checkbox is required", async ({ page }, testInfo) => {
-    await page.goto("/recuperar/buscar");
+    await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
     await page.getByRole("button", { name: "Buscar" }).click();
@@ -105,7 +98,7 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
         });
       const first = await post();
       expect(first.status()).toBe(302);
-      expect(first.headers()["location"]).toBe("/recuperar/identidad");
+      expect(first.headers()["location"]).toBe(step("RecoveryIdentity").path);
       const second = await post();
       expect(second.status()).toBe(303);
       await page.goto(second.headers()["location"]);
@@ -114,16 +107,16 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
       await expectNoAxeViolations(page, testInfo);
       return;
     }
-    await page.goto("/recuperar/buscar");
+    await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
     await passCaptcha(page, testInfo);
     const used = await page.locator('input[name="captcha"]').inputValue();
     expect(used.length).toBeGreaterThan(20);
     await page.getByRole("button", { name: "Buscar" }).click();
-    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+    await expect(page).toHaveURL(at("RecoveryIdentity"));
 
-    await page.goto("/recuperar/buscar");
+    await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill(DEMO_WITH_CLAVE);
     await passCaptcha(page, testInfo);
@@ -134,21 +127,21 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     await page.getByRole("button", { name: "Buscar" }).click();
     const summary = page.locator(".error-summary");
     await expect(summary).toContainText("No pudimos confirmar que no es un robot");
-    await expect(page).toHaveURL(/\/recuperar\/buscar/);
+    await expect(page).toHaveURL(at("RecoverySearch", { query: true }));
     await expect(page.getByLabel("¿Cuál es su número de cédula?")).toHaveValue(DEMO_WITH_CLAVE);
     await expectNoAxeViolations(page, testInfo);
     // A fresh challenge is solved again, and the form then goes through.
     await expect(page.getByRole("status")).toHaveText(/Verificado/, { timeout: 30_000 });
     await page.getByRole("button", { name: "Buscar" }).click();
-    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+    await expect(page).toHaveURL(at("RecoveryIdentity"));
   });
 
   test("no horizontal scrolling at 320 px wide, errors shown", async ({ page }, testInfo) => {
     await page.setViewportSize({ width: 320, height: 640 });
-    for (const path of ["/", "/recuperar", "/recuperar/buscar"]) {
+    for (const path of ["/", step("RecoveryStart").path, step("RecoverySearch").path]) {
       await page.goto(path);
       await ready(page, testInfo);
-      if (path === "/recuperar/buscar") {
+      if (path === step("RecoverySearch").path) {
         await page.getByLabel("¿Cuál es su número de cédula?").fill("123");
         await page.getByRole("button", { name: "Buscar" }).click();
         await expect(page.locator(".error-summary")).toBeVisible();
@@ -167,12 +160,12 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   });
 
   test("the identity step without a flow offers a restart", async ({ page }, testInfo) => {
-    await page.goto("/recuperar/identidad");
+    await page.goto(step("RecoveryIdentity").path);
     await ready(page, testInfo);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Empiece de nuevo");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Volver a empezar" }).click();
-    await expect(page).toHaveURL(/\/recuperar\/buscar$/);
+    await expect(page).toHaveURL(at("RecoverySearch"));
   });
 });
 

@@ -1,14 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import {
-  expectNoAxeViolations,
-  expectStep,
-  jsEnabled,
-  mailedCode,
-  nextStaffCode,
-  passCaptcha,
-  ready,
-  totpCode,
-} from "./helpers";
+import { expectNoAxeViolations, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
 
 /** Demo people living abroad with a clave and a locked account, one per project. */
 const LOCKED_ABROAD: Record<string, { cedula: string; day: string; month: string; email: string; country: string; phone: string; e164: string }> = {
@@ -68,15 +59,18 @@ async function staffLogout(page: Page, testInfo: TestInfo) {
 
 test.describe("Contacto · solicitud de llamada y consola del personal", () => {
   test("a locked resident abroad asks for a call; an agent unlocks the account and resolves the request; the affiliate then recovers", async ({ page }, testInfo) => {
+    // Three people's pages in one journey (about 40 s without JavaScript on
+    // these 2 cores): twice the default, still short of hiding a hang.
+    test.setTimeout(120_000);
     const who = LOCKED_ABROAD[testInfo.project.name];
 
     // The locked account: recovery stops at the identity step and offers a call.
-    await page.goto("/recuperar/buscar");
+    await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill(who.cedula);
     await passCaptcha(page, testInfo);
     await page.getByRole("button", { name: "Buscar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/identidad$/, "¿Cuál es su fecha de nacimiento?");
+    await expectStep(page, testInfo, "RecoveryIdentity", "¿Cuál es su fecha de nacimiento?");
     await page.getByLabel("Día").fill(who.day);
     await page.getByLabel("Mes").fill(who.month);
     await page.getByRole("button", { name: "Continuar" }).click();
@@ -85,7 +79,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
 
     // The call-back form, first with every mistake.
     await page.getByRole("link", { name: "Pedir que me llamen" }).click();
-    await expectStep(page, testInfo, /\/contacto\/llamada$/, "Pedir que le llamemos");
+    await expectStep(page, testInfo, "Callback", "Pedir que le llamemos");
     await expect(page.locator(".office-hours").first()).toContainText(/(Abierto|Cerrado) ahora/);
     await expect(page.getByText(/Lo borraremos \d+ días después/)).toBeVisible();
     await page.getByRole("button", { name: "Enviar solicitud" }).click();
@@ -176,23 +170,23 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await staffLogout(page, testInfo);
 
     // The affiliate now recovers the clave.
-    await page.goto("/recuperar/buscar");
+    await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill(who.cedula);
     await passCaptcha(page, testInfo);
     await page.getByRole("button", { name: "Buscar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/identidad$/, "¿Cuál es su fecha de nacimiento?");
+    await expectStep(page, testInfo, "RecoveryIdentity", "¿Cuál es su fecha de nacimiento?");
     await page.getByLabel("Día").fill(who.day);
     await page.getByLabel("Mes").fill(who.month);
     await page.getByRole("button", { name: "Continuar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/confirmar$/, "Confirme sus datos");
+    await expectStep(page, testInfo, "RecoveryConfirm", "Confirme sus datos");
     const since = Date.now() - 2_000;
     await page.getByRole("button", { name: "Enviar código" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/codigo$/, "Escriba el código que le enviamos");
+    await expectStep(page, testInfo, "RecoveryCode", "Escriba el código que le enviamos");
     const { code } = await mailedCode(page, who.email, since);
     await page.getByLabel("Escriba el código que le enviamos").fill(code);
     await page.getByRole("button", { name: "Continuar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/preguntas$/, "Responda sus preguntas de seguridad");
+    await expectStep(page, testInfo, "RecoveryQuestions", "Responda sus preguntas de seguridad");
     const labels = page.locator("form label");
     for (const i of [0, 1]) {
       const q = (await labels.nth(i).textContent())!;
@@ -200,11 +194,11 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
       await page.getByLabel(q).fill(answers.find(([re]) => re.test(q))![1]);
     }
     await page.getByRole("button", { name: "Continuar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/nueva-clave$/, "Cree su nueva clave");
+    await expectStep(page, testInfo, "RecoveryNewClave", "Cree su nueva clave");
     const clave = `montaña nevada lejos de ${testInfo.project.name}`;
     await page.getByLabel("Nueva clave", { exact: true }).fill(clave);
     await page.getByRole("button", { name: "Generar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/listo$/, "Su clave se ha restablecido correctamente");
+    await expectStep(page, testInfo, "RecoveryDone", "Su clave se ha restablecido correctamente");
 
     // Signed in as an affiliate, the console stays closed.
     await page.goto("/ingresar");

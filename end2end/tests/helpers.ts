@@ -2,6 +2,7 @@ import { expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 export const DEMO_WITH_CLAVE = "1712345675";
 /** Well-formed but not in the registry: must behave exactly like a registered one. */
@@ -142,8 +143,20 @@ export async function mailedCode(page: Page, address: string, after = 0): Promis
 }
 
 /** A new step: its URL, its h1, focus on it (with JavaScript), and no axe violations. */
-export async function expectStep(page: Page, testInfo: TestInfo, url: RegExp, heading: string | RegExp) {
-  await expect(page).toHaveURL(url);
+/**
+ * The browser is at a step: `where` names a page of the step table (its
+ * address, title and caption are checked as the table declares them) or is
+ * an address pattern for a page outside it.
+ */
+export async function expectStep(page: Page, testInfo: TestInfo, where: string | RegExp, heading: string | RegExp) {
+  if (typeof where === "string") {
+    const s = step(where);
+    await expect(page).toHaveURL(at(where));
+    await expect(page).toHaveTitle(`${s.title} – Clave`);
+    if (s.caption) await expect(page.locator("main .caption").first()).toHaveText(s.caption);
+  } else {
+    await expect(page).toHaveURL(where);
+  }
   await ready(page, testInfo);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
   if (jsEnabled(testInfo)) {
@@ -215,4 +228,24 @@ export async function nextStaffCode(username: string): Promise<string> {
     at = Math.max(now, (lastStep! + 1) * 30);
   }
   return totpCode(secret, at);
+}
+
+/** A page of the step table, as the server declares it (`clave steps`). */
+export type StepPage = { path: string; title: string; caption: string | null; back: string | null };
+
+const STEPS: Record<string, StepPage> = JSON.parse(
+  readFileSync(process.env.CLAVE_STEPS || `${__dirname}/../steps.json`, "utf8"),
+);
+
+/** The page `name` (e.g. "RecoveryIdentity") of the step table. */
+export function step(name: string): StepPage {
+  const found = STEPS[name];
+  if (!found) throw new Error(`no step ${name} in the step table`);
+  return found;
+}
+
+/** The address of step `name`, with a query string or not. */
+export function at(name: string, opts: { query?: boolean } = {}): RegExp {
+  const path = step(name).path.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  return new RegExp(`${path}${opts.query ? "(\\?.*)?" : ""}$`);
 }

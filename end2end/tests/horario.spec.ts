@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoAxeViolations, jsEnabled, ready } from "./helpers";
+import { expectNoAxeViolations, jsEnabled, ready, step } from "./helpers";
 
 test.describe("Horario de atención", () => {
   test("open or closed now, and the hours in the visitor's zone when it differs", async ({ browser }, testInfo) => {
@@ -13,7 +13,7 @@ test.describe("Horario de atención", () => {
         timezoneId: zone,
       });
       const page = await ctx.newPage();
-      await page.goto("/contacto");
+      await page.goto(step("Contact").path);
       await ready(page, testInfo);
       const main = page.getByRole("main");
       await expect(main.locator(".office-hours")).toContainText("08:00 a 17:00 (hora de Ecuador)");

@@ -1,30 +1,17 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import {
-  DEMO_CLAVE,
-  Person,
-  RECOVERY_PEOPLE,
-  REPLACE_EMAIL_PEOPLE,
-  answerFor,
-  expectNoAxeViolations,
-  expectStep,
-  jsEnabled,
-  mailedCode,
-  newestMail,
-  passCaptcha,
-  ready,
-} from "./helpers";
+import { DEMO_CLAVE, Person, RECOVERY_PEOPLE, REPLACE_EMAIL_PEOPLE, answerFor, expectNoAxeViolations, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
 async function search(page: Page, testInfo: TestInfo, who: Person) {
-  await page.goto("/recuperar/buscar");
+  await page.goto(step("RecoverySearch").path);
   await ready(page, testInfo);
   await page.getByLabel("¿Cuál es su número de cédula?").fill(who.cedula);
   await passCaptcha(page, testInfo);
   await page.getByRole("button", { name: "Buscar" }).click();
-  await expectStep(page, testInfo, /\/recuperar\/identidad$/, "¿Cuál es su fecha de nacimiento?");
+  await expectStep(page, testInfo, "RecoveryIdentity", "¿Cuál es su fecha de nacimiento?");
 }
 
 async function identity(page: Page, testInfo: TestInfo, who: Person) {
@@ -38,13 +25,13 @@ async function identity(page: Page, testInfo: TestInfo, who: Person) {
   await page.getByLabel("Día").fill(who.day);
   await page.getByLabel("Mes").fill(who.month);
   await page.getByRole("button", { name: "Continuar" }).click();
-  await expectStep(page, testInfo, /\/recuperar\/confirmar$/, "Confirme sus datos");
+  await expectStep(page, testInfo, "RecoveryConfirm", "Confirme sus datos");
   await expect(page.locator(".masked-email")).toHaveText(/^\S\*+\S?@\S\*+\./);
   await expect(page.locator(".masked-name")).toContainText("*");
 }
 
 async function enterCode(page: Page, testInfo: TestInfo, who: Person, email: string, since: number) {
-  await expectStep(page, testInfo, /\/recuperar\/codigo$/, "Escriba el código que le enviamos");
+  await expectStep(page, testInfo, "RecoveryCode", "Escriba el código que le enviamos");
   await expect(page.locator(".code-deadline")).toHaveText(/^\d{2}:\d{2}$/);
   const { code, link } = await mailedCode(page, email, since);
   // A wrong code: the error state.
@@ -67,7 +54,7 @@ async function enterCode(page: Page, testInfo: TestInfo, who: Person, email: str
 }
 
 async function newClave(page: Page, testInfo: TestInfo, clave: string) {
-  await expectStep(page, testInfo, /\/recuperar\/nueva-clave$/, "Cree su nueva clave");
+  await expectStep(page, testInfo, "RecoveryNewClave", "Cree su nueva clave");
   const field = page.getByLabel("Nueva clave", { exact: true });
   await expect(field).toHaveAttribute("autocomplete", "new-password");
   await field.fill("corta");
@@ -84,7 +71,7 @@ async function newClave(page: Page, testInfo: TestInfo, clave: string) {
     await expect(field).toHaveAttribute("type", "password");
   }
   await page.getByRole("button", { name: "Generar" }).click();
-  await expectStep(page, testInfo, /\/recuperar\/listo$/, "Su clave se ha restablecido correctamente");
+  await expectStep(page, testInfo, "RecoveryDone", "Su clave se ha restablecido correctamente");
 }
 
 async function login(page: Page, testInfo: TestInfo, cedula: string, clave: string) {
@@ -105,7 +92,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await page.getByRole("button", { name: "Enviar código" }).click();
     await enterCode(page, testInfo, who, who.email, since);
 
-    await expectStep(page, testInfo, /\/recuperar\/preguntas$/, "Responda sus preguntas de seguridad");
+    await expectStep(page, testInfo, "RecoveryQuestions", "Responda sus preguntas de seguridad");
     const labels = page.locator("form label");
     await expect(labels).toHaveCount(2);
     await page.getByRole("button", { name: "Continuar" }).click();
@@ -146,7 +133,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await search(page, testInfo, who);
     await identity(page, testInfo, who);
     await page.getByRole("button", { name: "No tengo acceso a este correo" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/sin-correo$/, "Responda sus preguntas de seguridad");
+    await expectStep(page, testInfo, "RecoveryAllAnswers", "Responda sus preguntas de seguridad");
     const labels = page.locator("form label");
     await expect(labels).toHaveCount(4);
     for (const i of [0, 1, 2, 3]) {
@@ -154,7 +141,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
       await page.getByLabel(q).fill(answerFor(q));
     }
     await page.getByRole("button", { name: "Continuar" }).click();
-    await expectStep(page, testInfo, /\/recuperar\/nuevo-correo$/, "¿A qué correo le enviamos el código?");
+    await expectStep(page, testInfo, "RecoveryNewEmail", "¿A qué correo le enviamos el código?");
     const since = Date.now() - 2_000;
     await page.getByLabel("¿A qué correo le enviamos el código?").fill(newEmail);
     await page.getByRole("button", { name: "Enviar código" }).click();
@@ -173,23 +160,23 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
 
     await login(page, testInfo, who.cedula, clave);
     await expect(h1(page)).toHaveText("Su cuenta está bloqueada");
-    await expect(page.getByRole("link", { name: "Pedir que me llamen" })).toHaveAttribute("href", "/contacto/llamada");
+    await expect(page.getByRole("link", { name: "Pedir que me llamen" })).toHaveAttribute("href", step("Callback").path);
     await expectNoAxeViolations(page, testInfo);
   });
 
   test("a later step cannot be opened early, and an expired flow explains itself", async ({ page }, testInfo) => {
-    await page.goto("/recuperar/nueva-clave");
+    await page.goto(step("RecoveryNewClave").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Empiece de nuevo");
     await expectNoAxeViolations(page, testInfo);
     const who = RECOVERY_PEOPLE[testInfo.project.name];
     await search(page, testInfo, { ...who, cedula: "1714307103" });
-    await page.goto("/recuperar/codigo");
+    await page.goto(step("RecoveryCode").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Continúe su trámite");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Continuar" }).click();
-    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+    await expect(page).toHaveURL(at("RecoveryIdentity"));
   });
 
   test("a flow left idle past its deadline says so, keeps nothing and starts again", async ({ page }, testInfo) => {

@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectNoAxeViolations, expectStep, mailedCode, newestMail, passCaptcha, ready } from "./helpers";
+import { expectNoAxeViolations, expectStep, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
@@ -29,12 +29,12 @@ const TO_LOCK: Record<string, string> = {
 };
 
 async function search(page: Page, testInfo: TestInfo, cedula: string) {
-  await page.goto("/solicitar/buscar");
+  await page.goto(step("RequestSearch").path);
   await ready(page, testInfo);
   await page.getByLabel("¿Cuál es su número de cédula?").fill(cedula);
   await passCaptcha(page, testInfo);
   await page.getByRole("button", { name: "Buscar" }).click();
-  await expectStep(page, testInfo, /\/solicitar\/identidad$/, "Confirme su identidad");
+  await expectStep(page, testInfo, "RequestIdentity", "Confirme su identidad");
 }
 
 async function proveIdentity(page: Page, date: [string, string, string], dactilar: string) {
@@ -52,9 +52,9 @@ test.describe("Solicitar clave", () => {
     const clave = `colibri sobre el volcan ${testInfo.project.name}`;
     await page.goto("/");
     await page.getByRole("link", { name: "Solicitar clave" }).click();
-    await expectStep(page, testInfo, /\/solicitar$/, "Solicitar su clave por primera vez");
+    await expectStep(page, testInfo, "RequestStart", "Solicitar su clave por primera vez");
     await page.getByRole("link", { name: "Comenzar" }).click();
-    await expect(page).toHaveURL(/\/solicitar\/buscar$/);
+    await expect(page).toHaveURL(at("RequestSearch"));
     await search(page, testInfo, who.cedula);
     await expect(page.locator(".cedula-echo")).toHaveText(who.cedula);
 
@@ -64,7 +64,7 @@ test.describe("Solicitar clave", () => {
     await expect(page).toHaveTitle(/^Error: /);
     await expectNoAxeViolations(page, testInfo);
     await proveIdentity(page, [who.day, who.month, who.year], who.dactilar.toLowerCase());
-    await expectStep(page, testInfo, /\/solicitar\/contacto$/, "¿Cómo le contactamos?");
+    await expectStep(page, testInfo, "RequestContact", "¿Cómo le contactamos?");
 
     // A landline is not a mobile.
     await page.getByLabel("Correo electrónico").fill(email);
@@ -77,7 +77,7 @@ test.describe("Solicitar clave", () => {
     await page.getByLabel("Celular (opcional)").fill("099 123 4567");
     await page.getByRole("button", { name: "Enviar código" }).click();
 
-    await expectStep(page, testInfo, /\/solicitar\/codigo$/, "Escriba el código que le enviamos");
+    await expectStep(page, testInfo, "RequestCode", "Escriba el código que le enviamos");
     const { code, link } = await mailedCode(page, email, since);
     if (testInfo.project.name.startsWith("phone")) {
       await page.goto(new URL(link).pathname + new URL(link).search);
@@ -89,7 +89,7 @@ test.describe("Solicitar clave", () => {
       await page.getByRole("button", { name: "Continuar" }).click();
     }
 
-    await expectStep(page, testInfo, /\/solicitar\/preguntas$/, "Elija sus preguntas de seguridad");
+    await expectStep(page, testInfo, "RequestQuestions", "Elija sus preguntas de seguridad");
     // The same question twice is refused.
     for (const n of [1, 2, 3, 4]) {
       await page.getByLabel(`Pregunta ${n}`, { exact: true }).selectOption({ index: n === 3 ? 1 : n });
@@ -105,10 +105,10 @@ test.describe("Solicitar clave", () => {
     }
     await page.getByRole("button", { name: "Continuar" }).click();
 
-    await expectStep(page, testInfo, /\/solicitar\/nueva-clave$/, "Cree su clave");
+    await expectStep(page, testInfo, "RequestNewClave", "Cree su clave");
     await page.getByLabel("Nueva clave", { exact: true }).fill(clave);
     await page.getByRole("button", { name: "Generar" }).click();
-    await expectStep(page, testInfo, /\/solicitar\/listo$/, "Su clave se ha creado correctamente");
+    await expectStep(page, testInfo, "RequestDone", "Su clave se ha creado correctamente");
     const notice = await newestMail(page, email, /Se creó su clave/, since);
     expect(notice.text).toContain("/no-fui-yo?t=");
     expect(notice.text).not.toContain(clave);
@@ -129,14 +129,14 @@ test.describe("Solicitar clave", () => {
     await expect(h1(page)).toHaveText("Usted ya tiene una clave");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Recuperar clave" }).first().click();
-    await expect(page).toHaveURL(/\/recuperar$/);
+    await expect(page).toHaveURL(at("RecoveryStart"));
 
-    await page.goto("/recuperar/buscar");
+    await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
     await page.getByLabel("¿Cuál es su número de cédula?").fill("0104567896");
     await passCaptcha(page, testInfo);
     await page.getByRole("button", { name: "Buscar" }).click();
-    await expect(page).toHaveURL(/\/recuperar\/identidad$/);
+    await expect(page).toHaveURL(at("RecoveryIdentity"));
     await ready(page, testInfo);
     await page.getByLabel("Día").fill("30");
     await page.getByLabel("Mes").fill("1");
@@ -144,7 +144,7 @@ test.describe("Solicitar clave", () => {
     await expect(h1(page)).toHaveText("Usted todavía no tiene una clave");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("main").getByRole("link", { name: "Solicitar clave" }).click();
-    await expect(page).toHaveURL(/\/solicitar$/);
+    await expect(page).toHaveURL(at("RequestStart"));
   });
 
   test("five failed identity checks lock the cédula, and the locked page explains", async ({ page }, testInfo) => {
@@ -158,7 +158,7 @@ test.describe("Solicitar clave", () => {
     await expect(h1(page)).toHaveText("No pudimos confirmar sus datos");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Volver a empezar" }).click();
-    await expect(page).toHaveURL(/\/solicitar\/buscar$/);
+    await expect(page).toHaveURL(at("RequestSearch"));
     await search(page, testInfo, cedula);
     await proveIdentity(page, ["1", "1", "1980"], "A1111A1111");
     await expect(page.locator(".error-summary")).toContainText("no coinciden");
@@ -168,7 +168,7 @@ test.describe("Solicitar clave", () => {
     await expect(page.locator("main .office-hours")).toContainText("08:00 a 17:00");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("link", { name: "Pedir que me llamen" }).click();
-    await expect(page).toHaveURL(/\/contacto\/llamada$/);
+    await expect(page).toHaveURL(at("Callback"));
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Pedir que le llamemos");
     await expectNoAxeViolations(page, testInfo);

@@ -17,7 +17,8 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
 use sea_orm::ConnectionTrait;
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -42,6 +43,7 @@ fn routes() -> Vec<AxumRouteListing> {
 pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
     app::services::hashing::set_queue_length(state.settings.hash_queue_length);
     let routes = routes();
+    let hashed = Arc::new(hashed_assets(&leptos_options));
     let context = {
         let state = state.clone();
         move || {
@@ -92,6 +94,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        .layer(middleware::from_fn_with_state(hashed, keep_hashed_assets))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             no_store_unless_asset,
@@ -134,7 +137,58 @@ fn no_store_unless_asset(res: &Response) -> Option<HeaderValue> {
     ]
     .iter()
     .any(|t| content_type.starts_with(t));
-    (!asset).then(|| HeaderValue::from_static("no-store"))
+    Some(HeaderValue::from_static(if asset {
+        // Not named by its hash (see `keep_hashed_assets`): ask each time.
+        "no-cache"
+    } else {
+        "no-store"
+    }))
+}
+
+/// The paths of the assets named by their content's hash: what a release
+/// build by cargo-leptos with `hash-files` wrote next to the binary.
+fn hashed_assets(options: &LeptosOptions) -> HashSet<String> {
+    if !options.hash_files {
+        return HashSet::new();
+    }
+    let file = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+    let Some(hashes) = file.and_then(|f| std::fs::read_to_string(f).ok()) else {
+        tracing::warn!("hashed assets expected, but no hash file next to the binary");
+        return HashSet::new();
+    };
+    hashes
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(ext, hash)| {
+            format!(
+                "/{}/{}.{}.{}",
+                options.site_pkg_dir,
+                options.output_name,
+                hash.trim(),
+                ext.trim()
+            )
+        })
+        .collect()
+}
+
+/// An asset whose name changes with its content never changes: kept for a
+/// year, not even revalidated.
+async fn keep_hashed_assets(
+    State(hashed): State<Arc<HashSet<String>>>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let immutable = hashed.contains(req.uri().path());
+    let mut res = next.run(req).await;
+    if immutable && res.status() == StatusCode::OK {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    res
 }
 
 /// Marks an answer of the staff console, the signed-in home or the

@@ -55,6 +55,9 @@ enum Command {
         #[command(subcommand)]
         action: QuestionsAction,
     },
+    /// Print every page of the self-service journeys (the step table) as
+    /// JSON: the end-to-end tests take their paths and captions from it.
+    Steps,
     /// Measure argon2id hashes per second on this machine (one thread per core),
     /// to size a deployment; `bench/` compares it with whole recoveries.
     Argon2Rate {
@@ -158,6 +161,22 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
         Command::ResetStaffFactor { username } => {
             reset_staff_factor(&open().await?, &username).await
         }
+        Command::Steps => {
+            let pages: serde_json::Map<String, serde_json::Value> = app::domain::steps::PAGES
+                .iter()
+                .map(|p| {
+                    let page = serde_json::json!({
+                        "path": p.path,
+                        "title": p.title_es,
+                        "caption": p.step.caption_es(),
+                        "back": p.step.back_path(),
+                    });
+                    (format!("{:?}", p.step), page)
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&pages)?);
+            Ok(())
+        }
         Command::Argon2Rate { seconds } => {
             let rate = hashing::rate(std::time::Duration::from_secs(seconds)).await;
             println!("argon2id_hashes_per_second {rate:.2}");
@@ -179,6 +198,11 @@ async fn serve(
     }
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = settings.site_addr;
+    // A release build by cargo-leptos names the assets by their hash and
+    // leaves the hashes next to the binary: it was built so, whoever runs it.
+    if option_env!("LEPTOS_HASH_FILES") == Some("true") {
+        leptos_options.hash_files = true;
+    }
     let addr = settings.site_addr;
     let dev = settings.mode == Mode::Development;
     let public_url = settings.public_url.clone();

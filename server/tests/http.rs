@@ -769,3 +769,80 @@ async fn public_answers_are_compressed_and_signed_in_pages_are_not() {
     assert!(page.contains("Configure su segundo factor"));
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
 }
+
+/// A release build names its stylesheet, script and WASM by their content's
+/// hash (cargo-leptos `hash-files`, the hashes in a file beside the binary):
+/// the page links those names, and they are kept a year; an asset named
+/// otherwise is revalidated each time, and the page is never stored.
+#[tokio::test]
+async fn assets_named_by_their_hash_are_kept_a_year_and_others_revalidated() {
+    let h = harness(test_support::sqlite().await, &[]).await;
+    let site = std::env::temp_dir().join(format!(
+        "clave-site-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/clave.Zm9vYmFyYmF6.css"), "main{}").unwrap();
+    std::fs::write(site.join("pkg/clave.css"), "main{}").unwrap();
+    let hash_file = site.join("hash.txt");
+    std::fs::write(
+        &hash_file,
+        "js: anNoYXNoMDE\nwasm: d2FzbWhhc2g\ncss: Zm9vYmFyYmF6\n",
+    )
+    .unwrap();
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("clave")
+        .site_root(site.to_str().unwrap())
+        .site_pkg_dir("pkg")
+        .hash_files(true)
+        .hash_file(std::sync::Arc::from(hash_file.to_str().unwrap()))
+        .build();
+    let state = app::services::AppState {
+        db: h.db.clone(),
+        settings: h.settings.clone(),
+    };
+    let app = server::app(state, options).layer(axum::extract::connect_info::MockConnectInfo(
+        std::net::SocketAddr::from(([127, 0, 0, 1], 40_002)),
+    ));
+
+    let (s, headers, page) = send(&app, get("/recuperar")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    for name in [
+        "/pkg/clave.Zm9vYmFyYmF6.css",
+        "/pkg/clave.anNoYXNoMDE.js",
+        "/pkg/clave.d2FzbWhhc2g.wasm",
+    ] {
+        assert!(page.contains(name), "the page names {name}");
+    }
+
+    let (s, headers, body) = send(&app, get("/pkg/clave.Zm9vYmFyYmF6.css")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(body, "main{}");
+    assert_eq!(
+        headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let (s, headers, _) = send(&app, get("/pkg/clave.css")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let (s, headers, _) = send(&app, get("/pkg/clave.bm90aGVyZQ.css")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_ne!(
+        headers
+            .get(header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap()),
+        Some("public, max-age=31536000, immutable"),
+        "a missing file is not kept"
+    );
+    std::fs::remove_dir_all(&site).ok();
+}
+
+fn rand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
+}

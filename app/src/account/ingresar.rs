@@ -15,6 +15,7 @@ use crate::components::layout::PageTitle;
 use crate::components::password_input::PasswordInput;
 use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -154,10 +155,10 @@ pub fn IngresarPage() -> impl IntoView {
             </button>
         </ActionForm>
         <p>
-            <A href="/recuperar">"¿Olvidó su clave? Recupérela"</A>
+            <A href=Step::RecoveryStart.path()>"¿Olvidó su clave? Recupérela"</A>
         </p>
         <p>
-            <A href="/solicitar">"¿Nunca ha tenido clave? Solicítela"</A>
+            <A href=Step::RequestStart.path()>"¿Nunca ha tenido clave? Solicítela"</A>
         </p>
         </UnlessFlowProblem>
     }

@@ -29,7 +29,8 @@ pub async fn home_view() -> Result<HomeData, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn home_data() -> Result<HomeData, AppError> {
-    use crate::services::{account, code::ecuador_clock, now_unix};
+    use crate::domain::ecuador_time;
+    use crate::services::{account, now_unix};
     use crate::web::{internal, request_cookie, session_cookie_name, state};
     let st = state();
     let now = now_unix();
@@ -43,7 +44,7 @@ async fn home_data() -> Result<HomeData, AppError> {
         .map_err(internal("touch session"))?;
     Ok(HomeData {
         name: format!("{} {}", person.given_names, person.surnames),
-        idle_until: ecuador_clock(idle),
+        idle_until: ecuador_time::clock(idle),
         idle_seconds_left: idle - now,
     })
 }

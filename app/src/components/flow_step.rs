@@ -4,6 +4,7 @@
 
 use crate::components::layout::{OfficeHours, PageTitle};
 use crate::domain::flow::{FlowKind, FlowState};
+use crate::domain::steps::Step;
 use crate::error::{AppError, LockNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -82,7 +83,7 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
             <p>{message}</p>
             <OfficeHours/>
             <p>
-                <A href="/contacto/llamada" attr:class="button">"Pedir que me llamen"</A>
+                <A href=Step::Callback.path() attr:class="button">"Pedir que me llamen"</A>
             </p>
         }
         .into_any(),
@@ -91,7 +92,7 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
             <h1 tabindex="-1">"Usted todavía no tiene una clave"</h1>
             <p>{message}</p>
             <p>
-                <A href="/solicitar" attr:class="button">"Solicitar clave"</A>
+                <A href=Step::RequestStart.path() attr:class="button">"Solicitar clave"</A>
             </p>
         }
         .into_any(),
@@ -100,7 +101,7 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
             <h1 tabindex="-1">"Usted ya tiene una clave"</h1>
             <p>{message}</p>
             <p>
-                <A href="/recuperar" attr:class="button">"Recuperar clave"</A>
+                <A href=Step::RecoveryStart.path() attr:class="button">"Recuperar clave"</A>
             </p>
             <p>
                 <A href="/ingresar">"Ingresar con mi clave"</A>
@@ -142,7 +143,7 @@ pub fn LockedPanel(notice: LockNotice) -> impl IntoView {
     let recover = (notice.reason == crate::error::LockReason::Logins).then(|| {
         view! {
             <p>
-                <A href="/recuperar">"Recuperar mi clave"</A>
+                <A href=Step::RecoveryStart.path()>"Recuperar mi clave"</A>
             </p>
         }
     });
@@ -161,7 +162,7 @@ pub fn LockedPanel(notice: LockNotice) -> impl IntoView {
         </p>
         <OfficeHours/>
         <p>
-            <A href="/contacto/llamada" attr:class="button">"Pedir que me llamen"</A>
+            <A href=Step::Callback.path() attr:class="button">"Pedir que me llamen"</A>
         </p>
     }
 }

@@ -1,13 +1,11 @@
 //! The page frame: skip link, header, main, footer with the office hours.
 
+use crate::domain::steps::Step;
 use leptos::prelude::*;
 use leptos::server::SharedValue;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
-
-/// Office hours of the contact centre (SPEC §2.3).
-pub const OFFICE_HOURS: &str = "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)";
 
 /// Whether the contact centre is open, computed on the server when the page is
 /// rendered, and the current (or next) day's window as instants, with its
@@ -25,13 +23,10 @@ pub struct OfficeStatus {
 fn office_status_now() -> OfficeStatus {
     #[cfg(feature = "ssr")]
     {
+        use crate::domain::ecuador_time::clock_at as clock;
         use crate::domain::office_hours::{current_or_next, is_open};
-        use chrono_tz::America::Guayaquil;
         let now = chrono::Utc::now();
         let w = current_or_next(now);
-        let clock = |t: chrono::DateTime<chrono::Utc>| {
-            t.with_timezone(&Guayaquil).format("%H:%M").to_string()
-        };
         OfficeStatus {
             open: is_open(now),
             opens_at: w.opens.timestamp(),
@@ -73,10 +68,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <OfficeHours/>
                 <ul class="footer-links">
                     <li>
-                        <A href="/contacto">"Contacto y ayuda"</A>
+                        <A href=Step::Contact.path()>"Contacto y ayuda"</A>
                     </li>
                     <li>
-                        <A href="/contacto/llamada">"Pedir que le llamemos"</A>
+                        <A href=Step::Callback.path()>"Pedir que le llamemos"</A>
                         " — si vive en el exterior o su cuenta está bloqueada."
                     </li>
                 </ul>
@@ -108,7 +103,7 @@ pub fn OfficeHours() -> impl IntoView {
     }
     view! {
         <p class="office-hours">
-            "Atención al público: " <strong>{OFFICE_HOURS}</strong> ". " {now}
+            "Atención al público: " <strong>{crate::domain::office_hours::hours_es()}</strong> ". " {now}
         </p>
         {move || local.get().map(|text| view! { <p class="office-hours-local">{text}</p> })}
     }

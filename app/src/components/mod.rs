@@ -8,6 +8,7 @@ pub mod form;
 pub mod layout;
 pub mod password_input;
 pub mod select_field;
+pub mod step;
 pub mod text_field;
 
 /// Focuses the first element matching `selector` (browser only; no-op on the server).

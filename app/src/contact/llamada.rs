@@ -18,18 +18,20 @@
 use crate::components::captcha::CaptchaCheckbox;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::form::{input_checked, input_value, FormState};
-use crate::components::layout::{BackLink, OfficeHours, PageTitle};
+use crate::components::layout::OfficeHours;
 use crate::components::select_field::SelectField;
+use crate::components::step::StepTitle;
 use crate::components::text_field::{ErrorMessage, TextField};
 use crate::domain::callback::{normalise_reference, TimeWindow, COUNTRIES};
 use crate::domain::cedula::Cedula;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-pub const PAGE: &str = "/contacto/llamada";
-pub const RECEIPT: &str = "/contacto/recibida";
+pub const PAGE: &str = Step::Callback.path();
+pub const RECEIPT: &str = Step::CallbackReceipt.path();
 
 pub const NO_COUNTRY: &str = "Elija el país donde está el teléfono.";
 pub const NO_PHONE: &str = "Escriba el número de teléfono donde podemos llamarle.";
@@ -230,8 +232,7 @@ pub fn LlamadaPage() -> impl IntoView {
         .collect::<Vec<_>>();
     let consent_error = form.field_error("consentimiento");
     view! {
-        <PageTitle text="Pedir que le llamemos" error=form.has_error()/>
-        <BackLink href="/contacto"/>
+        <StepTitle step=Step::Callback error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
         <h1 tabindex="-1">"Pedir que le llamemos"</h1>
         <p class="lead">
@@ -319,7 +320,7 @@ pub fn RecibidaPage() -> impl IntoView {
     let reference =
         move || query.with(|q| q.get("referencia").and_then(|r| normalise_reference(&r)));
     view! {
-        <PageTitle text="Solicitud recibida"/>
+        <StepTitle step=Step::CallbackReceipt/>
         {move || match reference() {
             Some(r) => view! {
                 <div class="panel-success">

@@ -17,10 +17,11 @@
 use crate::components::captcha::CaptchaCheckbox;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::form::{input_checked, input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
 use crate::domain::flow::FlowKind;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 
@@ -69,7 +70,7 @@ pub async fn buscar(
     crate::web::conclude(
         result,
         <Buscar as leptos::server_fn::ServerFn>::PATH,
-        crate::domain::flow::FlowState::Failed.path(kind),
+        Step::search(kind).path(),
     )
     .await
 }
@@ -179,11 +180,10 @@ pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
     };
 
     view! {
-        <PageTitle text=format!("Buscar su cédula – {}", kind.name_es()) error=form.has_error()/>
-        <BackLink href=kind.home()/>
+        <StepTitle step=Step::search(kind) error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
         <ActionForm action=action attr:novalidate="" attr:class="form">
-            <span class="caption">{kind.caption_es(1)}</span>
+            <StepCaption step=Step::search(kind)/>
             <input type="hidden" name="flujo" value=kind.form_value()/>
             <TextField
                 id="cedula"

@@ -19,10 +19,11 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::code::parse_input;
 use crate::domain::flow::{FlowKind, FlowState};
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -72,7 +73,7 @@ pub async fn code_view(kind: FlowKind) -> Result<CodeData, AppError> {
         .map_err(internal("outbox"))?;
     Ok(CodeData {
         email: mask_email(&current.email),
-        valid_until: code::ecuador_clock(current.expires_at),
+        valid_until: crate::domain::ecuador_time::clock(current.expires_at),
         seconds_left: seconds_left(current.expires_at, now),
         resend_in: resend_allowed(current.sent_at, now, st.settings.code_resend_cooldown_secs)
             .err()
@@ -92,7 +93,7 @@ pub async fn verificar_codigo(
     crate::web::conclude(
         result,
         <VerificarCodigo as leptos::server_fn::ServerFn>::PATH,
-        FlowState::CodePending.path(kind),
+        Step::code(kind).path(),
     )
     .await
 }
@@ -101,7 +102,7 @@ pub async fn verificar_codigo(
 #[server(endpoint = "recuperar/codigo/nuevo")]
 pub async fn nuevo_codigo(flujo: Option<String>) -> Result<(), AppError> {
     let kind = FlowKind::from_form(flujo.as_deref());
-    let page = FlowState::CodePending.path(kind);
+    let page = Step::code(kind).path();
     let result = server::nuevo(kind).await;
     if result.is_ok() && crate::web::is_plain_form_post() {
         leptos_axum::redirect(&format!("{page}?enviado=1"));
@@ -175,14 +176,6 @@ pub fn CodigoPage(kind: FlowKind) -> impl IntoView {
     }
 }
 
-/// The page the code step goes back to: the step that sent the code.
-fn previous_step(kind: FlowKind) -> &'static str {
-    match kind {
-        FlowKind::Recovery => FlowState::ConfirmPending.path(kind),
-        FlowKind::Request => FlowState::ContactPending.path(kind),
-    }
-}
-
 #[component]
 fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView {
     let action = ServerAction::<VerificarCodigo>::new();
@@ -215,12 +208,11 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
 
     view! {
         <UnlessFlowProblem problem=problem>
-            <PageTitle text=format!("Código de verificación – {}", kind.name_es()) error=has_error/>
-            <BackLink href=previous_step(kind)/>
+            <StepTitle step=Step::code(kind) error=has_error/>
             <ErrorSummary errors=errors general=form.general()/>
             <p class="status-message" role="status">{move || just_sent.get()}</p>
             <ActionForm action=action attr:novalidate="" attr:class="form">
-                <span class="caption">{kind.caption_es(4)}</span>
+                <StepCaption step=Step::code(kind)/>
                 <input type="hidden" name="flujo" value=kind.form_value()/>
                 <TextField
                     id="codigo"
@@ -304,7 +296,7 @@ pub fn EnlacePage(kind: FlowKind) -> impl IntoView {
     let code = move || query.with(|q| q.get("codigo").unwrap_or_default());
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-            <PageTitle text=format!("Confirmar el código – {}", kind.name_es()) error=form.has_error()/>
+            <StepTitle step=Step::code_link(kind) error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <h1 tabindex="-1">"Confirme el código de su correo"</h1>
             <p>"Use este botón en el mismo navegador en el que empezó el trámite."</p>
@@ -314,7 +306,7 @@ pub fn EnlacePage(kind: FlowKind) -> impl IntoView {
                 <button type="submit" class="button">"Confirmar el código"</button>
             </ActionForm>
             <p>
-                <a href=FlowState::CodePending.path(kind)>"Escribir el código a mano"</a>
+                <a href=Step::code(kind).path()>"Escribir el código a mano"</a>
             </p>
         </UnlessFlowProblem>
     }

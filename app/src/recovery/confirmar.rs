@@ -10,12 +10,14 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::FormState;
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/recuperar/confirmar";
+pub const PAGE: &str = STEP.path();
+const STEP: Step = Step::RecoveryConfirm;
 
 pub const TOO_MANY_CODES: &str =
     "Ya enviamos varios códigos en la última hora. Por seguridad, espere una hora antes de pedir otro.";
@@ -150,10 +152,9 @@ fn Confirm(data: ConfirmData) -> impl IntoView {
     let problem = Signal::derive(move || form.flow_problem().get().or(other.flow_problem().get()));
     view! {
         <UnlessFlowProblem problem=problem>
-            <PageTitle text="Confirme sus datos – Recuperar clave" error=form.has_error()/>
-            <BackLink href="/recuperar/identidad"/>
+            <StepTitle step=STEP error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
-            <span class="caption">"Recuperar clave · paso 3 de 6"</span>
+            <StepCaption step=STEP/>
             <h1 tabindex="-1">"Confirme sus datos"</h1>
             <p>"Por su seguridad mostramos solo una parte de sus datos."</p>
             <dl class="summary-list">

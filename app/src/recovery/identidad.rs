@@ -16,13 +16,16 @@ use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, CedulaEcho, PageTitle};
+use crate::components::layout::CedulaEcho;
+use crate::components::step::{StepCaption, StepTitle};
 use crate::domain::birthdate::parse_day_month;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/recuperar/identidad";
+pub const PAGE: &str = STEP.path();
+const STEP: Step = Step::RecoveryIdentity;
 
 pub const NO_MATCH: &str =
     "La fecha no coincide con nuestro registro para esta cédula. Revise el día y el mes e inténtelo otra vez.";
@@ -123,11 +126,10 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
 
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-            <PageTitle text="Su fecha de nacimiento – Recuperar clave" error=form.has_error()/>
-            <BackLink href="/recuperar/buscar"/>
+            <StepTitle step=STEP error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <ActionForm action=action attr:novalidate="" attr:class="form">
-                <span class="caption">"Recuperar clave · paso 2 de 6"</span>
+                <StepCaption step=STEP/>
                 <CedulaEcho cedula=cedula.get_value()/>
                 <DateInput
                     form=form

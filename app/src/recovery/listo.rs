@@ -4,8 +4,9 @@
 //! Reveals: nothing. Without JavaScript: a plain page and link.
 
 use crate::components::flow_step::FlowStep;
-use crate::components::layout::PageTitle;
+use crate::components::step::StepTitle;
 use crate::domain::flow::FlowKind;
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -23,20 +24,18 @@ pub fn ListoPage(kind: FlowKind) -> impl IntoView {
         <FlowStep
             data=data
             render=move |_| {
-                let (title, heading, sessions) = match kind {
+                let (heading, sessions) = match kind {
                     FlowKind::Recovery => (
-                        "Clave restablecida – Recuperar clave",
                         "Su clave se ha restablecido correctamente",
                         "Por seguridad cerramos todas las sesiones que estaban abiertas y le enviamos un aviso por correo. Si usted no hizo este cambio, use el enlace «No fui yo» de ese correo.",
                     ),
                     FlowKind::Request => (
-                        "Clave creada – Solicitar clave",
                         "Su clave se ha creado correctamente",
                         "Le enviamos un aviso por correo. Si usted no pidió esta clave, use el enlace «No fui yo» de ese correo.",
                     ),
                 };
                 view! {
-                    <PageTitle text=title/>
+                    <StepTitle step=Step::done(kind)/>
                     <div class="panel-success">
                         <h1 tabindex="-1">{heading}</h1>
                     </div>

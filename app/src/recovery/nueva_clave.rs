@@ -19,10 +19,11 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
 use crate::components::password_input::PasswordInput;
+use crate::components::step::{StepCaption, StepTitle};
 use crate::domain::flow::{FlowKind, FlowState};
 use crate::domain::password::{PasswordContext, PasswordPolicy};
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -63,7 +64,7 @@ pub async fn generar(clave: Option<String>, flujo: Option<String>) -> Result<(),
     crate::web::conclude(
         result,
         <Generar as leptos::server_fn::ServerFn>::PATH,
-        FlowState::PasswordPending.path(kind),
+        Step::new_clave(kind).path(),
     )
     .await
 }
@@ -158,14 +159,6 @@ mod server {
     }
 }
 
-/// The step before this one, for the back link.
-fn previous_step(kind: FlowKind) -> &'static str {
-    match kind {
-        FlowKind::Recovery => FlowState::QuestionsPending.path(kind),
-        FlowKind::Request => FlowState::ChooseQuestionsPending.path(kind),
-    }
-}
-
 #[component]
 pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
     let data = Resource::new_blocking(|| (), move |_| new_clave_view(kind));
@@ -181,10 +174,9 @@ pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
                 };
                 view! {
                     <UnlessFlowProblem problem=form.flow_problem()>
-                        <PageTitle text=format!("Su nueva clave – {}", kind.name_es()) error=form.has_error()/>
-                        <BackLink href=previous_step(kind)/>
+                        <StepTitle step=Step::new_clave(kind) error=form.has_error()/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
-                        <span class="caption">{kind.caption_es(6)}</span>
+                        <StepCaption step=Step::new_clave(kind)/>
                         <h1 tabindex="-1">
                             {match kind {
                                 FlowKind::Recovery => "Cree su nueva clave",

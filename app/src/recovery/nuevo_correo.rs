@@ -9,12 +9,14 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 
-pub const PAGE: &str = "/recuperar/nuevo-correo";
+pub const PAGE: &str = STEP.path();
+const STEP: Step = Step::RecoveryNewEmail;
 
 /// The same check in the browser and on the server.
 pub fn validate_form(email: &str) -> Result<String, FormErrors> {
@@ -84,11 +86,10 @@ pub fn NuevoCorreoPage() -> impl IntoView {
             render=move |_| {
                 view! {
                     <UnlessFlowProblem problem=form.flow_problem()>
-                        <PageTitle text="Su nuevo correo – Recuperar clave" error=form.has_error()/>
-                        <BackLink href="/recuperar/sin-correo"/>
+                        <StepTitle step=STEP error=form.has_error()/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
                         <ActionForm action=action attr:novalidate="" attr:class="form">
-                            <span class="caption">"Recuperar clave sin acceso al correo"</span>
+                            <StepCaption step=STEP/>
                             <TextField
                                 id="correo"
                                 label="¿A qué correo le enviamos el código?"

@@ -15,14 +15,15 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/recuperar/preguntas";
-pub const ALL_PAGE: &str = "/recuperar/sin-correo";
+pub const PAGE: &str = Step::RecoveryQuestions.path();
+pub const ALL_PAGE: &str = Step::RecoveryAllAnswers.path();
 
 pub const FIELDS: [&str; 4] = crate::domain::questions::ANSWER_FIELDS;
 pub const EMPTY_ANSWER: &str = "Escriba su respuesta a esta pregunta.";
@@ -185,9 +186,7 @@ pub fn PreguntasPage() -> impl IntoView {
                 view! {
                     <AnswersFrame
                         form=form
-                        title="Preguntas de seguridad – Recuperar clave"
-                        caption="Recuperar clave · paso 5 de 6"
-                        back="/recuperar/codigo"
+                        step=Step::RecoveryQuestions
                         intro="Responda como lo hizo al crear su clave. No importan las mayúsculas ni las tildes."
                     >
                         <ActionForm action=action attr:novalidate="" attr:class="form">
@@ -213,9 +212,7 @@ pub fn SinCorreoPage() -> impl IntoView {
                 view! {
                     <AnswersFrame
                         form=form
-                        title="Sus cuatro preguntas – Recuperar clave sin su correo"
-                        caption="Recuperar clave sin acceso al correo"
-                        back="/recuperar/confirmar"
+                        step=Step::RecoveryAllAnswers
                         intro="Como no puede recibir el código en su correo registrado, necesitamos las cuatro respuestas. No importan las mayúsculas ni las tildes."
                     >
                         <ActionForm action=action attr:novalidate="" attr:class="form">
@@ -232,18 +229,15 @@ pub fn SinCorreoPage() -> impl IntoView {
 #[component]
 fn AnswersFrame(
     form: FormState,
-    title: &'static str,
-    caption: &'static str,
-    back: &'static str,
+    step: Step,
     intro: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-            <PageTitle text=title error=form.has_error()/>
-            <BackLink href=back/>
+            <StepTitle step=step error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
-            <span class="caption">{caption}</span>
+            <StepCaption step=step/>
             <h1 tabindex="-1">"Responda sus preguntas de seguridad"</h1>
             <p>{intro}</p>
             {children()}

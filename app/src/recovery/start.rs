@@ -2,14 +2,16 @@
 //!
 //! Inputs: none. Reveals: nothing. Without JavaScript: a plain link.
 
-use crate::components::layout::{OfficeHours, PageTitle};
+use crate::components::layout::OfficeHours;
+use crate::components::step::StepTitle;
+use crate::domain::steps::Step;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
     view! {
-        <PageTitle text="Recuperar clave"/>
+        <StepTitle step=Step::RecoveryStart/>
         <h1 tabindex="-1">"Recuperar su clave"</h1>
         <p class="lead">"Puede crear una clave nueva en unos minutos. Tenga a mano:"</p>
         <ul class="list-bullet">
@@ -21,7 +23,7 @@ pub fn StartPage() -> impl IntoView {
         <p>
             "Le enviaremos un código a su correo. Si no lo ve en la bandeja de entrada, revise la carpeta de correo no deseado."
         </p>
-        <A href="/recuperar/buscar" attr:class="button button-start">
+        <A href=Step::RecoverySearch.path() attr:class="button button-start">
             "Comenzar"
         </A>
         <h2>"¿Le falta alguno de estos datos?"</h2>

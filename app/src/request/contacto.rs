@@ -13,12 +13,14 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 
-pub const PAGE: &str = "/solicitar/contacto";
+pub const PAGE: &str = STEP.path();
+const STEP: Step = Step::RequestContact;
 
 /// The browser's checks: the e-mail; the phone only for length.
 pub fn validate_form(email: &str, phone: &str) -> Result<String, FormErrors> {
@@ -111,11 +113,10 @@ pub fn ContactoPage() -> impl IntoView {
             render=move |_| {
                 view! {
                     <UnlessFlowProblem problem=form.flow_problem()>
-                        <PageTitle text="Sus datos de contacto – Solicitar clave" error=form.has_error()/>
-                        <BackLink href="/solicitar/identidad"/>
+                        <StepTitle step=STEP error=form.has_error()/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
                         <ActionForm action=action attr:novalidate="" attr:class="form">
-                            <span class="caption">"Solicitar clave · paso 3 de 6"</span>
+                            <StepCaption step=STEP/>
                             <h1 tabindex="-1">"¿Cómo le contactamos?"</h1>
                             <TextField
                                 id="correo"

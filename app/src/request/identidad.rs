@@ -18,15 +18,18 @@ use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, CedulaEcho, PageTitle};
+use crate::components::layout::CedulaEcho;
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::birthdate::parse_full_date;
 use crate::domain::dactilar::CodigoDactilar;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use crate::recovery::identidad::IdentityData;
 use leptos::prelude::*;
 
-pub const PAGE: &str = "/solicitar/identidad";
+pub const PAGE: &str = STEP.path();
+const STEP: Step = Step::RequestIdentity;
 
 pub const NO_MATCH: &str =
     "Los datos no coinciden con nuestro registro para esta cédula. Revise la fecha de nacimiento y el código dactilar e inténtelo otra vez.";
@@ -177,11 +180,10 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
     let cedula = StoredValue::new(data.cedula);
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-            <PageTitle text="Confirme su identidad – Solicitar clave" error=form.has_error()/>
-            <BackLink href="/solicitar/buscar"/>
+            <StepTitle step=STEP error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <ActionForm action=action attr:novalidate="" attr:class="form">
-                <span class="caption">"Solicitar clave · paso 2 de 6"</span>
+                <StepCaption step=STEP/>
                 <h1 tabindex="-1">"Confirme su identidad"</h1>
                 <CedulaEcho cedula=cedula.get_value()/>
                 <DateInput

@@ -19,14 +19,16 @@
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::{input_value, FormState};
-use crate::components::layout::{BackLink, PageTitle};
+use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::{ErrorMessage, TextField};
 use crate::domain::questions::{check_choice, ANSWER_FIELDS, QUESTION_FIELDS, TO_CHOOSE};
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/solicitar/preguntas";
+pub const PAGE: &str = STEP.path();
+const STEP: Step = Step::RequestQuestions;
 
 /// One question of the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,11 +186,10 @@ fn ChoiceForm(data: ChoiceData) -> impl IntoView {
     };
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-            <PageTitle text="Sus preguntas de seguridad – Solicitar clave" error=form.has_error()/>
-            <BackLink href="/solicitar/codigo"/>
+            <StepTitle step=STEP error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <ActionForm action=action attr:novalidate="" attr:class="form">
-                <span class="caption">"Solicitar clave · paso 5 de 6"</span>
+                <StepCaption step=STEP/>
                 <h1 tabindex="-1">"Elija sus preguntas de seguridad"</h1>
                 <p>
                     "Elija cuatro preguntas distintas y respóndalas. Si algún día olvida su clave, le preguntaremos algunas de ellas."

@@ -2,7 +2,8 @@
 
 use super::db::{statement, stored};
 use super::mail::{self, Locale};
-use super::{audit, code::ecuador_clock, hashing, questions};
+use super::{audit, hashing, questions};
+use crate::domain::ecuador_time;
 use crate::domain::mask::mask_email;
 use crate::domain::stored::{AffiliateStatus, CaseKind, CaseStatus, MailKind, NoticeKind, Stored};
 use entity::{affiliate, credential, login_lock, notice, session, staff_case};
@@ -147,7 +148,7 @@ pub async fn set_clave(
     let token = new_notice(&txn, &person.cedula, NoticeKind::ClaveChanged, None, now).await?;
     let body = mail::clave_changed_mail(
         Locale::Es,
-        &ecuador_clock(now),
+        &ecuador_time::clock(now),
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
     mail::enqueue(&txn, MailKind::ClaveChanged, &current_email, body, now).await?;
@@ -218,7 +219,7 @@ pub async fn create_clave(
     let token = new_notice(&txn, &person.cedula, NoticeKind::ClaveCreated, None, now).await?;
     let body = mail::clave_created_mail(
         Locale::Es,
-        &ecuador_clock(now),
+        &ecuador_time::clock(now),
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
     mail::enqueue(&txn, MailKind::ClaveCreated, &email, body, now).await?;

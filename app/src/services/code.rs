@@ -6,6 +6,7 @@ use super::limit::{allow, Budget};
 use super::mail::{self, Locale};
 use super::{keyed_hash, Settings};
 use crate::domain::code::{self as rules, CodeOutcome, StoredCode, VerificationCode};
+use crate::domain::ecuador_time;
 use crate::domain::stored::MailKind;
 use entity::verification_code;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -34,30 +35,6 @@ pub enum SendRefusal {
 pub struct Sent {
     pub sent_at: i64,
     pub expires_at: i64,
-}
-
-fn ecuador_format(unix: i64, format: &str) -> String {
-    use chrono::TimeZone;
-    chrono_tz::America::Guayaquil
-        .timestamp_opt(unix, 0)
-        .single()
-        .map(|t| t.format(format).to_string())
-        .unwrap_or_default()
-}
-
-/// "10:42": a Unix time as a clock time in Ecuador.
-pub fn ecuador_clock(unix: i64) -> String {
-    ecuador_format(unix, "%H:%M")
-}
-
-/// "26/11/2026 a las 14:30": a Unix time as a date and clock time in Ecuador.
-pub fn ecuador_date_time(unix: i64) -> String {
-    ecuador_format(unix, "%d/%m/%Y a las %H:%M")
-}
-
-/// "2026-11-26": a Unix time's date in Ecuador (sorts as text).
-pub fn ecuador_date(unix: i64) -> String {
-    ecuador_format(unix, "%Y-%m-%d")
 }
 
 /// Sends a new code for `found` to `email`, voiding the previous one. The
@@ -101,14 +78,18 @@ pub async fn send(
 
     let code = VerificationCode::generate();
     let expires_at = rules::expires_at(now);
-    let kind = found.kind;
     let link = format!(
-        "{}{}/codigo/enlace?codigo={}",
+        "{}{}?codigo={}",
         settings.public_url,
-        kind.home(),
+        crate::domain::steps::Step::code_link(found.kind).path(),
         code.as_str()
     );
-    let body = mail::code_mail(Locale::Es, code.as_str(), &ecuador_clock(expires_at), &link);
+    let body = mail::code_mail(
+        Locale::Es,
+        code.as_str(),
+        &ecuador_time::clock(expires_at),
+        &link,
+    );
     let txn = db.begin().await?;
     let claimed = verification_code::Entity::insert(verification_code::ActiveModel {
         flow_id: Set(found.id.clone()),

@@ -431,7 +431,7 @@ pub async fn counts(db: &DatabaseConnection, now: i64, days: i64) -> Result<Coun
     let mut per_day: BTreeMap<String, u64> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.created_at >= since) {
         *per_day
-            .entry(super::code::ecuador_date(r.created_at))
+            .entry(crate::domain::ecuador_time::date(r.created_at))
             .or_default() += 1;
     }
     Ok(Counts {

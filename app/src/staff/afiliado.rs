@@ -88,10 +88,10 @@ mod server {
     use super::*;
     use crate::domain::callback::{country_name, staff_note};
     use crate::domain::cedula::Cedula;
+    use crate::domain::ecuador_time;
     use crate::domain::mask::mask_email;
     use crate::domain::staff::Role;
     use crate::error::FormErrors;
-    use crate::services::code::ecuador_date_time;
     use crate::services::{audit, now_unix, staff};
     use crate::web::{audit_cedula, audit_detail, has_clave, internal, staff_user, state};
     use sea_orm::EntityTrait;
@@ -153,7 +153,7 @@ mod server {
             .map_err(internal("history"))?
             .into_iter()
             .map(|e| EventRow {
-                at: ecuador_date_time(e.at),
+                at: ecuador_time::date_time(e.at),
                 actor: if e.actor == "affiliate" {
                     "Afiliado".to_owned()
                 } else {
@@ -172,8 +172,8 @@ mod server {
                 .to_owned(),
             email_masked: mask_email(&person.email),
             account_locked: locks.account,
-            logins_locked_until: locks.logins_until.map(ecuador_date_time),
-            identity_locked_until: locks.identity_until.map(ecuador_date_time),
+            logins_locked_until: locks.logins_until.map(ecuador_time::date_time),
+            identity_locked_until: locks.identity_until.map(ecuador_time::date_time),
             cedula: person.cedula,
         });
         Ok(view)

@@ -119,10 +119,10 @@ pub async fn actuar_caso(
 mod server {
     use super::*;
     use crate::domain::callback::{country_name, staff_note, CallbackAction, TimeWindow};
+    use crate::domain::ecuador_time;
     use crate::domain::staff::Role;
     use crate::error::FormErrors;
     use crate::services::callback::{act, queue, ActRefusal};
-    use crate::services::code::ecuador_date_time;
     use crate::services::db::stored;
     use crate::services::{now_unix, staff};
     use crate::web::{audit_cedula, audit_detail, internal, staff_user, state};
@@ -162,7 +162,7 @@ mod server {
                     id: r.id,
                     registry_phone,
                     reference: r.reference,
-                    received: ecuador_date_time(r.created_at),
+                    received: ecuador_time::date_time(r.created_at),
                     name,
                     country: country_name(&r.country).unwrap_or(&r.country).to_owned(),
                     phone: r.phone,
@@ -184,7 +184,7 @@ mod server {
             .into_iter()
             .map(|c| CaseRow {
                 id: c.id,
-                opened: ecuador_date_time(c.created_at),
+                opened: ecuador_time::date_time(c.created_at),
                 detail: c.detail,
                 mine: c.claimed_by.as_deref() == Some(me.username.as_str()),
                 claimed_by: c.claimed_by,

@@ -2,6 +2,7 @@
 //! person may choose, the request's life cycle and its reference number.
 //! Plain Rust, shared by the page (select options) and the server.
 
+use super::office_hours::{hhmm, CLOSES, MIDDAY, OPENS};
 use super::stored::Stored;
 
 /// Countries offered, with their Spanish names, in Spanish alphabetical order:
@@ -83,12 +84,24 @@ impl TimeWindow {
         Self::ALL.into_iter().find(|w| w.as_str() == s)
     }
 
-    pub fn label_es(self) -> &'static str {
+    /// When the call may come, in Ecuador clock time.
+    pub fn hours(self) -> ((u32, u32), (u32, u32)) {
         match self {
-            TimeWindow::Morning => "En la mañana, de 08:00 a 12:00 (hora de Ecuador)",
-            TimeWindow::Afternoon => "En la tarde, de 12:00 a 17:00 (hora de Ecuador)",
-            TimeWindow::Any => "A cualquier hora de atención, de 08:00 a 17:00 (hora de Ecuador)",
+            TimeWindow::Morning => (OPENS, MIDDAY),
+            TimeWindow::Afternoon => (MIDDAY, CLOSES),
+            TimeWindow::Any => (OPENS, CLOSES),
         }
+    }
+
+    /// "En la mañana, de 08:00 a 12:00 (hora de Ecuador)".
+    pub fn label_es(self) -> String {
+        let when = match self {
+            TimeWindow::Morning => "En la mañana",
+            TimeWindow::Afternoon => "En la tarde",
+            TimeWindow::Any => "A cualquier hora de atención",
+        };
+        let (from, to) = self.hours();
+        format!("{when}, de {} a {} (hora de Ecuador)", hhmm(from), hhmm(to))
     }
 }
 
@@ -264,6 +277,27 @@ mod tests {
             assert_eq!(TimeWindow::parse(w.as_str()), Some(w));
         }
         assert_eq!(TimeWindow::parse("noche"), None);
+    }
+
+    #[test]
+    fn windows_read_from_the_office_hours() {
+        // As SPEC §2.3 gives the hours, written out by hand.
+        assert_eq!(
+            TimeWindow::Morning.label_es(),
+            "En la mañana, de 08:00 a 12:00 (hora de Ecuador)"
+        );
+        assert_eq!(
+            TimeWindow::Afternoon.label_es(),
+            "En la tarde, de 12:00 a 17:00 (hora de Ecuador)"
+        );
+        assert_eq!(
+            TimeWindow::Any.label_es(),
+            "A cualquier hora de atención, de 08:00 a 17:00 (hora de Ecuador)"
+        );
+        assert_eq!(
+            crate::office_hours::hours_es(),
+            "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - solicitar clave (§2.2): identity (full date and código dactilar) → contact
 //!   data → code → choose four questions → new clave → done.
 
+use super::steps::Step;
 use super::stored::Stored;
 use serde::{Deserialize, Serialize};
 
@@ -56,23 +57,12 @@ impl FlowKind {
 
     /// The start page.
     pub fn home(self) -> &'static str {
-        match self {
-            FlowKind::Recovery => "/recuperar",
-            FlowKind::Request => "/solicitar",
-        }
+        Step::start(self).path()
     }
 
     /// The flow's name as the pages say it.
     pub fn name_es(self) -> &'static str {
-        match self {
-            FlowKind::Recovery => "Recuperar clave",
-            FlowKind::Request => "Solicitar clave",
-        }
-    }
-
-    /// "Recuperar clave · paso 4 de 6".
-    pub fn caption_es(self, step: u8) -> String {
-        format!("{} · paso {step} de 6", self.name_es())
+        Step::start(self).page().journey.name_es()
     }
 }
 
@@ -198,28 +188,10 @@ impl FlowState {
         }
     }
 
-    /// The page that serves this state in a flow of `kind`, so reload and Back
-    /// land where the flow is. States a kind never reaches go to its start.
+    /// The page that serves this state in a flow of `kind` (the step table
+    /// says which), so reload and Back land where the flow is.
     pub fn path(self, kind: FlowKind) -> &'static str {
-        use FlowState as S;
-        match (kind, self) {
-            (FlowKind::Recovery, S::IdentityPending) => "/recuperar/identidad",
-            (FlowKind::Recovery, S::ConfirmPending) => "/recuperar/confirmar",
-            (FlowKind::Recovery, S::AllAnswersPending) => "/recuperar/sin-correo",
-            (FlowKind::Recovery, S::NewEmailPending) => "/recuperar/nuevo-correo",
-            (FlowKind::Recovery, S::CodePending) => "/recuperar/codigo",
-            (FlowKind::Recovery, S::QuestionsPending) => "/recuperar/preguntas",
-            (FlowKind::Recovery, S::PasswordPending) => "/recuperar/nueva-clave",
-            (FlowKind::Recovery, S::Done) => "/recuperar/listo",
-            (FlowKind::Recovery, _) => "/recuperar/buscar",
-            (FlowKind::Request, S::IdentityPending) => "/solicitar/identidad",
-            (FlowKind::Request, S::ContactPending) => "/solicitar/contacto",
-            (FlowKind::Request, S::CodePending) => "/solicitar/codigo",
-            (FlowKind::Request, S::ChooseQuestionsPending) => "/solicitar/preguntas",
-            (FlowKind::Request, S::PasswordPending) => "/solicitar/nueva-clave",
-            (FlowKind::Request, S::Done) => "/solicitar/listo",
-            (FlowKind::Request, _) => "/solicitar/buscar",
-        }
+        Step::serving(kind, self).path()
     }
 }
 
@@ -257,9 +229,6 @@ impl FlowClock {
 pub fn idle_deadline(now: i64, idle_timeout_secs: i64) -> i64 {
     now + idle_timeout_secs
 }
-
-/// Failed identity checks or answers that end a flow (SPEC §4.2).
-pub const MAX_FAILURES_PER_FLOW: i32 = 3;
 
 #[cfg(test)]
 mod tests {

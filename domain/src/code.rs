@@ -17,9 +17,9 @@ pub const CODE_LIFETIME_SECS: i64 = 180;
 pub const MAX_WRONG_TRIES: i32 = 5;
 
 /// Number of distinct codes, 10^CODE_DIGITS.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 const CODE_SPACE: u32 = 1_000_000;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 const _: () = assert!(10u32.pow(CODE_DIGITS as u32) == CODE_SPACE);
 
 /// A freshly generated code, to be e-mailed once and stored only as a hash.
@@ -29,7 +29,7 @@ pub struct VerificationCode(String);
 impl VerificationCode {
     /// A uniformly random code from the operating system's CSPRNG,
     /// zero-padded (`"004217"` is as likely as any other).
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     pub fn generate() -> VerificationCode {
         use rand::Rng;
         let n: u32 = rand::rngs::OsRng.gen_range(0..CODE_SPACE);
@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(MAX_WRONG_TRIES, 5);
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn generated_codes_are_six_ascii_digits_and_vary() {
         let codes: Vec<VerificationCode> =

@@ -2,73 +2,102 @@
 //! 17:00 in Ecuador (America/Guayaquil), computed with the time-zone database,
 //! never with a hand-written offset.
 //!
-//! Server only: chrono-tz's database stays out of the WASM bundle. The browser
-//! is given the window as Unix instants and shows them in its own zone.
+//! The hours themselves are plain constants, shared with the browser; what
+//! computes with instants is server only: chrono-tz's database stays out of the
+//! WASM bundle. The browser is given the window as Unix instants and shows
+//! them in its own zone.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::America::Guayaquil;
-use chrono_tz::Tz;
+#[cfg(feature = "server")]
+pub use server::*;
 
 /// Opening and closing, Ecuador clock time (every day of the week).
 pub const OPENS: (u32, u32) = (8, 0);
 pub const CLOSES: (u32, u32) = (17, 0);
+/// Where a morning call-back window ends and an afternoon one starts.
+pub const MIDDAY: (u32, u32) = (12, 0);
 
-/// One day's opening hours, as instants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
-    pub opens: DateTime<Utc>,
-    pub closes: DateTime<Utc>,
+/// "08:00".
+pub fn hhmm((h, m): (u32, u32)) -> String {
+    format!("{h:02}:{m:02}")
 }
 
-fn at(date: NaiveDate, (h, m): (u32, u32)) -> DateTime<Utc> {
-    let time = NaiveTime::from_hms_opt(h, m, 0).expect("valid office time");
-    // Ecuador has no daylight saving time, so every local time exists once.
-    Guayaquil
-        .from_local_datetime(&date.and_time(time))
-        .single()
-        .expect("Ecuador local times are unambiguous")
-        .with_timezone(&Utc)
+/// "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)".
+pub fn hours_es() -> String {
+    format!(
+        "lunes a domingo, de {} a {} (hora de Ecuador)",
+        hhmm(OPENS),
+        hhmm(CLOSES)
+    )
 }
 
-/// The window of Ecuador's calendar day `date`.
-pub fn window_on(date: NaiveDate) -> Window {
-    Window {
-        opens: at(date, OPENS),
-        closes: at(date, CLOSES),
+#[cfg(feature = "server")]
+mod server {
+    use super::{CLOSES, OPENS};
+    use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+    use chrono_tz::America::Guayaquil;
+    use chrono_tz::Tz;
+
+    use crate::ecuador_time::clock_at;
+
+    /// One day's opening hours, as instants.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Window {
+        pub opens: DateTime<Utc>,
+        pub closes: DateTime<Utc>,
+    }
+
+    fn at(date: NaiveDate, (h, m): (u32, u32)) -> DateTime<Utc> {
+        let time = NaiveTime::from_hms_opt(h, m, 0).expect("valid office time");
+        // Ecuador has no daylight saving time, so every local time exists once.
+        Guayaquil
+            .from_local_datetime(&date.and_time(time))
+            .single()
+            .expect("Ecuador local times are unambiguous")
+            .with_timezone(&Utc)
+    }
+
+    /// The window of Ecuador's calendar day `date`.
+    pub fn window_on(date: NaiveDate) -> Window {
+        Window {
+            opens: at(date, OPENS),
+            closes: at(date, CLOSES),
+        }
+    }
+
+    /// Whether the contact centre is open at `now` (open at 08:00, closed at 17:00).
+    pub fn is_open(now: DateTime<Utc>) -> bool {
+        let w = window_on(now.with_timezone(&Guayaquil).date_naive());
+        now >= w.opens && now < w.closes
+    }
+
+    /// The window that matters at `now`: today's while it has not closed, else
+    /// tomorrow's (Ecuador days).
+    pub fn current_or_next(now: DateTime<Utc>) -> Window {
+        let today = now.with_timezone(&Guayaquil).date_naive();
+        let w = window_on(today);
+        if now < w.closes {
+            w
+        } else {
+            window_on(today + Duration::days(1))
+        }
+    }
+
+    /// The window as clock times in zone `tz` ("02:00", "11:00"): what a visitor
+    /// elsewhere sees beside the Ecuador hours. `None` when `tz` shows the same
+    /// clock times as Ecuador.
+    pub fn in_zone(w: Window, tz: Tz) -> Option<(String, String)> {
+        let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+        let shown = (local(w.opens), local(w.closes));
+        (shown != (clock_at(w.opens), clock_at(w.closes))).then_some(shown)
     }
 }
 
-/// Whether the contact centre is open at `now` (open at 08:00, closed at 17:00).
-pub fn is_open(now: DateTime<Utc>) -> bool {
-    let w = window_on(now.with_timezone(&Guayaquil).date_naive());
-    now >= w.opens && now < w.closes
-}
-
-/// The window that matters at `now`: today's while it has not closed, else
-/// tomorrow's (Ecuador days).
-pub fn current_or_next(now: DateTime<Utc>) -> Window {
-    let today = now.with_timezone(&Guayaquil).date_naive();
-    let w = window_on(today);
-    if now < w.closes {
-        w
-    } else {
-        window_on(today + Duration::days(1))
-    }
-}
-
-/// The window as clock times in zone `tz` ("02:00", "11:00"): what a visitor
-/// elsewhere sees beside the Ecuador hours. `None` when `tz` shows the same
-/// clock times as Ecuador.
-pub fn in_zone(w: Window, tz: Tz) -> Option<(String, String)> {
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
-    let ecuador = |t: DateTime<Utc>| t.with_timezone(&Guayaquil).format("%H:%M").to_string();
-    let shown = (local(w.opens), local(w.closes));
-    (shown != (ecuador(w.opens), ecuador(w.closes))).then_some(shown)
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
+    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+    use chrono_tz::America::Guayaquil;
+    use chrono_tz::Tz;
 
     /// An instant given as Ecuador clock time.
     fn ec(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {

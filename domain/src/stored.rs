@@ -65,7 +65,7 @@ macro_rules! stored_enum {
             $( $(#[$vmeta])* $variant, )+
         }
 
-        impl $crate::domain::stored::Stored for $name {
+        impl $crate::stored::Stored for $name {
             const COLUMN: &'static str = $column;
             const VALUES: &'static [Self] = &[ $( $name::$variant, )+ ];
 

@@ -165,7 +165,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_country_any_text_never_panics(s in "\\PC{0,40}", i in 0usize..32) {
-            let country = crate::domain::callback::COUNTRIES[i].0;
+            let country = crate::callback::COUNTRIES[i].0;
             if let Ok(e164) = parse_for_country(&s, country) {
                 prop_assert!(e164.starts_with('+'));
                 prop_assert!(e164.len() <= 16);

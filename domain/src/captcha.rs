@@ -255,7 +255,7 @@ impl Solver {
 }
 
 /// `SHA-256(salt ‖ decimal(number))`.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 fn challenge_digest(salt: &str, number: u64) -> [u8; 32] {
     let mut digits = [0u8; MAX_DIGITS];
     let mut hasher = Sha256::new();
@@ -265,7 +265,7 @@ fn challenge_digest(salt: &str, number: u64) -> [u8; 32] {
 }
 
 /// Lowercase hex of `HMAC-SHA-256(secret, challenge_hex)`.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 fn sign(secret: &[u8], challenge_hex: &str) -> String {
     use hmac::Mac as _;
     let mut mac = hmac::Hmac::<Sha256>::new_from_slice(secret)
@@ -277,7 +277,7 @@ fn sign(secret: &[u8], challenge_hex: &str) -> String {
 /// Deterministic core of challenge creation, used by `new_challenge` and by
 /// tests. It does not validate `salt`: a salt without the trailing `&` or
 /// without `expires` yields a challenge that `verify` will always reject.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 pub fn build_challenge(secret: &[u8], salt: &str, number: u64, maxnumber: u64) -> Challenge {
     let challenge = hex::encode(challenge_digest(salt, number));
     let signature = sign(secret, &challenge);
@@ -293,7 +293,7 @@ pub fn build_challenge(secret: &[u8], salt: &str, number: u64, maxnumber: u64) -
 /// Percent-encodes every byte outside the URL "unreserved" set
 /// (`A-Z a-z 0-9 - . _ ~`), so a value can never inject `&`, `=` or `?`
 /// into the salt's query string.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 fn encode_param(value: &str) -> String {
     const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(value.len());
@@ -318,7 +318,7 @@ fn encode_param(value: &str) -> String {
 /// URL-safe identifiers (`A-Z a-z 0-9 - . _ ~`), which appear verbatim; any
 /// other byte is percent-encoded (and `verify` encodes the expected
 /// binding the same way), so a binding can never inject extra parameters.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 pub fn new_challenge(
     secret: &[u8],
     maxnumber: u64,
@@ -341,7 +341,7 @@ pub fn new_challenge(
 }
 
 /// A successfully verified solution.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
     /// Canonical (lowercase hex) signature of the challenge. It is unique per
@@ -356,7 +356,7 @@ pub struct Verified {
 struct SaltParams<'a> {
     expires_unix: i64,
     /// Only read by `verify`.
-    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
     flow: Option<&'a str>,
 }
 
@@ -419,7 +419,7 @@ fn parse_unix(value: &str) -> Option<i64> {
 ///
 /// On success the caller must still enforce single use by recording
 /// `Verified::signature`.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "server")]
 pub fn verify(
     secret: &[u8],
     payload: &str,
@@ -462,7 +462,7 @@ mod tests {
 
     const VECTOR_SALT: &str = "2b6f0c1e9a4d7f3b5c8e1a02?expires=1767225600&";
     const VECTOR_NUMBER: u64 = 48213;
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     const VECTOR_KEY: &[u8] = b"test-hmac-key";
     const VECTOR_CHALLENGE: &str =
         "9f821090191c1f9e3d3bc0da053796d6b35166af6e7ab120dda8a23016692b71";
@@ -470,7 +470,7 @@ mod tests {
         "a6303f6f08cf9c275f7a2f178fc531e34dc260ac6c447847c016d83166269c6f";
 
     /// Shortly before the vector's expiry (2026-01-01T00:00:00Z).
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     const BEFORE_VECTOR_EXPIRY: i64 = 1_767_225_000;
 
     fn vector_challenge() -> Challenge {
@@ -483,19 +483,19 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     fn vector_payload() -> String {
         Solution::new(&vector_challenge(), VECTOR_NUMBER, 12).to_payload()
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     fn payload_with(edit: impl FnOnce(&mut Solution)) -> String {
         let mut solution = Solution::new(&vector_challenge(), VECTOR_NUMBER, 12);
         edit(&mut solution);
         solution.to_payload()
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     fn verify_vector(payload: &str) -> Result<Verified, CaptchaError> {
         verify(VECTOR_KEY, payload, BEFORE_VECTOR_EXPIRY, None)
     }
@@ -519,7 +519,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn spec_test_vector() {
         let challenge = build_challenge(VECTOR_KEY, VECTOR_SALT, VECTOR_NUMBER, 100_000);
@@ -568,7 +568,7 @@ mod tests {
         assert_eq!(decoded.number, VECTOR_NUMBER);
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn spec_vector_verifies() {
         let verified = verify_vector(&vector_payload()).unwrap();
@@ -576,7 +576,7 @@ mod tests {
         assert_eq!(verified.expires_unix, 1_767_225_600);
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn round_trip_new_challenge_solve_verify() {
         let secret = b"round-trip-secret";
@@ -595,7 +595,7 @@ mod tests {
         assert_eq!(verified.expires_unix, now + 300);
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn new_challenge_treats_zero_maxnumber_as_one() {
         let challenge = new_challenge(b"k", 0, 10, None);
@@ -603,7 +603,7 @@ mod tests {
         assert_eq!(solve(&challenge), Some(1));
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn changed_number_is_rejected() {
         // Keeping the original challenge: the recomputed hash differs.
@@ -622,7 +622,7 @@ mod tests {
         assert_eq!(verify_vector(&payload), Err(CaptchaError::BadSignature));
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn spliced_expires_is_rejected() {
         // Move the leading digit of the number into the expiry, keeping the
@@ -655,7 +655,7 @@ mod tests {
         assert_eq!(verify_vector(&payload), Err(CaptchaError::MissingAmpersand));
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn legacy_salt_without_ampersand_is_spliceable_but_rejected() {
         // A salt without the trailing '&' (the vulnerable legacy format).
@@ -683,7 +683,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn expired_is_rejected() {
         let payload = vector_payload();
@@ -698,7 +698,7 @@ mod tests {
         assert!(verify(VECTOR_KEY, &payload, 1_767_225_599, None).is_ok());
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn wrong_key_is_rejected() {
         assert_eq!(
@@ -712,14 +712,14 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn missing_ampersand_is_rejected() {
         let payload = payload_with(|s| s.salt = s.salt.trim_end_matches('&').to_owned());
         assert_eq!(verify_vector(&payload), Err(CaptchaError::MissingAmpersand));
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn missing_or_invalid_expiry_is_rejected() {
         for salt in [
@@ -755,7 +755,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn other_algorithm_is_rejected() {
         for algorithm in ["SHA-1", "SHA-512", "sha-256", ""] {
@@ -764,7 +764,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn malformed_payloads_are_rejected() {
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
@@ -796,7 +796,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn binding_is_enforced() {
         let secret = b"binding-secret";
@@ -833,7 +833,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn binding_cannot_inject_parameters() {
         let binding = "a&expires=9999999999&bind=b";
@@ -852,7 +852,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn tampered_signature_is_rejected() {
         let mut flipped = VECTOR_SIGNATURE.to_owned().into_bytes();
@@ -875,7 +875,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     #[test]
     fn non_canonical_challenge_is_rejected() {
         let payload = payload_with(|s| s.challenge = s.challenge.to_uppercase());
@@ -963,7 +963,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "server")]
     mod fuzz {
         use super::*;
         use proptest::prelude::*;

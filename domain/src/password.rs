@@ -7,7 +7,7 @@
 //! live feedback for the browser: cheap, dictionary-free and deliberately
 //! rough; it never decides whether a clave is accepted.
 
-use crate::domain::answer;
+use crate::answer;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;

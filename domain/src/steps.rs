@@ -1,0 +1,534 @@
+//! Every page of the self-service journeys, declared once: its path, its
+//! title, its place ("paso N de M"), its back link and the flow states that
+//! may show it. The routes, the captions, the back links, the page each flow
+//! state is served on (and so every redirect after a step) and the end-to-end
+//! tests' list of pages (`clave steps`) are generated from [`PAGES`]; a path
+//! or a step number is written nowhere else.
+
+use super::flow::{FlowKind, FlowState};
+
+/// The journeys of SPEC §2, each with its own steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Journey {
+    /// Recuperar clave (§2.1).
+    Recovery,
+    /// Its branch for a person without access to the registered e-mail
+    /// (§2.1.1): the same flow, other pages, unnumbered.
+    RecoveryWithoutEmail,
+    /// Solicitar clave (§2.2).
+    Request,
+    /// Contacto and "Pedir que le llamemos" (§2.3): no flow behind it.
+    Callback,
+}
+
+impl Journey {
+    /// The name a step's caption starts with.
+    pub fn name_es(self) -> &'static str {
+        match self {
+            Journey::Recovery => "Recuperar clave",
+            Journey::RecoveryWithoutEmail => "Recuperar clave sin acceso al correo",
+            Journey::Request => "Solicitar clave",
+            Journey::Callback => "Pedir que le llamemos",
+        }
+    }
+
+    /// The stored flow its pages belong to, if any.
+    pub fn flow(self) -> Option<FlowKind> {
+        match self {
+            Journey::Recovery | Journey::RecoveryWithoutEmail => Some(FlowKind::Recovery),
+            Journey::Request => Some(FlowKind::Request),
+            Journey::Callback => None,
+        }
+    }
+
+    /// How many numbered steps it has (the M of "paso N de M").
+    pub fn steps(self) -> u8 {
+        PAGES
+            .iter()
+            .filter(|p| p.journey == self)
+            .filter_map(|p| match p.place {
+                Place::Step(n) => Some(n),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Where a page stands in its journey, as its caption says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A start, an end or a landing page: no caption.
+    Outside,
+    /// A page of a branch: the caption names the journey only.
+    Unnumbered,
+    /// "paso N de M".
+    Step(u8),
+}
+
+/// One page of a journey.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub step: Step,
+    pub journey: Journey,
+    pub path: &'static str,
+    /// The document's title (the browser tab, what a screen reader says first).
+    pub title_es: &'static str,
+    pub place: Place,
+    pub back: Option<Step>,
+    /// The flow states this page serves; the first page listing a state is
+    /// where a flow in that state is sent.
+    pub states: &'static [FlowState],
+}
+
+/// Every page, in the order of [`Step`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    RecoveryStart,
+    RecoverySearch,
+    RecoveryIdentity,
+    RecoveryConfirm,
+    RecoveryAllAnswers,
+    RecoveryNewEmail,
+    RecoveryCode,
+    RecoveryCodeLink,
+    RecoveryQuestions,
+    RecoveryNewClave,
+    RecoveryDone,
+    RequestStart,
+    RequestSearch,
+    RequestIdentity,
+    RequestContact,
+    RequestCode,
+    RequestCodeLink,
+    RequestQuestions,
+    RequestNewClave,
+    RequestDone,
+    Contact,
+    Callback,
+    CallbackReceipt,
+}
+
+use FlowState as S;
+use Journey as J;
+use Place as P;
+use Step as T;
+
+pub const PAGES: [Page; 23] = [
+    Page {
+        step: T::RecoveryStart,
+        journey: J::Recovery,
+        path: "/recuperar",
+        title_es: "Recuperar clave",
+        place: P::Outside,
+        back: None,
+        states: &[],
+    },
+    Page {
+        step: T::RecoverySearch,
+        journey: J::Recovery,
+        path: "/recuperar/buscar",
+        title_es: "Buscar su cédula – Recuperar clave",
+        place: P::Step(1),
+        back: Some(T::RecoveryStart),
+        states: &[],
+    },
+    Page {
+        step: T::RecoveryIdentity,
+        journey: J::Recovery,
+        path: "/recuperar/identidad",
+        title_es: "Su fecha de nacimiento – Recuperar clave",
+        place: P::Step(2),
+        back: Some(T::RecoverySearch),
+        states: &[S::IdentityPending],
+    },
+    Page {
+        step: T::RecoveryConfirm,
+        journey: J::Recovery,
+        path: "/recuperar/confirmar",
+        title_es: "Confirme sus datos – Recuperar clave",
+        place: P::Step(3),
+        back: Some(T::RecoveryIdentity),
+        states: &[S::ConfirmPending],
+    },
+    Page {
+        step: T::RecoveryAllAnswers,
+        journey: J::RecoveryWithoutEmail,
+        path: "/recuperar/sin-correo",
+        title_es: "Sus cuatro preguntas – Recuperar clave sin su correo",
+        place: P::Unnumbered,
+        back: Some(T::RecoveryConfirm),
+        states: &[S::AllAnswersPending],
+    },
+    Page {
+        step: T::RecoveryNewEmail,
+        journey: J::RecoveryWithoutEmail,
+        path: "/recuperar/nuevo-correo",
+        title_es: "Su nuevo correo – Recuperar clave",
+        place: P::Unnumbered,
+        back: Some(T::RecoveryAllAnswers),
+        states: &[S::NewEmailPending],
+    },
+    Page {
+        step: T::RecoveryCode,
+        journey: J::Recovery,
+        path: "/recuperar/codigo",
+        title_es: "Código de verificación – Recuperar clave",
+        place: P::Step(4),
+        back: Some(T::RecoveryConfirm),
+        states: &[S::CodePending],
+    },
+    Page {
+        step: T::RecoveryCodeLink,
+        journey: J::Recovery,
+        path: "/recuperar/codigo/enlace",
+        title_es: "Confirmar el código – Recuperar clave",
+        place: P::Outside,
+        back: None,
+        states: &[S::CodePending],
+    },
+    Page {
+        step: T::RecoveryQuestions,
+        journey: J::Recovery,
+        path: "/recuperar/preguntas",
+        title_es: "Preguntas de seguridad – Recuperar clave",
+        place: P::Step(5),
+        back: Some(T::RecoveryCode),
+        states: &[S::QuestionsPending],
+    },
+    Page {
+        step: T::RecoveryNewClave,
+        journey: J::Recovery,
+        path: "/recuperar/nueva-clave",
+        title_es: "Su nueva clave – Recuperar clave",
+        place: P::Step(6),
+        back: Some(T::RecoveryQuestions),
+        states: &[S::PasswordPending],
+    },
+    Page {
+        step: T::RecoveryDone,
+        journey: J::Recovery,
+        path: "/recuperar/listo",
+        title_es: "Clave restablecida – Recuperar clave",
+        place: P::Outside,
+        back: None,
+        states: &[S::Done],
+    },
+    Page {
+        step: T::RequestStart,
+        journey: J::Request,
+        path: "/solicitar",
+        title_es: "Solicitar clave",
+        place: P::Outside,
+        back: None,
+        states: &[],
+    },
+    Page {
+        step: T::RequestSearch,
+        journey: J::Request,
+        path: "/solicitar/buscar",
+        title_es: "Buscar su cédula – Solicitar clave",
+        place: P::Step(1),
+        back: Some(T::RequestStart),
+        states: &[],
+    },
+    Page {
+        step: T::RequestIdentity,
+        journey: J::Request,
+        path: "/solicitar/identidad",
+        title_es: "Confirme su identidad – Solicitar clave",
+        place: P::Step(2),
+        back: Some(T::RequestSearch),
+        states: &[S::IdentityPending],
+    },
+    Page {
+        step: T::RequestContact,
+        journey: J::Request,
+        path: "/solicitar/contacto",
+        title_es: "Sus datos de contacto – Solicitar clave",
+        place: P::Step(3),
+        back: Some(T::RequestIdentity),
+        states: &[S::ContactPending],
+    },
+    Page {
+        step: T::RequestCode,
+        journey: J::Request,
+        path: "/solicitar/codigo",
+        title_es: "Código de verificación – Solicitar clave",
+        place: P::Step(4),
+        back: Some(T::RequestContact),
+        states: &[S::CodePending],
+    },
+    Page {
+        step: T::RequestCodeLink,
+        journey: J::Request,
+        path: "/solicitar/codigo/enlace",
+        title_es: "Confirmar el código – Solicitar clave",
+        place: P::Outside,
+        back: None,
+        states: &[S::CodePending],
+    },
+    Page {
+        step: T::RequestQuestions,
+        journey: J::Request,
+        path: "/solicitar/preguntas",
+        title_es: "Sus preguntas de seguridad – Solicitar clave",
+        place: P::Step(5),
+        back: Some(T::RequestCode),
+        states: &[S::ChooseQuestionsPending],
+    },
+    Page {
+        step: T::RequestNewClave,
+        journey: J::Request,
+        path: "/solicitar/nueva-clave",
+        title_es: "Su nueva clave – Solicitar clave",
+        place: P::Step(6),
+        back: Some(T::RequestQuestions),
+        states: &[S::PasswordPending],
+    },
+    Page {
+        step: T::RequestDone,
+        journey: J::Request,
+        path: "/solicitar/listo",
+        title_es: "Clave creada – Solicitar clave",
+        place: P::Outside,
+        back: None,
+        states: &[S::Done],
+    },
+    Page {
+        step: T::Contact,
+        journey: J::Callback,
+        path: "/contacto",
+        title_es: "Contacto",
+        place: P::Outside,
+        back: None,
+        states: &[],
+    },
+    Page {
+        step: T::Callback,
+        journey: J::Callback,
+        path: "/contacto/llamada",
+        title_es: "Pedir que le llamemos",
+        place: P::Outside,
+        back: Some(T::Contact),
+        states: &[],
+    },
+    Page {
+        step: T::CallbackReceipt,
+        journey: J::Callback,
+        path: "/contacto/recibida",
+        title_es: "Solicitud recibida",
+        place: P::Outside,
+        back: None,
+        states: &[],
+    },
+];
+
+impl Step {
+    pub const fn page(self) -> &'static Page {
+        &PAGES[self as usize]
+    }
+
+    pub const fn path(self) -> &'static str {
+        self.page().path
+    }
+
+    pub fn title_es(self) -> &'static str {
+        self.page().title_es
+    }
+
+    /// Where "Volver" leads.
+    pub fn back_path(self) -> Option<&'static str> {
+        self.page().back.map(Step::path)
+    }
+
+    /// "Recuperar clave · paso 2 de 6", the branch's name, or nothing.
+    pub fn caption_es(self) -> Option<String> {
+        let page = self.page();
+        match page.place {
+            Place::Outside => None,
+            Place::Unnumbered => Some(page.journey.name_es().to_owned()),
+            Place::Step(n) => Some(format!(
+                "{} · paso {n} de {}",
+                page.journey.name_es(),
+                page.journey.steps()
+            )),
+        }
+    }
+
+    /// The start page of a flow of `kind`.
+    pub fn start(kind: FlowKind) -> Step {
+        Step::of(kind, Step::RecoveryStart, Step::RequestStart)
+    }
+
+    /// Step 1 of a flow of `kind`, where a flow that cannot go on starts again.
+    pub fn search(kind: FlowKind) -> Step {
+        Step::of(kind, Step::RecoverySearch, Step::RequestSearch)
+    }
+
+    /// The shared steps, in a flow of `kind`.
+    pub fn code(kind: FlowKind) -> Step {
+        Step::of(kind, Step::RecoveryCode, Step::RequestCode)
+    }
+
+    pub fn code_link(kind: FlowKind) -> Step {
+        Step::of(kind, Step::RecoveryCodeLink, Step::RequestCodeLink)
+    }
+
+    pub fn new_clave(kind: FlowKind) -> Step {
+        Step::of(kind, Step::RecoveryNewClave, Step::RequestNewClave)
+    }
+
+    pub fn done(kind: FlowKind) -> Step {
+        Step::of(kind, Step::RecoveryDone, Step::RequestDone)
+    }
+
+    fn of(kind: FlowKind, recovery: Step, request: Step) -> Step {
+        match kind {
+            FlowKind::Recovery => recovery,
+            FlowKind::Request => request,
+        }
+    }
+
+    /// The page a flow of `kind` in `state` is served on, so reload and Back
+    /// land where the flow is; a state with no page of that kind (a failed
+    /// flow, a state of the other kind) goes to its step 1.
+    pub fn serving(kind: FlowKind, state: FlowState) -> Step {
+        PAGES
+            .iter()
+            .find(|p| p.journey.flow() == Some(kind) && p.states.contains(&state))
+            .map_or(Step::search(kind), |p| p.step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_the_order_of_its_steps() {
+        for (i, page) in PAGES.iter().enumerate() {
+            assert_eq!(page.step as usize, i, "{:?}", page.step);
+        }
+    }
+
+    #[test]
+    fn paths_are_unique_and_each_flow_lives_under_its_start() {
+        for (i, a) in PAGES.iter().enumerate() {
+            for b in &PAGES[i + 1..] {
+                assert_ne!(a.path, b.path);
+            }
+            if let Some(kind) = a.journey.flow() {
+                assert!(a.path.starts_with(Step::start(kind).path()), "{:?}", a.step);
+            }
+        }
+    }
+
+    #[test]
+    fn the_steps_are_numbered_one_to_six_with_nothing_skipped() {
+        for journey in [Journey::Recovery, Journey::Request] {
+            let mut numbers: Vec<u8> = PAGES
+                .iter()
+                .filter(|p| p.journey == journey)
+                .filter_map(|p| match p.place {
+                    Place::Step(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            numbers.sort();
+            assert_eq!(numbers, [1, 2, 3, 4, 5, 6], "{journey:?}");
+        }
+        assert_eq!(
+            Step::RecoveryIdentity.caption_es().as_deref(),
+            Some("Recuperar clave · paso 2 de 6")
+        );
+        assert_eq!(
+            Step::RequestNewClave.caption_es().as_deref(),
+            Some("Solicitar clave · paso 6 de 6")
+        );
+        assert_eq!(
+            Step::RecoveryNewEmail.caption_es().as_deref(),
+            Some("Recuperar clave sin acceso al correo")
+        );
+        assert_eq!(Step::RecoveryDone.caption_es(), None);
+    }
+
+    #[test]
+    fn every_state_a_flow_reaches_has_one_page_to_serve_it() {
+        // By hand: the pages SPEC §2.1, §2.1.1 and §2.2 walk through.
+        let expected = [
+            (
+                FlowKind::Recovery,
+                S::IdentityPending,
+                "/recuperar/identidad",
+            ),
+            (
+                FlowKind::Recovery,
+                S::ConfirmPending,
+                "/recuperar/confirmar",
+            ),
+            (
+                FlowKind::Recovery,
+                S::AllAnswersPending,
+                "/recuperar/sin-correo",
+            ),
+            (
+                FlowKind::Recovery,
+                S::NewEmailPending,
+                "/recuperar/nuevo-correo",
+            ),
+            (FlowKind::Recovery, S::CodePending, "/recuperar/codigo"),
+            (
+                FlowKind::Recovery,
+                S::QuestionsPending,
+                "/recuperar/preguntas",
+            ),
+            (
+                FlowKind::Recovery,
+                S::PasswordPending,
+                "/recuperar/nueva-clave",
+            ),
+            (FlowKind::Recovery, S::Done, "/recuperar/listo"),
+            (FlowKind::Recovery, S::Failed, "/recuperar/buscar"),
+            (FlowKind::Recovery, S::ContactPending, "/recuperar/buscar"),
+            (
+                FlowKind::Request,
+                S::IdentityPending,
+                "/solicitar/identidad",
+            ),
+            (FlowKind::Request, S::ContactPending, "/solicitar/contacto"),
+            (FlowKind::Request, S::CodePending, "/solicitar/codigo"),
+            (
+                FlowKind::Request,
+                S::ChooseQuestionsPending,
+                "/solicitar/preguntas",
+            ),
+            (
+                FlowKind::Request,
+                S::PasswordPending,
+                "/solicitar/nueva-clave",
+            ),
+            (FlowKind::Request, S::Done, "/solicitar/listo"),
+            (FlowKind::Request, S::Failed, "/solicitar/buscar"),
+            (FlowKind::Request, S::QuestionsPending, "/solicitar/buscar"),
+        ];
+        for (kind, state, path) in expected {
+            assert_eq!(
+                Step::serving(kind, state).path(),
+                path,
+                "{kind:?} {state:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn back_links_stay_in_the_journey_and_lead_back() {
+        for page in &PAGES {
+            if let Some(back) = page.back {
+                let to = back.page();
+                assert_eq!(to.journey.flow(), page.journey.flow(), "{:?}", page.step);
+                assert!((back as usize) < (page.step as usize), "{:?}", page.step);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import { expect, test } from "@playwright/test";
+import { step } from "./helpers";
+
+/**
+ * The WASM as served (brotli) may not grow past this: just above what the
+ * release build reaches today (617 082 bytes, 3 December 2026), so a heavier
+ * crate cannot creep in unnoticed. Lower it as the bundle shrinks.
+ */
+const WASM_BR_CEILING = 625_000;
+
+test.describe("What a first visit downloads", () => {
+  test("the stylesheet, script and WASM carry their hash, come precompressed and are kept a year; the page is not stored", async ({
+    page,
+  }) => {
+    const res = await page.request.get(step("RecoverySearch").path, { headers: { "accept-encoding": "br" } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()["cache-control"]).toBe("no-store");
+    const html = await res.text();
+    const assets = [...new Set([...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1]))];
+    expect(assets.map((a) => a.split(".").pop()).sort()).toEqual(["css", "js", "wasm"]);
+    for (const asset of assets) {
+      expect(asset).toMatch(/^\/pkg\/clave\.[A-Za-z0-9_-]{16,}\.(css|js|wasm)$/);
+      const served = await page.request.get(asset, { headers: { "accept-encoding": "br" } });
+      expect(served.status(), asset).toBe(200);
+      expect(served.headers()["content-encoding"], asset).toBe("br");
+      expect(served.headers()["cache-control"], asset).toBe("public, max-age=31536000, immutable");
+    }
+  });
+
+  test("the WASM as served stays under its ceiling", async ({ page }) => {
+    const html = await (await page.request.get("/")).text();
+    const wasm = html.match(/href="(\/pkg\/[^"]+\.wasm)"/)?.[1];
+    expect(wasm, "the start page preloads its WASM").toBeTruthy();
+    const served = await page.request.get(wasm!, { headers: { "accept-encoding": "br" } });
+    expect(served.status()).toBe(200);
+    expect(served.headers()["content-encoding"]).toBe("br");
+    const bytes = Number(served.headers()["content-length"]);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(WASM_BR_CEILING);
+  });
+});
