@@ -67,21 +67,23 @@ def assets(html):
 
 
 def sizes(path, cookie=None):
-    out = {}
+    """Bytes over the wire per encoding, and the uncompressed body."""
+    out, plain = {}, b""
     for enc in ("identity", "gzip", "br"):
         res, data = fetch("GET", path, cookie, encoding=enc)
         if res.status != 200:
             raise SystemExit(f"GET {path}: {res.status}")
         out[enc] = (len(data), res.getheader("Content-Encoding") or "-")
-    return out, data
+        if enc == "identity":
+            plain = data
+    return out, plain
 
 
 rows = []
 
 
 def page(title, path, cookie=None):
-    (html_sizes, _) = sizes(path, cookie)
-    _, raw = fetch("GET", path, cookie)
+    html_sizes, raw = sizes(path, cookie)
     html = raw.decode("utf-8", "replace")
     items = [("HTML " + path, html_sizes)]
     for a in assets(html):

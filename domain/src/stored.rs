@@ -117,16 +117,6 @@ stored_enum! {
     }
 }
 
-impl From<NoticeKind> for MailKind {
-    fn from(kind: NoticeKind) -> MailKind {
-        match kind {
-            NoticeKind::EmailChanged => MailKind::EmailChanged,
-            NoticeKind::ClaveChanged => MailKind::ClaveChanged,
-            NoticeKind::ClaveCreated => MailKind::ClaveCreated,
-        }
-    }
-}
-
 stored_enum! {
     /// Why a case is in the staff's list: someone said "no fui yo".
     pub enum CaseKind in "staff_case.kind" {
