@@ -34,6 +34,12 @@ stage_summary() {
   [ "${#STAGES[@]}" -gt 0 ] || return 0
   say "Duration of each stage"
   printf '%s\n' "${STAGES[@]}"
+  # A full disk once failed a CI run: say how close this one came.
+  if [ -d "${CARGO_TARGET_DIR:-}" ]; then
+    printf 'Build directory %s, %s free on its disk\n' \
+      "$(du -sh "$CARGO_TARGET_DIR" 2>/dev/null | cut -f1)" \
+      "$(df -h --output=avail "$CARGO_TARGET_DIR" | tail -1 | tr -d ' ')"
+  fi
   STAGES=()
 }
 
