@@ -8,17 +8,20 @@ fetched three times — uncompressed, with `Accept-Encoding: gzip` and with
 `Accept-Encoding: br` — and the bytes of each body as it came over the wire.
 A first visit has an empty cache, so each page's total counts all its assets.
 
-Usage: size.py BASE_URL SQLITE_FILE
+Usage: size.py BASE_URL SQLITE_FILE STEPS_JSON (the step table, `clave steps`)
 """
 
 import http.client
+import json
 import re
 import sqlite3
 import sys
 import time
 import urllib.parse
 
-BASE, DB = sys.argv[1:3]
+BASE, DB, STEPS = sys.argv[1:4]
+with open(STEPS, encoding="utf-8") as f:
+    STEP = {name: page["path"] for name, page in json.load(f).items()}
 HOST = urllib.parse.urlparse(BASE)
 assert HOST.hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
 BUDGET_KIB = 150
@@ -62,7 +65,10 @@ def assets(html):
             url.startswith("/pkg/") or url.endswith((".css", ".js", ".wasm", ".svg", ".ico"))
         ):
             found.append(url)
-    # The JS and the WASM the hydration script loads are preloaded by name.
+    # The loader names the script and the WASM, but fetches them only when
+    # the page has an island.
+    if "<leptos-island" not in html:
+        found = [u for u in found if not u.endswith((".js", ".wasm"))]
     return list(dict.fromkeys(found))
 
 
@@ -132,63 +138,65 @@ def registry_email(cedula):
 page("Start page", "/")
 
 # Recuperar clave, every step (SPEC §2.1), as the demo's README walks it.
-page("Recovery 1 cédula", "/recuperar")
-c = post("/api/recuperar/buscar", None, {"cedula": "1712345675", "robot": "si"}, "/recuperar/identidad")
-page("Recovery 2 birth date", "/recuperar/identidad", c)
-post("/api/recuperar/identidad", c, {"day": "14", "month": "3"}, "/recuperar/confirmar")
-page("Recovery 3 confirm", "/recuperar/confirmar", c)
-post("/api/recuperar/confirmar", c, {}, "/recuperar/codigo")
-page("Recovery 4 code", "/recuperar/codigo", c)
+page("Recovery start", STEP["RecoveryStart"])
+page("Recovery 1 cédula", STEP["RecoverySearch"])
+c = post("/api/recuperar/buscar", None, {"cedula": "1712345675", "robot": "si"}, STEP["RecoveryIdentity"])
+page("Recovery 2 birth date", STEP["RecoveryIdentity"], c)
+post("/api/recuperar/identidad", c, {"day": "14", "month": "3"}, STEP["RecoveryConfirm"])
+page("Recovery 3 confirm", STEP["RecoveryConfirm"], c)
+post("/api/recuperar/confirmar", c, {}, STEP["RecoveryCode"])
+page("Recovery 4 code", STEP["RecoveryCode"], c)
 code = newest_code(registry_email("1712345675"))
-post("/api/recuperar/codigo", c, {"codigo": code, "flujo": "recuperar"}, "/recuperar/preguntas")
-page("Recovery 5 questions", "/recuperar/preguntas", c)
+post("/api/recuperar/codigo", c, {"codigo": code, "flujo": "recuperar"}, STEP["RecoveryQuestions"])
+page("Recovery 5 questions", STEP["RecoveryQuestions"], c)
 a1, a2 = pair("1712345675")
-post("/api/recuperar/preguntas", c, {"respuesta1": a1, "respuesta2": a2}, "/recuperar/nueva-clave")
-page("Recovery 6 new clave", "/recuperar/nueva-clave", c)
+post("/api/recuperar/preguntas", c, {"respuesta1": a1, "respuesta2": a2}, STEP["RecoveryNewClave"])
+page("Recovery 6 new clave", STEP["RecoveryNewClave"], c)
 post(
     "/api/recuperar/nueva-clave",
     c,
     {"clave": "camino largo hacia la cumbre nevada", "flujo": "recuperar"},
-    "/recuperar/listo",
+    STEP["RecoveryDone"],
 )
-page("Recovery done", "/recuperar/listo", c)
+page("Recovery done", STEP["RecoveryDone"], c)
 
 # Solicitar clave, every step (SPEC §2.2), for the demo's Rosa.
-page("Request 1 cédula", "/solicitar")
+page("Request start", STEP["RequestStart"])
+page("Request 1 cédula", STEP["RequestSearch"])
 c = post(
     "/api/recuperar/buscar",
     None,
     {"cedula": "0104567896", "robot": "si", "flujo": "solicitar"},
-    "/solicitar/identidad",
+    STEP["RequestIdentity"],
 )
-page("Request 2 identity", "/solicitar/identidad", c)
+page("Request 2 identity", STEP["RequestIdentity"], c)
 post(
     "/api/solicitar/identidad",
     c,
     {"day": "30", "month": "1", "year": "1992", "dactilar": "C3456D7890"},
-    "/solicitar/contacto",
+    STEP["RequestContact"],
 )
-page("Request 3 contact", "/solicitar/contacto", c)
-post("/api/solicitar/contacto", c, {"correo": "rosa.peso@example.org"}, "/solicitar/codigo")
-page("Request 4 code", "/solicitar/codigo", c)
+page("Request 3 contact", STEP["RequestContact"], c)
+post("/api/solicitar/contacto", c, {"correo": "rosa.peso@example.org"}, STEP["RequestCode"])
+page("Request 4 code", STEP["RequestCode"], c)
 code = newest_code("rosa.peso@example.org")
-post("/api/recuperar/codigo", c, {"codigo": code, "flujo": "solicitar"}, "/solicitar/preguntas")
-page("Request 5 questions", "/solicitar/preguntas", c)
+post("/api/recuperar/codigo", c, {"codigo": code, "flujo": "solicitar"}, STEP["RequestQuestions"])
+page("Request 5 questions", STEP["RequestQuestions"], c)
 fields = {}
 for i in range(1, 5):
     fields[f"pregunta{i}"] = str(i)
     fields[f"respuesta{i}"] = ANSWERS[i - 1]
-post("/api/solicitar/preguntas", c, fields, "/solicitar/nueva-clave")
-page("Request 6 clave", "/solicitar/nueva-clave", c)
+post("/api/solicitar/preguntas", c, fields, STEP["RequestNewClave"])
+page("Request 6 clave", STEP["RequestNewClave"], c)
 post(
     "/api/recuperar/nueva-clave",
     c,
     {"clave": "camino largo hacia la cumbre nevada", "flujo": "solicitar"},
-    "/solicitar/listo",
+    STEP["RequestDone"],
 )
-page("Request done", "/solicitar/listo", c)
+page("Request done", STEP["RequestDone"], c)
 
-page("Call-back form", "/contacto/llamada")
+page("Call-back form", STEP["Callback"])
 
 
 def kib(n):

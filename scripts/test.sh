@@ -29,6 +29,12 @@ if cargo tree --locked -p domain --all-features -e normal --prefix none |
   grep -E '^(leptos|sea-orm|sqlx|axum|tokio|hyper|tower)[ _-]'; then
   say "the domain crate depends on a web, database or runtime crate"; exit 1
 fi
+# Nothing heavy reaches the browser: Unicode tables, the clave dictionaries,
+# the server's crates.
+if cargo tree --locked -p frontend --target wasm32-unknown-unknown -e normal --prefix none |
+  grep -E '^(unicode-normalization|zxcvbn|phonenumber|chrono-tz|sea-orm|axum|tokio|argon2|lettre) '; then
+  say "a server-only crate reaches the browser's WASM"; exit 1
+fi
 cargo test --locked -p domain --all-features --no-run
 cargo test --locked -p app --features test-support --no-run
 cargo test --locked -p server -p entity -p migration --no-run

@@ -17,6 +17,7 @@ pub mod recovery;
 pub mod request;
 #[cfg(feature = "ssr")]
 pub mod services;
+pub mod shared_steps;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod web;
@@ -25,13 +26,16 @@ use components::step::StepPath;
 use domain::flow::FlowKind;
 use domain::steps::Step;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 
 /// The HTML document around the app (server-rendered once per page).
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -40,7 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options=options.clone()/>
+                // Loads the WASM only on a page with an island.
+                <components::island_scripts::IslandScripts options=options.clone()/>
                 // Its name carries the file's hash in a release build, so
                 // browsers may keep it for a year (see server::app).
                 <HashedStylesheet options id="leptos"/>
@@ -68,7 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StepPath(Step::RecoveryStart) view=recovery::start::StartPage/>
                     <Route
                         path=StepPath(Step::RecoverySearch)
-                        view=|| view! { <recovery::buscar::BuscarPage kind=FlowKind::Recovery/> }
+                        view=|| view! { <shared_steps::buscar::BuscarPage kind=FlowKind::Recovery/> }
                     />
                     <Route
                         path=StepPath(Step::RecoveryIdentity)
@@ -92,12 +97,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=StepPath(Step::RecoveryCode)
-                        view=|| view! { <recovery::codigo::CodigoPage kind=FlowKind::Recovery/> }
+                        view=|| view! { <shared_steps::codigo::CodigoPage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StepPath(Step::RecoveryCodeLink)
-                        view=|| view! { <recovery::codigo::EnlacePage kind=FlowKind::Recovery/> }
+                        view=|| view! { <shared_steps::codigo::EnlacePage kind=FlowKind::Recovery/> }
                     />
                     <Route
                         path=StepPath(Step::RecoveryQuestions)
@@ -106,18 +111,18 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=StepPath(Step::RecoveryNewClave)
-                        view=|| view! { <recovery::nueva_clave::NuevaClavePage kind=FlowKind::Recovery/> }
+                        view=|| view! { <shared_steps::nueva_clave::NuevaClavePage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StepPath(Step::RecoveryDone)
-                        view=|| view! { <recovery::listo::ListoPage kind=FlowKind::Recovery/> }
+                        view=|| view! { <shared_steps::listo::ListoPage kind=FlowKind::Recovery/> }
                         ssr=SsrMode::Async
                     />
                     <Route path=StepPath(Step::RequestStart) view=request::start::StartPage/>
                     <Route
                         path=StepPath(Step::RequestSearch)
-                        view=|| view! { <recovery::buscar::BuscarPage kind=FlowKind::Request/> }
+                        view=|| view! { <shared_steps::buscar::BuscarPage kind=FlowKind::Request/> }
                     />
                     <Route
                         path=StepPath(Step::RequestIdentity)
@@ -131,12 +136,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=StepPath(Step::RequestCode)
-                        view=|| view! { <recovery::codigo::CodigoPage kind=FlowKind::Request/> }
+                        view=|| view! { <shared_steps::codigo::CodigoPage kind=FlowKind::Request/> }
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StepPath(Step::RequestCodeLink)
-                        view=|| view! { <recovery::codigo::EnlacePage kind=FlowKind::Request/> }
+                        view=|| view! { <shared_steps::codigo::EnlacePage kind=FlowKind::Request/> }
                     />
                     <Route
                         path=StepPath(Step::RequestQuestions)
@@ -145,12 +150,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=StepPath(Step::RequestNewClave)
-                        view=|| view! { <recovery::nueva_clave::NuevaClavePage kind=FlowKind::Request/> }
+                        view=|| view! { <shared_steps::nueva_clave::NuevaClavePage kind=FlowKind::Request/> }
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StepPath(Step::RequestDone)
-                        view=|| view! { <recovery::listo::ListoPage kind=FlowKind::Request/> }
+                        view=|| view! { <shared_steps::listo::ListoPage kind=FlowKind::Request/> }
                         ssr=SsrMode::Async
                     />
                     <Route path=StepPath(Step::Contact) view=pages::Contacto/>

@@ -63,7 +63,7 @@ pub fn Contacto() -> impl IntoView {
         <p class="lead">
             "Nuestro personal puede confirmar su identidad y desbloquear su cuenta cuando no puede hacerlo en línea."
         </p>
-        <OfficeHours/>
+        <OfficeHours local=true/>
         <h2>"Si su cuenta está bloqueada por intentos fallidos"</h2>
         <p>
             "El bloqueo se quita solo después del tiempo indicado en la página de bloqueo. Después puede "

@@ -3,6 +3,7 @@
 //! cédula check and the captcha solver run in both); what only the server
 //! needs is behind the `server` feature, out of the WASM.
 
+#[cfg(feature = "server")]
 pub mod answer;
 pub mod birthdate;
 pub mod callback;

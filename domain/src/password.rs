@@ -3,13 +3,16 @@
 //! spaces, no composition rules; refused when it is a common password or
 //! contains the user's own data or the institute's name.
 //!
-//! [`PasswordPolicy::check`] is the server's verdict. [`strength`] is only
-//! live feedback for the browser: cheap, dictionary-free and deliberately
+//! [`PasswordPolicy::check`] is the server's verdict (feature `server`: it
+//! needs Unicode normalisation tables, which never travel to a browser).
+//! [`strength_of_normalised`] is only live feedback for the browser: cheap, dictionary-free and deliberately
 //! rough; it never decides whether a clave is accepted.
 
+#[cfg(feature = "server")]
 use crate::answer;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+#[cfg(feature = "server")]
 use unicode_normalization::UnicodeNormalization;
 
 /// Default minimum length, in characters after NFKC.
@@ -25,12 +28,14 @@ const INSTITUTE_NAMES: [&str; 3] = [
     "institutoecuatorianodeseguridadsocial",
 ];
 
+#[cfg(feature = "server")]
 /// Name particles of three letters or more that are ordinary words too
 /// ("de la Torre", "del Pozo"); refusing them would refuse half of Spanish.
 const NAME_PARTICLES: [&str; 9] = [
     "del", "las", "los", "san", "dos", "das", "van", "von", "der",
 ];
 
+#[cfg(feature = "server")]
 /// NFKC, the form that is counted, checked and hashed: a composed "ñ" and
 /// an "n" plus a combining tilde are the same clave.
 pub fn normalise(p: &str) -> String {
@@ -102,6 +107,7 @@ impl PasswordProblem {
 }
 
 impl PasswordPolicy {
+    #[cfg(feature = "server")]
     /// Checks a clave against the policy. Every problem found is returned,
     /// in a fixed order: length, cédula, birth date, names, institute,
     /// common. A clave over [`MAX_CHARS`] is reported as `TooLong` alone, so
@@ -174,11 +180,13 @@ impl PasswordPolicy {
     }
 }
 
+#[cfg(feature = "server")]
 /// Case-, accent- and space-insensitive form used for the context checks.
 fn fold(s: &str) -> String {
     answer::normalise(s).replace(' ', "")
 }
 
+#[cfg(feature = "server")]
 /// The cédula (its first 9 digits, which is enough to catch the full 10),
 /// also when written with separators such as "171003406-5".
 fn contains_cedula(folded: &str, cedula: &str) -> bool {
@@ -195,6 +203,7 @@ fn contains_cedula(folded: &str, cedula: &str) -> bool {
     compact.contains(needle)
 }
 
+#[cfg(feature = "server")]
 /// The birth date as people write it: day-month-year (also with a 2-digit
 /// year), year-month-day, and month-day-year; with and without leading zeros,
 /// without separators or with `/`, `-`, `.` or `_`.
@@ -231,6 +240,7 @@ fn date_patterns(year: i32, month: u32, day: u32) -> Vec<String> {
     out
 }
 
+#[cfg(feature = "server")]
 /// Folded name words of at least 3 letters, split at anything that is not a
 /// letter or digit ("Ana-María" gives "ana" and "maria").
 fn name_words(names: &[&str]) -> Vec<String> {
@@ -267,10 +277,16 @@ const STRONG_BITS: f64 = 64.0;
 /// Strong also needs some length: length is what resists guessing best.
 const STRONG_MIN_CHARS: usize = 16;
 
+#[cfg(feature = "server")]
 /// A rough, dictionary-free strength estimate, cheap enough for every
 /// keystroke. Counted on the NFKC form, like [`PasswordPolicy::check`].
 pub fn strength(password: &str, min_chars: usize) -> Strength {
-    let normalised = normalise(password);
+    strength_of_normalised(&normalise(password), min_chars)
+}
+
+/// [`strength`] of a clave already in NFKC form: the browser normalises with
+/// its own `String.prototype.normalize`, so no Unicode tables travel to it.
+pub fn strength_of_normalised(normalised: &str, min_chars: usize) -> Strength {
     let chars: Vec<char> = normalised.chars().collect();
     if chars.is_empty() {
         return Strength::Empty;
@@ -280,7 +296,17 @@ pub fn strength(password: &str, min_chars: usize) -> Strength {
             missing: min_chars - chars.len(),
         };
     }
-    let bits = estimate_bits(&normalised, &chars);
+    // The server refuses the institute's name outright (ASCII, so no
+    // Unicode tables are needed to find it).
+    let squeezed: String = chars
+        .iter()
+        .filter(|c| !c.is_whitespace())
+        .map(char::to_ascii_lowercase)
+        .collect();
+    if INSTITUTE_NAMES.iter().any(|n| squeezed.contains(n)) {
+        return Strength::Weak;
+    }
+    let bits = estimate_bits(normalised, &chars);
     if bits < FAIR_BITS {
         Strength::Weak
     } else if bits < STRONG_BITS || chars.len() < STRONG_MIN_CHARS.max(min_chars.saturating_add(4))
@@ -324,12 +350,14 @@ fn estimate_bits(text: &str, chars: &[char]) -> f64 {
     .sum();
     let per_char = f64::from(pool.max(2)).log2();
 
+    let walked = keyboard_walks(chars);
     let mut effective = 0.0;
     let mut prev: Option<char> = None;
     let mut prev_step: Option<i64> = None;
-    for &c in chars {
+    for (i, &c) in chars.iter().enumerate() {
         let step = prev.map(|p| i64::from(u32::from(c)) - i64::from(u32::from(p)));
-        let predictable = step == Some(0) || (matches!(step, Some(1 | -1)) && step == prev_step);
+        let predictable =
+            walked[i] || step == Some(0) || (matches!(step, Some(1 | -1)) && step == prev_step);
         effective += if predictable { 0.25 } else { 1.0 };
         prev = Some(c);
         prev_step = step;
@@ -348,6 +376,46 @@ fn estimate_bits(text: &str, chars: &[char]) -> f64 {
         bits += 10.0;
     }
     bits
+}
+
+/// Rows and columns of a Spanish keyboard, read either way: a walk along them
+/// ("qwerty", "1qaz2wsx") is among the first things a guesser tries.
+const KEYBOARD_LINES: [&str; 5] = [
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjklñ",
+    "zxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+];
+
+/// Which characters belong to a walk of four or more keys along one line.
+fn keyboard_walks(chars: &[char]) -> Vec<bool> {
+    const MIN_WALK: usize = 4;
+    let lower: Vec<char> = chars.iter().map(char::to_ascii_lowercase).collect();
+    let lines: Vec<Vec<char>> = KEYBOARD_LINES
+        .iter()
+        .flat_map(|l| [l.chars().collect(), l.chars().rev().collect()])
+        .collect();
+    let on_a_line = |part: &[char]| {
+        lines
+            .iter()
+            .any(|l| l.windows(part.len()).any(|w| w == part))
+    };
+    let mut walked = vec![false; chars.len()];
+    let mut i = 0;
+    while i < lower.len() {
+        let mut end = i;
+        while end < lower.len() && on_a_line(&lower[i..=end]) {
+            end += 1;
+        }
+        if end - i >= MIN_WALK {
+            walked[i..end].iter_mut().for_each(|w| *w = true);
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    walked
 }
 
 impl Strength {

@@ -3,6 +3,7 @@
 //! answer that is neither empty nor the same as another answer. Answers are
 //! compared normalised (SPEC §3), as they will be stored.
 
+#[cfg(feature = "server")]
 use super::answer::normalise;
 
 /// How many questions an affiliate chooses.
@@ -24,6 +25,7 @@ pub struct ChoiceProblem {
     pub message: String,
 }
 
+#[cfg(feature = "server")]
 /// Checks the four `(question id as typed, answer)` pairs against the
 /// `catalogue` of active question ids; returns `(question id, answer)` pairs.
 pub fn check_choice(

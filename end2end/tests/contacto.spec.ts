@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectNoAxeViolations, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
+import { expectNoAxeViolations, expectStep, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
 
 /** Demo people living abroad with a clave and a locked account, one per project. */
 const LOCKED_ABROAD: Record<string, { cedula: string; day: string; month: string; email: string; country: string; phone: string; e164: string }> = {
@@ -101,11 +101,9 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expect(page.getByLabel("Número de cédula")).toHaveValue(who.cedula);
     await expectNoAxeViolations(page, testInfo);
     await page.getByLabel("Número de teléfono").fill(who.phone);
-    if (!jsEnabled(testInfo)) {
-      // Without JavaScript the page was rebuilt from the redirect: tick again.
-      await page.getByLabel(/Autorizo al Instituto/).check();
-      await page.getByLabel("País del teléfono").selectOption({ label: who.country });
-    }
+    // The form posted as a page, which came back from the redirect: tick again.
+    await page.getByLabel(/Autorizo al Instituto/).check();
+    await page.getByLabel("País del teléfono").selectOption({ label: who.country });
     await passCaptcha(page, testInfo);
     await page.getByRole("button", { name: "Enviar solicitud" }).click();
     await expectStep(page, testInfo, /\/contacto\/recibida\?referencia=CB-/, "Recibimos su solicitud");

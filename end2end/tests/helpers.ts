@@ -56,7 +56,7 @@ export async function passCaptcha(page: Page, testInfo: TestInfo) {
   }
 }
 
-/** Waits until the page is interactive (hydrated) when JavaScript runs. */
+/** Waits until the page's islands, if any, are live when JavaScript runs. */
 export async function ready(page: Page, testInfo: TestInfo) {
   if (jsEnabled(testInfo)) {
     await page.waitForFunction(() => document.body.dataset.hydrated === "true");
@@ -159,10 +159,10 @@ export async function expectStep(page: Page, testInfo: TestInfo, where: string |
   }
   await ready(page, testInfo);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
-  if (jsEnabled(testInfo)) {
-    // Focus moves to the new step's heading (or its error summary).
-    await expect(page.locator("main h1, main .error-summary").first()).toBeFocused();
-  }
+  // Every step is a page load: an error summary takes the focus (autofocus,
+  // with or without JavaScript); otherwise the browser starts at the top.
+  const summary = page.locator("main .error-summary");
+  if ((await summary.count()) > 0) await expect(summary).toBeFocused();
   await expectNoAxeViolations(page, testInfo);
 }
 

@@ -1,7 +1,11 @@
-//! The browser entry point: hydrates the server-rendered `App`.
+//! The browser entry point: brings the page's islands (`#[island]` components
+//! of `app`) to life. The rest of every page stays as the server sent it.
+
+// Links the islands' exported hydration functions into this WASM.
+use app as _;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

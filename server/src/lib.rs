@@ -148,29 +148,11 @@ fn no_store_unless_asset(res: &Response) -> Option<HeaderValue> {
 /// The paths of the assets named by their content's hash: what a release
 /// build by cargo-leptos with `hash-files` wrote next to the binary.
 fn hashed_assets(options: &LeptosOptions) -> HashSet<String> {
-    if !options.hash_files {
-        return HashSet::new();
-    }
-    let file = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
-    let Some(hashes) = file.and_then(|f| std::fs::read_to_string(f).ok()) else {
+    let hashed = app::components::island_scripts::AssetPaths::of(options).hashed;
+    if options.hash_files && hashed.is_empty() {
         tracing::warn!("hashed assets expected, but no hash file next to the binary");
-        return HashSet::new();
-    };
-    hashes
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .map(|(ext, hash)| {
-            format!(
-                "/{}/{}.{}.{}",
-                options.site_pkg_dir,
-                options.output_name,
-                hash.trim(),
-                ext.trim()
-            )
-        })
-        .collect()
+    }
+    hashed.into_iter().collect()
 }
 
 /// An asset whose name changes with its content never changes: kept for a

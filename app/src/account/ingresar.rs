@@ -10,7 +10,7 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::UnlessFlowProblem;
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::password_input::PasswordInput;
 use crate::components::text_field::TextField;
@@ -80,7 +80,7 @@ mod server {
         .map_err(internal("rate limit"))?
         else {
             return Err(AppError::RateLimited(
-                keep().error("cedula", crate::recovery::buscar::TOO_MANY_STARTS),
+                keep().error("cedula", crate::shared_steps::buscar::TOO_MANY_STARTS),
             ));
         };
         match account::login(
@@ -119,12 +119,6 @@ pub fn IngresarPage() -> impl IntoView {
     let form = FormState::of(action);
     let query = use_query_map();
     let signed_out = move || query.with(|q| q.get("salio").is_some());
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(&input_value("cedula"), &input_value("clave")).map(|_| ()),
-        );
-    };
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
         <PageTitle text="Ingresar" error=form.has_error()/>
@@ -150,7 +144,7 @@ pub fn IngresarPage() -> impl IntoView {
                 error=form.field_error("clave")
                 autocomplete="current-password"
             />
-            <button type="submit" class="button" on:click=check_in_browser>
+            <button type="submit" class="button">
                 "Ingresar"
             </button>
         </ActionForm>

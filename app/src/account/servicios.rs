@@ -6,6 +6,7 @@
 //! printed as a clock time.
 
 use crate::components::layout::PageTitle;
+use crate::components::timed_status::TimedStatus;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -113,17 +114,11 @@ fn SignedOut(error: AppError) -> impl IntoView {
 #[component]
 fn Home(data: HomeData, keep: ServerAction<Seguir>) -> impl IntoView {
     let salir = ServerAction::<Salir>::new();
-    let warning = RwSignal::new(None::<&'static str>);
-    #[cfg(feature = "hydrate")]
-    {
-        let warn_in = (data.idle_seconds_left - 120).max(0) as u32;
-        gloo_timers::callback::Timeout::new(warn_in * 1_000, move || {
-            warning.set(Some(
-                "Su sesión se cerrará en 2 minutos por inactividad. Pulse «Seguir» si quiere continuar.",
-            ))
-        })
-        .forget();
-    }
+    let warning = vec![(
+        (data.idle_seconds_left - 120).max(0) as u32,
+        "Su sesión se cerrará en 2 minutos por inactividad. Pulse «Seguir» si quiere continuar."
+            .to_owned(),
+    )];
     view! {
         <PageTitle text="Servicios en línea"/>
         <h1 tabindex="-1">"Servicios en línea"</h1>
@@ -137,7 +132,7 @@ fn Home(data: HomeData, keep: ServerAction<Seguir>) -> impl IntoView {
             <li>"Consultar su pensión"</li>
         </ul>
         <div class="notice">
-            <p role="status" aria-live="polite">{move || warning.get()}</p>
+            <TimedStatus class=None initial=None later=warning/>
             <p>
                 "Por seguridad, su sesión se cierra si no la usa. Seguirá abierta hasta las "
                 <strong>{data.idle_until}</strong> " (hora de Ecuador)."

@@ -1,8 +1,8 @@
 //! "No soy un robot": a native checkbox backed by a proof of work (ALTCHA v1
 //! wire format, see `domain::captcha`).
 //!
-//! With JavaScript, ticking the box fetches a challenge and solves it in WASM in
-//! small chunks, yielding to the browser between them so the page stays
+//! An island: with JavaScript, ticking the box fetches a challenge and solves it
+//! in WASM in small chunks, yielding to the browser between them so the page stays
 //! responsive; progress goes to a `role=status` region. The solution travels in
 //! the hidden `captcha` field. Without JavaScript the box is still a real
 //! checkbox; the server then applies stricter per-IP and per-cédula limits.
@@ -41,14 +41,10 @@ enum Progress {
     Failed,
 }
 
-#[component]
-pub fn CaptchaCheckbox(
-    #[prop(into, optional)] error: Signal<Option<String>>,
-    /// Changes whenever the form was submitted and refused: the solution was
-    /// spent (or rejected), so a new one is needed.
-    #[prop(into)]
-    renew: Signal<usize>,
-) -> impl IntoView {
+/// `error`: the server's message about the box, from the last submission
+/// (every page load is a new island, so a spent solution is never reused).
+#[island]
+pub fn CaptchaCheckbox(error: Option<String>) -> impl IntoView {
     let checked = RwSignal::new(false);
     let payload = RwSignal::new(String::new());
     let progress = RwSignal::new(Progress::Idle);
@@ -71,14 +67,7 @@ pub fn CaptchaCheckbox(
             progress.set(Progress::Idle);
         }
     };
-
-    Effect::new(move |prev: Option<usize>| {
-        let v = renew.get();
-        if prev.is_some_and(|p| p != v) {
-            start();
-        }
-        v
-    });
+    let has_error = error.is_some();
 
     let status = move || match progress.get() {
         Progress::Idle => "",
@@ -87,19 +76,16 @@ pub fn CaptchaCheckbox(
         Progress::Failed => "No se pudo verificar. Desmarque y vuelva a marcar la casilla.",
     };
     view! {
-        <div class="field captcha" class:field-error=move || error.with(Option::is_some)>
-            {move || {
-                error
-                    .get()
-                    .map(|m| {
-                        view! {
-                            <p class="error-message" id="robot-error">
-                                <span class="visually-hidden">"Error: "</span>
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
+        <div class="field captcha" class:field-error=has_error>
+            {error
+                .map(|m| {
+                    view! {
+                        <p class="error-message" id="robot-error">
+                            <span class="visually-hidden">"Error: "</span>
+                            {m}
+                        </p>
+                    }
+                })}
             <div class="checkbox">
                 <input
                     class="checkbox-input"
@@ -107,12 +93,10 @@ pub fn CaptchaCheckbox(
                     id="robot"
                     name="robot"
                     value="si"
-                    aria-describedby=move || {
-                        if error.with(Option::is_some) {
-                            "robot-status robot-error"
-                        } else {
-                            "robot-status"
-                        }
+                    aria-describedby=if has_error {
+                        "robot-status robot-error"
+                    } else {
+                        "robot-status"
                     }
                     on:change=move |ev| {
                         checked.set(event_target_checked(&ev));

@@ -1,6 +1,7 @@
 //! The error summary at the top of `main` (GOV.UK pattern): a titled list of
-//! links, one per problem, each moving focus to its field. It is focused when it
-//! appears, and announced through the `role=alert` child.
+//! links, one per problem, each leading to its field. It is focused when the page
+//! loads (`autofocus`, so also without JavaScript) and announced through the
+//! `role=alert` child.
 
 use crate::error::FieldError;
 use leptos::prelude::*;
@@ -15,13 +16,6 @@ pub fn ErrorSummary(
     general: Signal<Option<String>>,
 ) -> impl IntoView {
     let visible = move || !errors.with(Vec::is_empty) || general.with(Option::is_some);
-
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if visible() {
-            request_animation_frame(|| crate::components::focus_first("main .error-summary"));
-        }
-    });
 
     view! {
         <Show when=visible>
@@ -38,15 +32,7 @@ pub fn ErrorSummary(
                             let(e)
                         >
                             <li>
-                                <a
-                                    href=format!("#{}", e.field)
-                                    on:click=move |ev| {
-                                        ev.prevent_default();
-                                        crate::components::focus_first(&format!("#{}", e.field));
-                                    }
-                                >
-                                    {e.message.clone()}
-                                </a>
+                                <a href=format!("#{}", e.field)>{e.message.clone()}</a>
                             </li>
                         </For>
                     </ul>

@@ -1,14 +1,13 @@
 //! What a step's form shows after a submission: the error summary, the message
-//! beside each field and the values to put back, from the browser's own checks
-//! or from the server's answer.
+//! beside each field and the values to put back, from the server's answer (a
+//! form posts as a whole page; the same checks run nowhere else).
 
 use crate::error::{AppError, FieldError, FormErrors};
 use leptos::prelude::*;
 
-/// The error state of one form. Browser-side checks win until the next submit.
+/// The error state of one form.
 #[derive(Clone, Copy)]
 pub struct FormState {
-    pub client: RwSignal<Option<FormErrors>>,
     server: Signal<Option<AppError>>,
     /// What a form posted without JavaScript typed, kept on the server for
     /// this page (the error in the URL carries no typed value).
@@ -47,14 +46,13 @@ impl FormState {
             crate::web::say_when_to_retry(&res);
         }
         FormState {
-            client: RwSignal::new(None),
             server,
             echo: StoredValue::new(echoed_values()),
         }
     }
 
-    /// What the user typed in `field`: from the browser's check or the
-    /// server's answer, or kept on the server for this page.
+    /// What the user typed in `field`: from the server's answer, or kept on
+    /// the server for this page.
     fn typed(self, field: &str) -> Option<String> {
         self.form().and_then(|f| f.value_of(field)).or_else(|| {
             self.server.with(Option::is_some).then(|| {
@@ -76,9 +74,7 @@ impl FormState {
     }
 
     fn form(self) -> Option<FormErrors> {
-        self.client
-            .get()
-            .or_else(|| self.server.get().and_then(|e| e.form().cloned()))
+        self.server.get().and_then(|e| e.form().cloned())
     }
 
     /// The server's error when it is about the flow rather than the form.
@@ -101,9 +97,6 @@ impl FormState {
 
     pub fn general(self) -> Signal<Option<String>> {
         Signal::derive(move || {
-            if self.client.with(Option::is_some) {
-                return None;
-            }
             self.server
                 .get()
                 .and_then(|e| e.general_message().map(str::to_owned))
@@ -135,56 +128,5 @@ impl FormState {
 
     pub fn value(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || self.typed(field))
-    }
-
-    /// Runs the browser-side check on submit: stops the post and shows the
-    /// problems when there are any.
-    pub fn check(self, ev: &leptos::ev::MouseEvent, result: Result<(), FormErrors>) {
-        match result {
-            Ok(()) => {
-                if self.client.with_untracked(Option::is_some) {
-                    self.client.set(None);
-                }
-            }
-            Err(errors) => {
-                ev.prevent_default();
-                self.client.set(Some(errors));
-            }
-        }
-    }
-}
-
-/// The current value of the input or select `id` (browser only; empty on the
-/// server).
-pub fn input_value(id: &str) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        // `value` is read as a property so inputs and selects both work.
-        document()
-            .get_element_by_id(id)
-            .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok())
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = id;
-        String::new()
-    }
-}
-
-/// Whether checkbox `id` is ticked (browser only; false on the server).
-pub fn input_checked(id: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        document()
-            .get_element_by_id(id)
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-            .is_some_and(|e| e.checked())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = id;
-        false
     }
 }

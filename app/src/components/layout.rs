@@ -2,14 +2,14 @@
 
 use crate::domain::steps::Step;
 use leptos::prelude::*;
-use leptos::server::SharedValue;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
 /// Whether the contact centre is open, computed on the server when the page is
 /// rendered, and the current (or next) day's window as instants, with its
-/// Ecuador clock times for comparison in the browser.
+/// Ecuador clock times for comparison in the browser (the [`LocalOfficeHours`]
+/// island's props).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficeStatus {
     pub open: bool,
@@ -20,34 +20,27 @@ pub struct OfficeStatus {
     pub closes_ecuador: String,
 }
 
+#[cfg(feature = "ssr")]
 fn office_status_now() -> OfficeStatus {
-    #[cfg(feature = "ssr")]
-    {
-        use crate::domain::ecuador_time::clock_at as clock;
-        use crate::domain::office_hours::{current_or_next, is_open};
-        let now = chrono::Utc::now();
-        let w = current_or_next(now);
-        OfficeStatus {
-            open: is_open(now),
-            opens_at: w.opens.timestamp(),
-            closes_at: w.closes.timestamp(),
-            opens_ecuador: clock(w.opens),
-            closes_ecuador: clock(w.closes),
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        // The layout is only built on the client while hydrating, when the
-        // server's value is read instead.
-        OfficeStatus::default()
+    use crate::domain::ecuador_time::clock_at as clock;
+    use crate::domain::office_hours::{current_or_next, is_open};
+    let now = chrono::Utc::now();
+    let w = current_or_next(now);
+    OfficeStatus {
+        open: is_open(now),
+        opens_at: w.opens.timestamp(),
+        closes_at: w.closes.timestamp(),
+        opens_ecuador: clock(w.opens),
+        closes_ecuador: clock(w.closes),
     }
 }
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    mark_hydrated();
-    // Computed once per page load on the server; the browser reuses it.
-    provide_context(SharedValue::new(office_status_now).into_inner());
+    // Computed once per page, on the server (the page is never rendered
+    // anywhere else).
+    #[cfg(feature = "ssr")]
+    provide_context(office_status_now());
     view! {
         <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
         <header class="site-header">
@@ -83,11 +76,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The office hours, "abierto ahora / cerrado ahora" (decided on the server),
-/// and, with JavaScript, the same window in the visitor's own time zone when
-/// its clock differs from Ecuador's.
+/// The office hours and "abierto ahora / cerrado ahora" (decided on the
+/// server). With `local`, where people abroad read it, an island adds the same
+/// window in the visitor's own time zone when its clock differs from Ecuador's.
 #[component]
-pub fn OfficeHours() -> impl IntoView {
+pub fn OfficeHours(#[prop(optional)] local: bool) -> impl IntoView {
     let status = use_context::<OfficeStatus>().filter(|s| s.opens_at > 0);
     let now = status.as_ref().map(|s| {
         if s.open {
@@ -96,22 +89,34 @@ pub fn OfficeHours() -> impl IntoView {
             view! { <strong class="office-closed">"Cerrado ahora."</strong> }
         }
     });
-    let local = RwSignal::new(None::<String>);
-    #[cfg(feature = "hydrate")]
-    if let Some(s) = status.clone() {
-        Effect::new(move |_| local.set(visitor_window(&s)));
-    }
+    let local = status
+        .filter(|_| local)
+        .map(|status| view! { <LocalOfficeHours status/> });
     view! {
         <p class="office-hours">
             "Atención al público: " <strong>{crate::domain::office_hours::hours_es()}</strong> ". " {now}
         </p>
-        {move || local.get().map(|text| view! { <p class="office-hours-local">{text}</p> })}
+        {local}
     }
 }
 
 /// "En su hora local: 14:00 a 23:00." when the browser's clock shows the
 /// window differently from Ecuador's (the browser knows its own zone and its
-/// daylight saving time).
+/// daylight saving time). Empty on the server and without JavaScript.
+#[island]
+fn LocalOfficeHours(status: OfficeStatus) -> impl IntoView {
+    let local = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| local.set(visitor_window(&status)));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = status;
+    move || {
+        local
+            .get()
+            .map(|text| view! { <p class="office-hours-local">{text}</p> })
+    }
+}
+
 #[cfg(feature = "hydrate")]
 fn visitor_window(s: &OfficeStatus) -> Option<String> {
     let clock = |unix: i64| {
@@ -136,26 +141,7 @@ pub fn PageTitle(
             format!("{text} – Clave")
         }
     };
-    focus_heading_unless_first_page();
     view! { <Title text=full/> }
-}
-
-/// Every page renders one `PageTitle` once its content is ready; except for the
-/// page the browser loaded, that means the user moved to a new step, so focus
-/// goes to its `h1` (or its error summary) and screen readers announce it.
-fn focus_heading_unless_first_page() {
-    #[cfg(feature = "hydrate")]
-    {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        static FIRST_PAGE_SEEN: AtomicBool = AtomicBool::new(false);
-        if FIRST_PAGE_SEEN.swap(true, Ordering::Relaxed) {
-            Effect::new(|_| {
-                request_animation_frame(|| {
-                    crate::components::focus_first("main .error-summary, main h1")
-                });
-            });
-        }
-    }
 }
 
 /// A link back to the previous step, placed before the heading.
@@ -163,30 +149,6 @@ fn focus_heading_unless_first_page() {
 pub fn BackLink(#[prop(into)] href: String) -> impl IntoView {
     view! {
         <A href=href attr:class="back-link">"Volver"</A>
-    }
-}
-
-/// Marks the body once the page is interactive (tests and styles read it).
-fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-}
-
-/// Focuses the first element matching `selector`, if any.
-#[cfg(feature = "hydrate")]
-pub fn focus_first_impl(selector: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = document()
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
     }
 }
 

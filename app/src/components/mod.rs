@@ -5,16 +5,11 @@ pub mod date_input;
 pub mod error_summary;
 pub mod flow_step;
 pub mod form;
+#[cfg(feature = "ssr")]
+pub mod island_scripts;
 pub mod layout;
 pub mod password_input;
 pub mod select_field;
 pub mod step;
 pub mod text_field;
-
-/// Focuses the first element matching `selector` (browser only; no-op on the server).
-pub fn focus_first(selector: &str) {
-    #[cfg(feature = "hydrate")]
-    layout::focus_first_impl(selector);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = selector;
-}
+pub mod timed_status;

@@ -1,10 +1,10 @@
 //! The new-clave field (GOV.UK's password input): one field, a show/hide
-//! button whose state is announced, and live strength feedback. The button and
-//! the meter appear only once the page is interactive; without JavaScript the
+//! button whose state is announced, and live strength feedback. An island: the
+//! button and the meter appear only once it is live; without JavaScript the
 //! field works as a plain password input.
 
 use crate::components::text_field::ErrorMessage;
-use crate::domain::password::{strength, Strength};
+use crate::domain::password::Strength;
 use leptos::prelude::*;
 
 #[component]
@@ -17,6 +17,39 @@ pub fn PasswordInput(
     autocomplete: &'static str,
     #[prop(default = 12)] min_chars: usize,
 ) -> impl IntoView {
+    view! {
+        <PasswordField
+            id=id.to_owned()
+            label=label.to_owned()
+            hint=hint.map(str::to_owned)
+            error=error.get_untracked()
+            autocomplete=autocomplete.to_owned()
+            min_chars=min_chars
+        />
+    }
+}
+
+/// The strength of what is typed, counted on its NFKC form like the server's
+/// check; the browser normalises (no Unicode tables in the WASM).
+fn strength_of(typed: &str, min_chars: usize) -> Strength {
+    #[cfg(feature = "hydrate")]
+    let normalised: String = js_sys::JsString::from(typed).normalize("NFKC").into();
+    #[cfg(not(feature = "hydrate"))]
+    let normalised = typed;
+    crate::domain::password::strength_of_normalised(&normalised, min_chars)
+}
+
+#[island]
+fn PasswordField(
+    id: String,
+    label: String,
+    hint: Option<String>,
+    error: Option<String>,
+    autocomplete: String,
+    min_chars: usize,
+) -> impl IntoView {
+    let has_error = error.is_some();
+    let error = Signal::stored(error);
     let shown = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let live = RwSignal::new(false);
@@ -25,6 +58,7 @@ pub fn PasswordInput(
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| live.set(true));
     let new_password = autocomplete == "new-password";
+    let has_hint = hint.is_some();
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let strength_id = format!("{id}-strength");
@@ -33,10 +67,10 @@ pub fn PasswordInput(
             (hint_id.clone(), error_id.clone(), strength_id.clone());
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
-            if error.with(Option::is_some) {
+            if has_error {
                 ids.push(error_id.clone());
             }
             if new_password && live.get() {
@@ -45,30 +79,31 @@ pub fn PasswordInput(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let level = move || strength(&typed.get(), min_chars);
+    let level = move || typed.with(|t| strength_of(t, min_chars));
+    let id = StoredValue::new(id);
     view! {
-        <div class="field" class:field-error=move || error.with(Option::is_some)>
-            <label class="label" for=id>{label}</label>
+        <div class="field" class:field-error=has_error>
+            <label class="label" for=id.get_value()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <ErrorMessage id=error_id.clone() error=error/>
             <div class="password-wrapper">
                 <input
                     class="input password-input"
-                    id=id
-                    name=id
+                    id=id.get_value()
+                    name=id.get_value()
                     type=move || if shown.get() { "text" } else { "password" }
                     autocomplete=autocomplete
                     spellcheck="false"
                     autocapitalize="none"
                     aria-describedby=described_by
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-invalid=has_error.then_some("true")
                     on:input=move |ev| typed.set(event_target_value(&ev))
                 />
                 <Show when=move || live.get()>
                     <button
                         type="button"
                         class="button button-secondary password-toggle"
-                        aria-controls=id
+                        aria-controls=id.get_value()
                         on:click=move |_| {
                             toggled.set(true);
                             shown.update(|s| *s = !*s);

@@ -17,7 +17,7 @@
 
 use crate::components::captcha::CaptchaCheckbox;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::form::{input_checked, input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::layout::OfficeHours;
 use crate::components::select_field::SelectField;
 use crate::components::step::StepTitle;
@@ -78,7 +78,7 @@ pub fn validate_form(
         errors = errors.error("consentimiento", NO_CONSENT);
     }
     if !robot {
-        errors = errors.error("robot", crate::recovery::buscar::ROBOT_UNCHECKED);
+        errors = errors.error("robot", crate::shared_steps::buscar::ROBOT_UNCHECKED);
     }
     match (parsed, window) {
         (Ok(c), Some(w)) if errors.is_empty() => Ok((c, w)),
@@ -169,7 +169,7 @@ mod server {
                     .is_err())
         {
             return Err(AppError::Form(
-                keep().error("robot", crate::recovery::buscar::CAPTCHA_REJECTED),
+                keep().error("robot", crate::shared_steps::buscar::CAPTCHA_REJECTED),
             ));
         }
         let request = NewCallback {
@@ -205,23 +205,8 @@ mod server {
 pub fn LlamadaPage() -> impl IntoView {
     let action = ServerAction::<PedirLlamada>::new();
     let form = FormState::of(action);
-    let renew = Signal::derive(move || action.version().get());
     // Blocking: the consent text states the real figure, also without JavaScript.
     let days = Resource::new_blocking(|| (), |_| callback_retention());
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(
-                &input_value("cedula"),
-                &input_value("pais"),
-                &input_value("telefono"),
-                &input_value("horario"),
-                input_checked("consentimiento"),
-                input_checked("robot"),
-            )
-            .map(|_| ()),
-        );
-    };
     let countries = COUNTRIES
         .iter()
         .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
@@ -238,7 +223,7 @@ pub fn LlamadaPage() -> impl IntoView {
         <p class="lead">
             "Si vive en el exterior, si su cuenta está bloqueada o si no puede confirmar sus datos en línea, deje su número y nuestro personal le llamará en el horario de atención."
         </p>
-        <OfficeHours/>
+        <OfficeHours local=true/>
         <ActionForm action=action attr:novalidate="" attr:class="form">
             <TextField
                 id="cedula"
@@ -305,8 +290,8 @@ pub fn LlamadaPage() -> impl IntoView {
                     " días después de atender su solicitud (o de recibirla, si no llegamos a atenderla). Ley Orgánica de Protección de Datos Personales, art. 12."
                 </p>
             </div>
-            <CaptchaCheckbox error=form.field_error("robot") renew=renew/>
-            <button type="submit" class="button" on:click=check_in_browser>
+            <CaptchaCheckbox error=form.field_error("robot").get_untracked()/>
+            <button type="submit" class="button">
                 "Enviar solicitud"
             </button>
         </ActionForm>

@@ -15,7 +15,7 @@
 use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::layout::CedulaEcho;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::domain::birthdate::parse_day_month;
@@ -36,7 +36,7 @@ pub struct IdentityData {
     pub cedula: String,
 }
 
-/// The same checks in the browser and on the server.
+/// The checks of the form alone, before the registry is read.
 pub fn validate_form(day: &str, month: &str) -> Result<(u32, u32), FormErrors> {
     parse_day_month(day, month).map_err(|problems| {
         problems.into_iter().fold(
@@ -116,12 +116,6 @@ pub fn IdentidadPage() -> impl IntoView {
 fn IdentityForm(data: IdentityData) -> impl IntoView {
     let action = ServerAction::<Identidad>::new();
     let form = FormState::of(action);
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(&input_value("day"), &input_value("month")).map(|_| ()),
-        );
-    };
     let cedula = StoredValue::new(data.cedula);
 
     view! {
@@ -137,7 +131,7 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
                     legend="¿Cuál es su fecha de nacimiento?"
                     hint="Solo el día y el mes, en números. Por ejemplo, 27 y 3 para el 27 de marzo."
                 />
-                <button type="submit" class="button" on:click=check_in_browser>
+                <button type="submit" class="button">
                     "Continuar"
                 </button>
             </ActionForm>

@@ -1,12 +1,9 @@
-//! Recuperar clave (SPEC §2.1): one module per step, each with its page, its
-//! server function and a note of what it may reveal.
+//! Recuperar clave (SPEC §2.1): the steps only this flow has, one module per
+//! step, each with its page, its server function and a note of what it may
+//! reveal. The steps both flows take are in [`crate::shared_steps`].
 
-pub mod buscar;
-pub mod codigo;
 pub mod confirmar;
 pub mod identidad;
-pub mod listo;
-pub mod nueva_clave;
 pub mod nuevo_correo;
 pub mod preguntas;
 pub mod start;

@@ -8,7 +8,7 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
@@ -18,7 +18,7 @@ use leptos::prelude::*;
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RecoveryNewEmail;
 
-/// The same check in the browser and on the server.
+/// The check of the form alone: a well-formed address.
 pub fn validate_form(email: &str) -> Result<String, FormErrors> {
     crate::domain::email::parse(email).map_err(|m| {
         FormErrors::default()
@@ -77,9 +77,6 @@ pub fn NuevoCorreoPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| new_email_view());
     let action = ServerAction::<NuevoCorreo>::new();
     let form = FormState::of(action);
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(&ev, validate_form(&input_value("correo")).map(|_| ()));
-    };
     view! {
         <FlowStep
             data=data
@@ -100,7 +97,7 @@ pub fn NuevoCorreoPage() -> impl IntoView {
                                 input_type="email"
                                 autocomplete="email"
                             />
-                            <button type="submit" class="button" on:click=check_in_browser>
+                            <button type="submit" class="button">
                                 "Enviar código"
                             </button>
                         </ActionForm>

@@ -14,7 +14,7 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
@@ -37,7 +37,7 @@ pub struct QuestionsData {
     pub questions: Vec<String>,
 }
 
-/// Every asked question needs an answer (same check in the browser).
+/// Every asked question needs an answer.
 pub fn validate_form(answers: &[String], asked: usize) -> Result<(), FormErrors> {
     let mut errors = FormErrors::default();
     for (i, field) in FIELDS.iter().enumerate().take(asked) {
@@ -247,11 +247,6 @@ fn AnswersFrame(
 
 #[component]
 fn AnswerFields(questions: Vec<String>, form: FormState) -> impl IntoView {
-    let asked = questions.len();
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        let answers: Vec<String> = FIELDS.iter().take(asked).map(|f| input_value(f)).collect();
-        form.check(&ev, validate_form(&answers, asked));
-    };
     view! {
         {questions
             .into_iter()
@@ -268,7 +263,7 @@ fn AnswerFields(questions: Vec<String>, form: FormState) -> impl IntoView {
                 }
             })
             .collect_view()}
-        <button type="submit" class="button" on:click=check_in_browser>
+        <button type="submit" class="button">
             "Continuar"
         </button>
     }

@@ -7,12 +7,12 @@
 //! Reveals: nothing from the registry (the registered e-mail is not shown).
 //! Nothing is recorded in the registry until the whole request succeeds.
 //!
-//! Without JavaScript: a plain form post. The browser checks the e-mail; the
-//! phone is checked against libphonenumber's metadata on the server only.
+//! With or without JavaScript: a plain form post; the server checks the e-mail
+//! and the phone (against libphonenumber's metadata).
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
@@ -22,7 +22,7 @@ use leptos::prelude::*;
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RequestContact;
 
-/// The browser's checks: the e-mail; the phone only for length.
+/// The checks of the form alone: the e-mail; the phone only for length.
 pub fn validate_form(email: &str, phone: &str) -> Result<String, FormErrors> {
     let mut errors = FormErrors::default()
         .with_value("correo", email)
@@ -101,12 +101,6 @@ pub fn ContactoPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| contact_view());
     let action = ServerAction::<Contacto>::new();
     let form = FormState::of(action);
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(&input_value("correo"), &input_value("telefono")).map(|_| ()),
-        );
-    };
     view! {
         <FlowStep
             data=data
@@ -136,7 +130,7 @@ pub fn ContactoPage() -> impl IntoView {
                                 input_type="tel"
                                 autocomplete="tel"
                             />
-                            <button type="submit" class="button" on:click=check_in_browser>
+                            <button type="submit" class="button">
                                 "Enviar código"
                             </button>
                         </ActionForm>

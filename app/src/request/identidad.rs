@@ -17,14 +17,18 @@
 use crate::components::date_input::DateInput;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::layout::CedulaEcho;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
+#[cfg(feature = "ssr")]
 use crate::domain::birthdate::parse_full_date;
+#[cfg(feature = "ssr")]
 use crate::domain::dactilar::CodigoDactilar;
 use crate::domain::steps::Step;
-use crate::error::{AppError, FormErrors};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::FormErrors;
 use crate::recovery::identidad::IdentityData;
 use leptos::prelude::*;
 
@@ -34,24 +38,15 @@ const STEP: Step = Step::RequestIdentity;
 pub const NO_MATCH: &str =
     "Los datos no coinciden con nuestro registro para esta cédula. Revise la fecha de nacimiento y el código dactilar e inténtelo otra vez.";
 
-/// The year now, where the check runs (no one is born in the future).
+/// The year now (no one is born in the future).
+#[cfg(feature = "ssr")]
 fn this_year() -> i32 {
-    #[cfg(feature = "ssr")]
-    {
-        use chrono::Datelike;
-        chrono::Utc::now().year()
-    }
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    {
-        js_sys::Date::new_0().get_full_year() as i32
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-    {
-        9999
-    }
+    use chrono::Datelike;
+    chrono::Utc::now().year()
 }
 
-/// The same checks in the browser and on the server.
+/// The checks that need no registry.
+#[cfg(feature = "ssr")]
 pub fn validate_form(
     day: &str,
     month: &str,
@@ -165,18 +160,6 @@ pub fn IdentidadPage() -> impl IntoView {
 fn IdentityForm(data: IdentityData) -> impl IntoView {
     let action = ServerAction::<IdentidadSolicitud>::new();
     let form = FormState::of(action);
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(
-                &input_value("day"),
-                &input_value("month"),
-                &input_value("year"),
-                &input_value("dactilar"),
-            )
-            .map(|_| ()),
-        );
-    };
     let cedula = StoredValue::new(data.cedula);
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
@@ -201,7 +184,7 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
                     autocomplete="off"
                     class="input-width-10"
                 />
-                <button type="submit" class="button" on:click=check_in_browser>
+                <button type="submit" class="button">
                     "Continuar"
                 </button>
             </ActionForm>

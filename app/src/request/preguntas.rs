@@ -18,12 +18,16 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::{ErrorMessage, TextField};
-use crate::domain::questions::{check_choice, ANSWER_FIELDS, QUESTION_FIELDS, TO_CHOOSE};
+#[cfg(feature = "ssr")]
+use crate::domain::questions::check_choice;
+use crate::domain::questions::{ANSWER_FIELDS, QUESTION_FIELDS, TO_CHOOSE};
 use crate::domain::steps::Step;
-use crate::error::{AppError, FormErrors};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::FormErrors;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +46,8 @@ pub struct ChoiceData {
     pub catalogue: Vec<CatalogueQuestion>,
 }
 
-/// The same checks in the browser and on the server.
+/// The checks of the form alone: two different questions, each answered.
+#[cfg(feature = "ssr")]
 pub fn validate_form(
     picks: &[(String, String)],
     catalogue: &[i32],
@@ -168,22 +173,7 @@ pub fn PreguntasPage() -> impl IntoView {
 fn ChoiceForm(data: ChoiceData) -> impl IntoView {
     let action = ServerAction::<ElegirPreguntas>::new();
     let form = FormState::of(action);
-    let ids = StoredValue::new(data.catalogue.iter().map(|q| q.id).collect::<Vec<i32>>());
     let catalogue = StoredValue::new(data.catalogue);
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        let picks: Vec<(String, String)> = (0..TO_CHOOSE)
-            .map(|i| {
-                (
-                    input_value(QUESTION_FIELDS[i]),
-                    input_value(ANSWER_FIELDS[i]),
-                )
-            })
-            .collect();
-        form.check(
-            &ev,
-            ids.with_value(|ids| validate_form(&picks, ids)).map(|_| ()),
-        );
-    };
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
             <StepTitle step=STEP error=form.has_error()/>
@@ -200,7 +190,7 @@ fn ChoiceForm(data: ChoiceData) -> impl IntoView {
                 {(0..TO_CHOOSE)
                     .map(|i| view! { <QuestionChoice index=i form=form catalogue=catalogue/> })
                     .collect_view()}
-                <button type="submit" class="button" on:click=check_in_browser>
+                <button type="submit" class="button">
                     "Continuar"
                 </button>
             </ActionForm>

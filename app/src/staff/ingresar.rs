@@ -9,7 +9,7 @@
 //! the redirect to the factor page.
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::password_input::PasswordInput;
 use crate::components::text_field::TextField;
@@ -78,7 +78,7 @@ mod server {
         .map_err(internal("rate limit"))?
         else {
             return Err(AppError::RateLimited(
-                keep().error("usuario", crate::recovery::buscar::TOO_MANY_STARTS),
+                keep().error("usuario", crate::shared_steps::buscar::TOO_MANY_STARTS),
             ));
         };
         crate::web::audit_detail(&format!("usuario {username}"));
@@ -119,12 +119,6 @@ pub fn StaffIngresarPage() -> impl IntoView {
         })
     };
     let general = Signal::derive(move || locked().or_else(|| form.general().get()));
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(&input_value("usuario"), &input_value("clave")).map(|_| ()),
-        );
-    };
     view! {
         <PageTitle text="Ingresar – Consola del personal" error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=general/>
@@ -148,7 +142,7 @@ pub fn StaffIngresarPage() -> impl IntoView {
                 error=form.field_error("clave")
                 autocomplete="current-password"
             />
-            <button type="submit" class="button" on:click=check_in_browser>
+            <button type="submit" class="button">
                 "Ingresar"
             </button>
         </ActionForm>

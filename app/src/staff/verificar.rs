@@ -19,7 +19,7 @@
 
 use super::StaffFrame;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::text_field::TextField;
 use crate::error::{AppError, FormErrors};
@@ -196,9 +196,6 @@ fn Verificar(view: FactorView, action: ServerAction<PersonalVerificar>) -> impl 
         })
     };
     let general = Signal::derive(move || locked().or_else(|| form.general().get()));
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(&ev, validate_form(&input_value("codigo")).map(|_| ()));
-    };
     let FactorView { username, enrol } = view;
     let enrolling = enrol.is_some();
     let (title, heading) = if enrolling {
@@ -246,7 +243,7 @@ fn Verificar(view: FactorView, action: ServerAction<PersonalVerificar>) -> impl 
                 autocomplete="one-time-code"
                 class="input-width-10"
             />
-            <button type="submit" class="button" on:click=check_in_browser>
+            <button type="submit" class="button">
                 {if enrolling { "Activar y continuar" } else { "Continuar" }}
             </button>
         </ActionForm>

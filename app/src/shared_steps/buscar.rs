@@ -16,7 +16,7 @@
 
 use crate::components::captcha::CaptchaCheckbox;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::form::{input_checked, input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
@@ -25,7 +25,7 @@ use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 
-/// Messages of this step, shared by the browser check and the server.
+/// Messages of this step.
 pub const ROBOT_UNCHECKED: &str = "Marque la casilla «No soy un robot».";
 pub const CAPTCHA_REJECTED: &str =
     "No pudimos confirmar que no es un robot. Marque otra vez la casilla «No soy un robot» y espere a que diga «Verificado».";
@@ -34,7 +34,7 @@ pub const TOO_MANY_STARTS: &str =
 pub const TOO_MANY_FOR_CEDULA: &str =
     "Se hicieron demasiados intentos con esta cédula. Por seguridad, espere una hora antes de volver a intentarlo.";
 
-/// The checks that need no server: the same rules and wording on both sides.
+/// The checks of the form alone, before anything is stored.
 pub fn validate_form(cedula: &str, robot: bool) -> Result<Cedula, FormErrors> {
     let mut errors = FormErrors::default().with_value("cedula", cedula);
     let parsed = Cedula::parse(cedula);
@@ -171,13 +171,6 @@ mod server {
 pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
     let action = ServerAction::<Buscar>::new();
     let form = FormState::of(action);
-    let renew = Signal::derive(move || action.version().get());
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(
-            &ev,
-            validate_form(&input_value("cedula"), input_checked("robot")).map(|_| ()),
-        );
-    };
 
     view! {
         <StepTitle step=Step::search(kind) error=form.has_error()/>
@@ -196,8 +189,8 @@ pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
                 autocomplete="username"
                 class="input-width-10"
             />
-            <CaptchaCheckbox error=form.field_error("robot") renew=renew/>
-            <button type="submit" class="button" on:click=check_in_browser>
+            <CaptchaCheckbox error=form.field_error("robot").get_untracked()/>
+            <button type="submit" class="button">
                 "Buscar"
             </button>
         </ActionForm>

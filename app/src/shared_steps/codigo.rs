@@ -18,11 +18,14 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
+use crate::components::timed_status::TimedStatus;
 use crate::domain::code::parse_input;
-use crate::domain::flow::{FlowKind, FlowState};
+use crate::domain::flow::FlowKind;
+#[cfg(feature = "ssr")]
+use crate::domain::flow::FlowState;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
@@ -202,9 +205,6 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
         all
     });
     let has_error = Signal::derive(move || form.has_error().get() || resend_form.has_error().get());
-    let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-        form.check(&ev, validate_form(&input_value("codigo")).map(|_| ()));
-    };
 
     view! {
         <UnlessFlowProblem problem=problem>
@@ -233,7 +233,7 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
                     " (hora de Ecuador)."
                 </p>
                 <CodeDeadline seconds_left=data.seconds_left/>
-                <button type="submit" class="button" on:click=check_in_browser>
+                <button type="submit" class="button">
                     "Continuar"
                 </button>
             </ActionForm>
@@ -259,32 +259,20 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
 /// code has expired. Nothing is said every second.
 #[component]
 fn CodeDeadline(seconds_left: i64) -> impl IntoView {
-    let message = RwSignal::new(if seconds_left <= 0 {
-        Some("El código venció. Pida un código nuevo.".to_owned())
-    } else {
-        None
-    });
-    #[cfg(feature = "hydrate")]
-    {
-        use gloo_timers::callback::Timeout;
-        let warn_in = (seconds_left - 60).max(0) as u32;
-        if seconds_left > 60 {
-            Timeout::new(warn_in * 1_000, move || {
-                message.set(Some(
-                    "Queda 1 minuto para usar el código. Si necesita más tiempo, pida un código nuevo."
-                        .into(),
-                ))
-            })
-            .forget();
-        }
-        if seconds_left > 0 {
-            Timeout::new(seconds_left as u32 * 1_000, move || {
-                message.set(Some("El código venció. Pida un código nuevo.".into()))
-            })
-            .forget();
-        }
+    const EXPIRED: &str = "El código venció. Pida un código nuevo.";
+    let mut later = Vec::new();
+    if seconds_left > 60 {
+        later.push((
+            (seconds_left - 60) as u32,
+            "Queda 1 minuto para usar el código. Si necesita más tiempo, pida un código nuevo."
+                .to_owned(),
+        ));
     }
-    view! { <p class="deadline-status" role="status" aria-live="polite">{move || message.get()}</p> }
+    if seconds_left > 0 {
+        later.push((seconds_left as u32, EXPIRED.to_owned()));
+    }
+    let initial = (seconds_left <= 0).then(|| EXPIRED.to_owned());
+    view! { <TimedStatus class=Some("deadline-status".to_owned()) initial later/> }
 }
 
 /// The page the mailed link opens: one button, so pre-fetching does nothing.

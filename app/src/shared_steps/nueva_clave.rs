@@ -18,33 +18,25 @@
 
 use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
-use crate::components::form::{input_value, FormState};
+use crate::components::form::FormState;
 use crate::components::password_input::PasswordInput;
 use crate::components::step::{StepCaption, StepTitle};
-use crate::domain::flow::{FlowKind, FlowState};
-use crate::domain::password::{PasswordContext, PasswordPolicy};
+use crate::domain::flow::FlowKind;
+#[cfg(feature = "ssr")]
+use crate::domain::flow::FlowState;
+#[cfg(feature = "ssr")]
+use crate::domain::password::PasswordContext;
+use crate::domain::password::PasswordPolicy;
 use crate::domain::steps::Step;
-use crate::error::{AppError, FormErrors};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::FormErrors;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewClaveData {
     pub policy: PasswordPolicy,
-}
-
-fn errors_for(problems: &[crate::domain::password::PasswordProblem]) -> FormErrors {
-    // The value is never echoed back: a clave does not travel in a URL.
-    problems.iter().fold(FormErrors::default(), |f, p| {
-        f.error("clave", p.message_es())
-    })
-}
-
-/// The checks the browser can make (no context, no blocklist).
-pub fn validate_form(clave: &str, policy: PasswordPolicy) -> Result<(), FormErrors> {
-    policy
-        .check(clave, &PasswordContext::default(), |_| false)
-        .map_err(|p| errors_for(&p))
 }
 
 #[server(endpoint = "recuperar/nueva-clave/ver")]
@@ -78,10 +70,31 @@ mod server {
     use crate::web::{advance, internal, live_flow, state};
     use chrono::Datelike;
 
+    /// Words zxcvbn counts as known in every clave.
+    const INSTITUTE_WORDS: [&str; 2] = ["iess", "clave"];
+
     /// zxcvbn's verdict: a score under 3 means found in its common-password,
     /// word and name lists, or otherwise easy to guess.
     fn is_common(clave: &str, context: &[&str]) -> bool {
         u8::from(zxcvbn::zxcvbn(clave, context).score()) < 3
+    }
+
+    fn errors_for(problems: &[crate::domain::password::PasswordProblem]) -> FormErrors {
+        // The value is never echoed back: a clave does not travel in a URL.
+        problems.iter().fold(FormErrors::default(), |f, p| {
+            f.error("clave", p.message_es())
+        })
+    }
+
+    /// Everything the server checks: the policy with the person's context,
+    /// and zxcvbn with the person's words.
+    fn refusal(
+        policy: &PasswordPolicy,
+        clave: &str,
+        ctx: &PasswordContext<'_>,
+        words: &[&str],
+    ) -> Result<(), Vec<crate::domain::password::PasswordProblem>> {
+        policy.check(clave, ctx, |c| is_common(c, words))
     }
 
     pub async fn generar(kind: FlowKind, clave: String) -> Result<(), AppError> {
@@ -103,11 +116,10 @@ mod server {
             .given_names
             .split_whitespace()
             .chain(person.surnames.split_whitespace())
-            .chain([person.cedula.as_str(), "iess", "clave"])
+            .chain([person.cedula.as_str()])
+            .chain(INSTITUTE_WORDS)
             .collect();
-        policy
-            .check(&clave, &ctx, |c| is_common(c, &words))
-            .map_err(|p| AppError::Form(errors_for(&p)))?;
+        refusal(&policy, &clave, &ctx, &words).map_err(|p| AppError::Form(errors_for(&p)))?;
         let phc = match hashing::hash(normalise(&clave)).await {
             Ok(phc) => phc,
             // The clave is never sent back: the person types it again.
@@ -157,6 +169,100 @@ mod server {
         leptos_axum::redirect(next);
         Ok(())
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::domain::password::{strength, Strength};
+
+        /// Claves the server refuses whoever types them (too short, the
+        /// institute's name, or common by zxcvbn): written by hand. The hint
+        /// cannot know the person's cédula, birth date or names, which the
+        /// server also refuses, and is never given them.
+        const REFUSED: [&str; 32] = [
+            "corta",
+            "Ab1!xyz",
+            "password1234",
+            "Password1234!",
+            "P@ssw0rd2024!",
+            "123456789012",
+            "qwertyuiopas",
+            "Qwerty123456!",
+            "1qaz2wsx3edc4rfv",
+            "zaq12wsxcde3",
+            "asdfghjkl123",
+            "abcdefghijkl",
+            "aaaaaaaaaaaa",
+            "abcd1234abcd",
+            "12345678abcd",
+            "iloveyou1234",
+            "welcome12345",
+            "monkey123456",
+            "football2024",
+            "superman1234",
+            "PasswordPassword",
+            "ecuador12345",
+            "guayaquil2025",
+            "barcelona1234",
+            "Iess2024clave!",
+            "Mi clave del IESS 2024",
+            "SeguridadSocial1!",
+            "seguridad social 2024",
+            "mariamaria2024",
+            "Jesus12345678",
+            "teamo12345678",
+            "sunshine2024!",
+        ];
+
+        #[test]
+        fn the_browser_hint_never_calls_strong_a_clave_the_server_refuses() {
+            let policy = PasswordPolicy::default();
+            let nobody = PasswordContext::default();
+            let accepted: Vec<&str> = REFUSED
+                .into_iter()
+                .filter(|c| refusal(&policy, c, &nobody, &INSTITUTE_WORDS).is_ok())
+                .collect();
+            assert_eq!(
+                accepted,
+                Vec::<&str>::new(),
+                "accepted by the server: not for this list"
+            );
+            let called_strong: Vec<&str> = REFUSED
+                .into_iter()
+                .filter(|c| strength(c, policy.min_chars) == Strength::Strong)
+                .collect();
+            assert_eq!(
+                called_strong,
+                Vec::<&str>::new(),
+                "refused, yet the hint says strong"
+            );
+        }
+
+        #[test]
+        fn the_browser_hint_calls_a_long_unusual_passphrase_strong() {
+            let policy = PasswordPolicy::default();
+            for clave in [
+                "faro lejano junto al Chimborazo",
+                "tortuga azul come mangos 1987",
+                "Cuatro gatos bailan en Cuenca",
+            ] {
+                assert_eq!(
+                    refusal(
+                        &policy,
+                        clave,
+                        &PasswordContext::default(),
+                        &INSTITUTE_WORDS
+                    ),
+                    Ok(())
+                );
+                assert_eq!(
+                    strength(clave, policy.min_chars),
+                    Strength::Strong,
+                    "{clave:?}"
+                );
+            }
+        }
+    }
 }
 
 #[component]
@@ -169,9 +275,6 @@ pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
             data=data
             render=move |d: NewClaveData| {
                 let policy = d.policy;
-                let check_in_browser = move |ev: leptos::ev::MouseEvent| {
-                    form.check(&ev, validate_form(&input_value("clave"), policy));
-                };
                 view! {
                     <UnlessFlowProblem problem=form.flow_problem()>
                         <StepTitle step=Step::new_clave(kind) error=form.has_error()/>
@@ -207,7 +310,7 @@ pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
                                 autocomplete="new-password"
                                 min_chars=policy.min_chars
                             />
-                            <button type="submit" class="button" on:click=check_in_browser>
+                            <button type="submit" class="button">
                                 "Generar"
                             </button>
                         </ActionForm>

@@ -1,0 +1,36 @@
+//! Request/response plumbing shared by the server functions (server only),
+//! one concern per module; everything is re-exported here, so a step says
+//! `crate::web::live_flow`.
+
+mod audit;
+mod client;
+mod cookies;
+mod flow;
+mod respond;
+mod staff_auth;
+
+pub use audit::{audit_cedula, audit_detail, audit_staff_actor};
+pub use client::{captcha_binding, client_ip, client_key};
+pub use cookies::*;
+pub use flow::{advance, flow_affiliate, has_clave, identity_check, live_flow, locked};
+pub use respond::{
+    conclude, conclude_view, is_plain_form_post, keep_secrets_out_of_urls, say_when_to_retry,
+    view_result,
+};
+pub use staff_auth::staff_user;
+
+use crate::error::AppError;
+use crate::services::AppState;
+use leptos::prelude::*;
+
+/// Logs an internal failure and turns it into the generic error.
+pub fn internal(context: &'static str) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |e| {
+        tracing::error!(error = %e, "{context}");
+        AppError::Internal
+    }
+}
+
+pub fn state() -> AppState {
+    expect_context::<AppState>()
+}
