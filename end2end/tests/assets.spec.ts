@@ -3,11 +3,11 @@ import { jsEnabled, ready, step } from "./helpers";
 
 /**
  * The WASM as served (brotli) may not grow past this: just above what the
- * release build reaches with islands (119 795 bytes, 3 December 2026; it was
- * 617 082 when the whole app hydrated), so a heavier crate cannot creep in
- * unnoticed. Lower it as the bundle shrinks.
+ * release build reaches with islands (130 246 bytes with the live checks, 3
+ * December 2026; it was 617 082 when the whole app hydrated), so a heavier
+ * crate cannot creep in unnoticed. Lower it as the bundle shrinks.
  */
-const WASM_BR_CEILING = 125_000;
+const WASM_BR_CEILING = 135_000;
 
 test.describe("What a first visit downloads", () => {
   test("the stylesheet, script and WASM carry their hash, come precompressed and are kept a year; the page is not stored", async ({
@@ -55,7 +55,8 @@ test.describe("What a first visit downloads", () => {
     fetched.length = 0;
     await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);
-    await expect(page.locator("leptos-island")).toHaveCount(1);
+    // The live check of the cédula and the captcha.
+    await expect(page.locator("leptos-island")).toHaveCount(2);
     expect(scripts()).toEqual(jsEnabled(testInfo) ? ["js", "wasm"] : []);
   });
 });

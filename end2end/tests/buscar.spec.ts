@@ -82,6 +82,26 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     await expectNoAxeViolations(page, testInfo);
   });
 
+  test("leaving the cédula field checks it in the browser; without JavaScript the server does", async ({ page }, testInfo) => {
+    await page.goto(step("RecoverySearch").path);
+    await ready(page, testInfo);
+    const field = page.getByLabel("¿Cuál es su número de cédula?");
+    const live = page.locator(".live-check");
+    await field.fill("1714307104");
+    await field.press("Tab");
+    if (jsEnabled(testInfo)) {
+      await expect(live).toContainText(/último dígito|no es válid/i);
+      await expectNoAxeViolations(page, testInfo);
+      await field.fill("1714307103");
+      await field.press("Tab");
+      await expect(live).toHaveText("");
+    } else {
+      await expect(live).toHaveText("");
+      await page.getByRole("button", { name: "Buscar" }).click();
+      await expect(page.locator("#cedula-error")).toContainText(/último dígito|no es válid/i);
+    }
+  });
+
   test("a captcha solution is accepted only once", async ({ page }, testInfo) => {
     if (!jsEnabled(testInfo)) {
       // A bot posting the plain form: the same solution twice.

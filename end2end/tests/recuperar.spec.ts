@@ -15,6 +15,12 @@ async function search(page: Page, testInfo: TestInfo, who: Person) {
 }
 
 async function identity(page: Page, testInfo: TestInfo, who: Person) {
+  // With JavaScript a day that cannot be is told on leaving the field.
+  await page.getByLabel("Día").fill("32");
+  await page.getByLabel("Día").press("Tab");
+  await expect(page.locator(".live-check")).toHaveText(
+    jsEnabled(testInfo) ? "Error: El día debe ser un número del 1 al 31." : "",
+  );
   // A wrong date first: the error state, then the right one.
   await page.getByLabel("Día").fill(who.day === "1" ? "2" : "1");
   await page.getByLabel("Mes").fill(who.month);

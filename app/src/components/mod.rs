@@ -8,6 +8,7 @@ pub mod form;
 #[cfg(feature = "ssr")]
 pub mod island_scripts;
 pub mod layout;
+pub mod live_check;
 pub mod password_input;
 pub mod select_field;
 pub mod step;

@@ -17,6 +17,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::FormState;
 use crate::components::layout::CedulaEcho;
+use crate::components::live_check::{LiveCheck, Rule};
 use crate::components::step::{StepCaption, StepTitle};
 use crate::domain::birthdate::parse_day_month;
 use crate::domain::steps::Step;
@@ -134,6 +135,7 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
                 <button type="submit" class="button">
                     "Continuar"
                 </button>
+                <LiveCheck rule=Rule::DayMonth/>
             </ActionForm>
         </UnlessFlowProblem>
     }

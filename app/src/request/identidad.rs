@@ -19,6 +19,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::flow_step::{FlowStep, UnlessFlowProblem};
 use crate::components::form::FormState;
 use crate::components::layout::CedulaEcho;
+use crate::components::live_check::{LiveCheck, Rule};
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 #[cfg(feature = "ssr")]
@@ -187,6 +188,7 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
                 <button type="submit" class="button">
                     "Continuar"
                 </button>
+                <LiveCheck rule=Rule::FullDate/>
             </ActionForm>
         </UnlessFlowProblem>
     }

@@ -17,6 +17,7 @@
 use crate::components::captcha::CaptchaCheckbox;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::form::FormState;
+use crate::components::live_check::{LiveCheck, Rule};
 use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
@@ -193,6 +194,7 @@ pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
             <button type="submit" class="button">
                 "Buscar"
             </button>
+            <LiveCheck rule=Rule::Cedula/>
         </ActionForm>
     }
 }
