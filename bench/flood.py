@@ -10,12 +10,17 @@ the memory; then the memory growth from the first round to the last.
 """
 
 import http.client
+import json
+import os
 import sys
 import threading
 import time
 import urllib.parse
 
 BASE, PID, ROUNDS, CONCURRENT = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+# Every page's path, from the step table (`clave steps`, see scripts/env.sh).
+with open(os.environ["CLAVE_STEPS"], encoding="utf-8") as f:
+    STEP = {name: page["path"] for name, page in json.load(f).items()}
 HOST = urllib.parse.urlparse(BASE)
 assert HOST.hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
 
@@ -59,7 +64,7 @@ def login(ced, out, i):
 def page():
     conn = http.client.HTTPConnection(HOST.hostname, HOST.port, timeout=120)
     start = time.perf_counter()
-    conn.request("GET", "/recuperar", headers={"Accept": "text/html"})
+    conn.request("GET", STEP["RecoveryStart"], headers={"Accept": "text/html"})
     res = conn.getresponse()
     res.read()
     conn.close()

@@ -17,6 +17,7 @@ cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
   || cargo leptos build --release --cargo-locked -P
 
 dbdir=$(mktemp -d)
+write_step_table "$dbdir"
 CLAVE_IP_LOGINS_PER_HOUR=100000 RUST_LOG=warn start_release_server "$dbdir"
 say "Flood: $ROUNDS rounds of $CONCURRENT logins at once (queue ${CLAVE_HASH_QUEUE_LENGTH:-64}, $(nproc) cores)"
 python3 "$ROOT/bench/flood.py" "$CLAVE_BASE_URL" "$SERVER_PID" "$ROUNDS" "$CONCURRENT"

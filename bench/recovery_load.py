@@ -7,6 +7,7 @@ server's peak memory, and the ratio to what raw argon2id allows.
 """
 
 import http.client
+import json
 import os
 import re
 import sqlite3
@@ -18,6 +19,9 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 BASE, DB, N, CONCURRENCY, RATE, PID = sys.argv[1:7]
+# Every page's path, from the step table (`clave steps`, see scripts/env.sh).
+with open(os.environ["CLAVE_STEPS"], encoding="utf-8") as f:
+    STEP = {name: page["path"] for name, page in json.load(f).items()}
 N, CONCURRENCY, RATE = int(N), int(CONCURRENCY), float(RATE)
 HOST = urllib.parse.urlparse(BASE)
 assert HOST.hostname in ("127.0.0.1", "localhost", "::1"), "loopback only"
@@ -128,11 +132,11 @@ def pair(c):
 
 def recover(c):
     r = request("POST", "/api/recuperar/buscar", fields={"cedula": c, "robot": "si"}, step="1 buscar")
-    expect_move(r, "/recuperar/identidad", "buscar")
+    expect_move(r, STEP["RecoveryIdentity"], "buscar")
     cookie = r[2].split(";")[0]
     expect_move(
         request("POST", "/api/recuperar/identidad", cookie, {"day": "17", "month": "5"}, "2 identidad"),
-        "/recuperar/confirmar",
+        STEP["RecoveryConfirm"],
         "identidad",
     )
     expect_move(request("POST", "/api/recuperar/confirmar", cookie, {}, "3 confirmar"), "/recuperar/codigo", "confirmar")
@@ -142,7 +146,7 @@ def recover(c):
     a1, a2 = pair(c)
     expect_move(
         request("POST", "/api/recuperar/preguntas", cookie, {"respuesta1": a1, "respuesta2": a2}, "5 preguntas"),
-        "/recuperar/nueva-clave",
+        STEP["RecoveryNewClave"],
         "preguntas",
     )
     clave = "camino largo hacia la cumbre nevada"

@@ -22,6 +22,7 @@ RATE=$(CLAVE_MODE=development "$CARGO_TARGET_DIR/release/clave" argon2-rate --se
 echo "argon2id hashes/s (all cores): $RATE"
 
 dbdir=$(mktemp -d)
+write_step_table "$dbdir"
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
   CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 CLAVE_IP_CODE_SENDS_PER_HOUR=100000 \
   CLAVE_IP_LOGINS_PER_HOUR=100000 RUST_LOG=warn start_release_server "$dbdir"

@@ -1,6 +1,7 @@
 // Measures the captcha solve in headless Chromium: time from ticking the box to
 // "Verificado", the solver's own `took`, and its hash rate, with and without 4x
 // CPU throttling. Prints figures; asserts nothing.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 // Playwright is installed under end2end/.
@@ -8,6 +9,8 @@ const require = createRequire(`${process.env.CLAVE_ROOT}/end2end/package.json`);
 const { chromium } = require("playwright");
 
 const [base, runsArg] = process.argv.slice(2);
+// Step 1's path, from the step table (`clave steps`, see scripts/env.sh).
+const search = JSON.parse(readFileSync(process.env.CLAVE_STEPS, "utf8")).RecoverySearch.path;
 const runs = Number(runsArg || 12);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -28,7 +31,7 @@ for (const throttle of [1, 4]) {
   const wall = [], took = [], rates = [];
   let maxnumber = 0;
   for (let i = 0; i < runs; i++) {
-    await page.goto(`${base}/recuperar/buscar`);
+    await page.goto(`${base}${search}`);
     await page.waitForFunction(() => document.body.dataset.hydrated === "true");
     const t0 = Date.now();
     await page.getByLabel("No soy un robot").check();

@@ -15,6 +15,7 @@ cargo leptos build --release -P --cargo-locked >/dev/null 2>&1 \
   || cargo leptos build --release -P --cargo-locked
 
 dbdir=$(mktemp -d)
+write_step_table "$dbdir"
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 RUST_LOG=warn start_release_server "$dbdir"
 
 say "Captcha solve time in Chromium ($RUNS runs each)"

@@ -145,6 +145,13 @@ stop_all() {
   stage_summary
 }
 
+# Writes the step table of the release build (`clave steps`) to $1/steps.json
+# and exports CLAVE_STEPS: the benches take every page's path from it.
+write_step_table() {
+  CLAVE_MODE=development "$CARGO_TARGET_DIR/release/clave" steps >"$1/steps.json"
+  export CLAVE_STEPS="$1/steps.json"
+}
+
 # Starts the release binary on a free loopback port with an SQLite database in
 # directory $1, in development mode unless CLAVE_MODE says otherwise; sets
 # CLAVE_BASE_URL and SERVER_PID. Extra settings come from the caller's
