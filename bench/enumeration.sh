@@ -13,8 +13,7 @@ cd "$ROOT"
 TRIES="${1:-60}"
 
 say "Release build"
-cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
-  || cargo leptos build --release --cargo-locked -P
+build_release
 
 dbdir=$(mktemp -d)
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \

@@ -13,8 +13,7 @@ ROUNDS="${1:-8}"
 CONCURRENT="${2:-300}"
 
 say "Release build"
-cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
-  || cargo leptos build --release --cargo-locked -P
+build_release
 
 dbdir=$(mktemp -d)
 write_step_table "$dbdir"

@@ -14,8 +14,7 @@ N="${1:-40}"
 CONCURRENCY="${2:-$N}"
 
 say "Release build"
-cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
-  || cargo leptos build --release --cargo-locked -P
+build_release
 
 say "Raw argon2id rate on this machine"
 RATE=$(CLAVE_MODE=development "$CARGO_TARGET_DIR/release/clave" argon2-rate --seconds 5 | awk '{print $2}')

@@ -19,8 +19,7 @@ if [ ! -x "$venv/bin/sqlmap" ] || [ ! -x "$venv/bin/wapiti" ]; then
 fi
 
 say "Release build"
-cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
-  || cargo leptos build --release --cargo-locked -P
+build_release
 
 dbdir=$(mktemp -d)
 out="$CACHE/scan-$(date +%Y%m%d-%H%M%S)"

@@ -18,16 +18,15 @@ cd "$ROOT"
 RUNS="${1:-5}"
 
 say "Release build"
-cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
-  || cargo leptos build --release --cargo-locked -P
+build_release
 
 dbdir=$(mktemp -d)
-CLAVE_MODE=development "$CARGO_TARGET_DIR/release/clave" steps >"$dbdir/steps.json"
-step_path() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["path"])' "$dbdir/steps.json" "$1"; }
+write_step_table "$dbdir"
+step_path() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]["path"])' "$CLAVE_STEPS" "$1"; }
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 RUST_LOG=warn start_release_server "$dbdir"
 
 say "First-visit bytes per page"
-python3 "$ROOT/bench/size.py" "$CLAVE_BASE_URL" "$dbdir/clave.sqlite3" "$dbdir/steps.json"
+python3 "$ROOT/bench/size.py" "$CLAVE_BASE_URL" "$dbdir/clave.sqlite3" "$CLAVE_STEPS"
 
 say "Lighthouse mobile (performance)"
 LH="$CACHE/lighthouse"

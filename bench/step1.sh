@@ -11,8 +11,7 @@ cd "$ROOT"
 RUNS="${1:-12}"
 
 say "Release build with precompressed assets"
-cargo leptos build --release -P --cargo-locked >/dev/null 2>&1 \
-  || cargo leptos build --release -P --cargo-locked
+build_release
 
 dbdir=$(mktemp -d)
 write_step_table "$dbdir"

@@ -145,6 +145,13 @@ stop_all() {
   stage_summary
 }
 
+# The release build the benches measure (quiet unless it fails: then again,
+# loudly). -P: every asset also brotli- and gzip-compressed, as served.
+build_release() {
+  cargo leptos build --release --cargo-locked -P >/dev/null 2>&1 \
+    || cargo leptos build --release --cargo-locked -P
+}
+
 # Writes the step table of the release build (`clave steps`) to $1/steps.json
 # and exports CLAVE_STEPS: the benches take every page's path from it.
 write_step_table() {

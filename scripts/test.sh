@@ -53,8 +53,7 @@ cargo leptos build --release --cargo-locked -P
 E2E_DIR="$CACHE/e2e"
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 # The journeys take the pages' paths, titles and captions from the step table.
-CLAVE_MODE=development "$CARGO_TARGET_DIR/release/clave" steps >"$E2E_DIR/steps.json"
-export CLAVE_STEPS="$E2E_DIR/steps.json"
+write_step_table "$E2E_DIR"
 # The journeys start many flows from 127.0.0.1; the budgets have their own tests.
 CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
   CLAVE_NOJS_CEDULA_FLOW_STARTS_PER_HOUR=100000 CLAVE_IP_CODE_SENDS_PER_HOUR=100000 \

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// rendered, and the current (or next) day's window as instants, with its
 /// Ecuador clock times for comparison in the browser (the [`LocalOfficeHours`]
 /// island's props).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfficeStatus {
     pub open: bool,
     pub opens_at: i64,
@@ -81,7 +81,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// window in the visitor's own time zone when its clock differs from Ecuador's.
 #[component]
 pub fn OfficeHours(#[prop(optional)] local: bool) -> impl IntoView {
-    let status = use_context::<OfficeStatus>().filter(|s| s.opens_at > 0);
+    let status = use_context::<OfficeStatus>();
     let now = status.as_ref().map(|s| {
         if s.open {
             view! { <strong class="office-open">"Abierto ahora."</strong> }
