@@ -4,6 +4,11 @@
 //! flow is within its idle timeout; the server checks both on every request, so
 //! posting a later step early is refused instead of skipping ahead.
 //!
+//! Going back to correct an earlier answer is a transition of the machine, not
+//! a restart: from the code step a flow may show again the step that chose the
+//! address ([`FlowState::correcting`]) and take that step anew, which mails a
+//! new code to the corrected address (the old code is void, every limit counts).
+//!
 //! Three paths share the machine:
 //! - recuperar clave (SPEC §2.1): identity → confirm → code → questions →
 //!   new clave → done;
@@ -157,6 +162,38 @@ impl FlowState {
         kind: FlowKind,
         replacing_email: bool,
     ) -> Option<FlowState> {
+        self.forward(event, kind, replacing_email).or_else(|| {
+            // Taking the earlier step again, to correct it.
+            let earlier = self.correcting(kind, replacing_email)?;
+            (event != FlowEvent::TooManyFailures)
+                .then(|| earlier.forward(event, kind, replacing_email))
+                .flatten()
+        })
+    }
+
+    /// The earlier step a flow here may go back to and take again, to correct
+    /// what it gave there: from the code step, the step that chose where the
+    /// code goes — the registered address (recovery; from there also the
+    /// §2.1.1 path), the new address (§2.1.1), the contact data (request).
+    pub fn correcting(self, kind: FlowKind, replacing_email: bool) -> Option<FlowState> {
+        match (kind, self) {
+            (FlowKind::Recovery, FlowState::CodePending) if replacing_email => {
+                Some(FlowState::NewEmailPending)
+            }
+            (FlowKind::Recovery, FlowState::CodePending) => Some(FlowState::ConfirmPending),
+            (FlowKind::Request, FlowState::CodePending) => Some(FlowState::ContactPending),
+            _ => None,
+        }
+    }
+
+    /// Whether a flow here may show (and take) the step that expects `step`:
+    /// its own, or the one it may go back to correct.
+    pub fn may_show(self, step: FlowState, kind: FlowKind, replacing_email: bool) -> bool {
+        self == step || self.correcting(kind, replacing_email) == Some(step)
+    }
+
+    /// The steps forward from here.
+    fn forward(self, event: FlowEvent, kind: FlowKind, replacing_email: bool) -> Option<FlowState> {
         use FlowEvent as E;
         use FlowState as S;
         match (kind, self, event) {
@@ -206,17 +243,24 @@ pub enum FlowError {
 /// The parts of a stored flow the rules look at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlowClock {
+    pub kind: FlowKind,
     pub state: FlowState,
+    /// On the §2.1.1 path once the new address is given.
+    pub replacing_email: bool,
     pub expires_at: i64,
 }
 
 impl FlowClock {
-    /// A step that expects the flow in `expected` may run at `now`.
+    /// A step that expects the flow in `expected` may run at `now`: the flow
+    /// is there, or may go back there to correct it.
     pub fn check(&self, expected: FlowState, now: i64) -> Result<(), FlowError> {
         if now >= self.expires_at || self.state == FlowState::Failed {
             return Err(FlowError::Expired);
         }
-        if self.state != expected {
+        if !self
+            .state
+            .may_show(expected, self.kind, self.replacing_email)
+        {
             return Err(FlowError::OutOfOrder {
                 current: self.state,
             });
@@ -369,14 +413,31 @@ mod tests {
         E::TooManyFailures,
     ];
 
-    fn only_these_are_allowed(kind: FlowKind, allowed: &[(S, E)]) {
+    /// Which path an allowed move is on: the §2.1.1 path once the new
+    /// address is given (`Replacing`), the others (`Keeping`), or both.
+    #[derive(Clone, Copy, PartialEq)]
+    enum On {
+        Both,
+        Keeping,
+        Replacing,
+    }
+
+    fn only_these_are_allowed(kind: FlowKind, allowed: &[(S, E, On, S)]) {
         for s in FlowState::ALL {
             for e in EVENTS {
                 for replacing in [false, true] {
+                    let expected = allowed.iter().find(|(from, event, on, _)| {
+                        (*from, *event) == (s, e)
+                            && match on {
+                                On::Both => true,
+                                On::Keeping => !replacing,
+                                On::Replacing => replacing,
+                            }
+                    });
                     assert_eq!(
-                        s.after(e, kind, replacing).is_some(),
-                        allowed.contains(&(s, e)),
-                        "{kind:?}: {s:?} + {e:?}"
+                        s.after(e, kind, replacing),
+                        expected.map(|a| a.3),
+                        "{kind:?}: {s:?} + {e:?} (replacing: {replacing})"
                     );
                 }
             }
@@ -385,36 +446,146 @@ mod tests {
 
     #[test]
     fn no_event_skips_a_recovery_step_or_leaves_an_end_state() {
+        use On::*;
         only_these_are_allowed(
             FlowKind::Recovery,
             &[
-                (S::IdentityPending, E::IdentityProved),
-                (S::ConfirmPending, E::CodeRequested),
-                (S::ConfirmPending, E::NoEmailAccess),
-                (S::AllAnswersPending, E::AllAnswersGiven),
-                (S::NewEmailPending, E::NewEmailGiven),
-                (S::CodePending, E::CodeAccepted),
-                (S::QuestionsPending, E::AnswersGiven),
-                (S::PasswordPending, E::ClaveSet),
-                (S::IdentityPending, E::TooManyFailures),
-                (S::AllAnswersPending, E::TooManyFailures),
-                (S::QuestionsPending, E::TooManyFailures),
+                (
+                    S::IdentityPending,
+                    E::IdentityProved,
+                    Both,
+                    S::ConfirmPending,
+                ),
+                (S::ConfirmPending, E::CodeRequested, Both, S::CodePending),
+                (
+                    S::ConfirmPending,
+                    E::NoEmailAccess,
+                    Both,
+                    S::AllAnswersPending,
+                ),
+                (
+                    S::AllAnswersPending,
+                    E::AllAnswersGiven,
+                    Both,
+                    S::NewEmailPending,
+                ),
+                (S::NewEmailPending, E::NewEmailGiven, Both, S::CodePending),
+                (
+                    S::CodePending,
+                    E::CodeAccepted,
+                    Keeping,
+                    S::QuestionsPending,
+                ),
+                (
+                    S::CodePending,
+                    E::CodeAccepted,
+                    Replacing,
+                    S::PasswordPending,
+                ),
+                (
+                    S::QuestionsPending,
+                    E::AnswersGiven,
+                    Both,
+                    S::PasswordPending,
+                ),
+                (S::PasswordPending, E::ClaveSet, Both, S::Done),
+                (S::IdentityPending, E::TooManyFailures, Both, S::Failed),
+                (S::AllAnswersPending, E::TooManyFailures, Both, S::Failed),
+                (S::QuestionsPending, E::TooManyFailures, Both, S::Failed),
+                // Back from the code step to the registered address: a new
+                // code to it, or the §2.1.1 path after all.
+                (S::CodePending, E::CodeRequested, Keeping, S::CodePending),
+                (
+                    S::CodePending,
+                    E::NoEmailAccess,
+                    Keeping,
+                    S::AllAnswersPending,
+                ),
+                // Back from the code step to correct the new address.
+                (S::CodePending, E::NewEmailGiven, Replacing, S::CodePending),
             ],
         );
     }
 
     #[test]
     fn a_request_takes_none_of_the_recovery_steps() {
+        use On::*;
         only_these_are_allowed(
             FlowKind::Request,
             &[
-                (S::IdentityPending, E::IdentityProved),
-                (S::ContactPending, E::ContactGiven),
-                (S::CodePending, E::CodeAccepted),
-                (S::ChooseQuestionsPending, E::QuestionsChosen),
-                (S::PasswordPending, E::ClaveSet),
-                (S::IdentityPending, E::TooManyFailures),
+                (
+                    S::IdentityPending,
+                    E::IdentityProved,
+                    Both,
+                    S::ContactPending,
+                ),
+                (S::ContactPending, E::ContactGiven, Both, S::CodePending),
+                (
+                    S::CodePending,
+                    E::CodeAccepted,
+                    Both,
+                    S::ChooseQuestionsPending,
+                ),
+                (
+                    S::ChooseQuestionsPending,
+                    E::QuestionsChosen,
+                    Both,
+                    S::PasswordPending,
+                ),
+                (S::PasswordPending, E::ClaveSet, Both, S::Done),
+                (S::IdentityPending, E::TooManyFailures, Both, S::Failed),
+                // Back from the code step to correct the address or phone.
+                (S::CodePending, E::ContactGiven, Both, S::CodePending),
             ],
+        );
+    }
+
+    #[test]
+    fn only_the_code_step_goes_back_and_only_to_where_its_address_was_chosen() {
+        // By hand: (kind, replacing) → the step the code page may go back to.
+        for kind in [FlowKind::Recovery, FlowKind::Request] {
+            for replacing in [false, true] {
+                for s in FlowState::ALL {
+                    let expected = match (kind, s, replacing) {
+                        (FlowKind::Recovery, S::CodePending, false) => Some(S::ConfirmPending),
+                        (FlowKind::Recovery, S::CodePending, true) => Some(S::NewEmailPending),
+                        (FlowKind::Request, S::CodePending, _) => Some(S::ContactPending),
+                        _ => None,
+                    };
+                    assert_eq!(s.correcting(kind, replacing), expected, "{kind:?} {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_flow_at_the_code_step_may_show_the_step_it_corrects_and_no_other() {
+        let at_code = |kind, replacing_email| FlowClock {
+            kind,
+            state: S::CodePending,
+            replacing_email,
+            expires_at: 1_000,
+        };
+        let request = at_code(FlowKind::Request, true);
+        assert_eq!(request.check(S::ContactPending, 10), Ok(()));
+        assert_eq!(request.check(S::CodePending, 10), Ok(()));
+        assert_eq!(
+            request.check(S::IdentityPending, 10),
+            Err(FlowError::OutOfOrder {
+                current: S::CodePending
+            })
+        );
+        let recovery = at_code(FlowKind::Recovery, false);
+        assert_eq!(recovery.check(S::ConfirmPending, 10), Ok(()));
+        assert!(recovery.check(S::NewEmailPending, 10).is_err());
+        let replacing = at_code(FlowKind::Recovery, true);
+        assert_eq!(replacing.check(S::NewEmailPending, 10), Ok(()));
+        assert!(replacing.check(S::ConfirmPending, 10).is_err());
+        assert!(replacing.check(S::AllAnswersPending, 10).is_err());
+        // Expiry still wins.
+        assert_eq!(
+            request.check(S::ContactPending, 1_000),
+            Err(FlowError::Expired)
         );
     }
 
@@ -433,7 +604,9 @@ mod tests {
     #[test]
     fn a_later_step_cannot_be_posted_early() {
         let clock = FlowClock {
+            kind: FlowKind::Recovery,
             state: S::IdentityPending,
+            replacing_email: false,
             expires_at: 1_000,
         };
         assert_eq!(
@@ -448,7 +621,9 @@ mod tests {
     #[test]
     fn expiry_and_failure_win_over_everything() {
         let clock = FlowClock {
+            kind: FlowKind::Recovery,
             state: S::IdentityPending,
+            replacing_email: false,
             expires_at: 1_000,
         };
         assert_eq!(
@@ -457,7 +632,9 @@ mod tests {
         );
         assert_eq!(clock.check(S::Done, 5_000), Err(FlowError::Expired));
         let failed = FlowClock {
+            kind: FlowKind::Recovery,
             state: S::Failed,
+            replacing_email: false,
             expires_at: 1_000,
         };
         assert_eq!(failed.check(S::Failed, 10), Err(FlowError::Expired));

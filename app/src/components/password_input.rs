@@ -35,7 +35,7 @@ fn strength_of(typed: &str, min_chars: usize) -> Strength {
     #[cfg(feature = "hydrate")]
     let normalised: String = js_sys::JsString::from(typed).normalize("NFKC").into();
     #[cfg(not(feature = "hydrate"))]
-    let normalised = typed;
+    let normalised = typed.to_owned();
     crate::domain::password::strength_of_normalised(&normalised, min_chars)
 }
 

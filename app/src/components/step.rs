@@ -31,12 +31,18 @@ impl PossibleRouteMatch for StepPath {
     }
 }
 
-/// The document title and the back link of a step's page.
+/// The document title and the back link of a step's page (the table's, or
+/// `back` where the flow decides, as on the code step).
 #[component]
-pub fn StepTitle(step: Step, #[prop(into, optional)] error: Signal<bool>) -> impl IntoView {
+pub fn StepTitle(
+    step: Step,
+    #[prop(into, optional)] error: Signal<bool>,
+    #[prop(optional, into)] back: Option<String>,
+) -> impl IntoView {
+    let back = back.or_else(|| step.back_path().map(str::to_owned));
     view! {
         <PageTitle text=step.title_es() error=error/>
-        {step.back_path().map(|href| view! { <BackLink href=href/> })}
+        {back.map(|href| view! { <BackLink href=href/> })}
     }
 }
 

@@ -5,6 +5,12 @@
 //! correo", which leads to the §2.1.1 path).
 //!
 //! Reveals: the masked name and e-mail, only after the birth date matched.
+//!
+//! Going back: from the code step this page shows again; *Enviar código* then
+//! mails a new code (the old one is void; the cool-down and the hourly
+//! budgets count it), and "No tengo acceso a este correo" voids the code and
+//! takes the §2.1.1 path.
+//!
 //! Without JavaScript: both buttons are plain form posts.
 
 use crate::components::error_summary::ErrorSummary;
@@ -27,6 +33,8 @@ pub const TOO_MANY_CODES: &str =
 pub struct ConfirmData {
     pub name: String,
     pub email: String,
+    /// A code was already sent: the person came back from the code step.
+    pub code_sent: bool,
 }
 
 #[server(endpoint = "recuperar/confirmar/ver")]
@@ -39,6 +47,7 @@ pub async fn confirm_view() -> Result<ConfirmData, AppError> {
     Ok(ConfirmData {
         name: mask_name(&person.given_names, &person.surnames),
         email: mask_email(&person.email),
+        code_sent: found.state == FlowState::CodePending,
     })
 }
 
@@ -103,18 +112,21 @@ pub(crate) mod server {
         })
     }
 
-    /// Records the address the flow's code goes to (and the phone of a first
-    /// request), mails the code there, and moves the flow on by `event`.
+    /// Mails a code to the address the flow's code goes to, then records it
+    /// (and the phone of a first request), and moves the flow on by `event`.
+    /// The code comes first: a refused send (cool-down, budgets) leaves the
+    /// address the live code was sent to, so a code always proves the address
+    /// the flow holds (the code step checks it again when it accepts one).
     pub async fn send_code_to_new_contact(
         found: &crate::services::flow::Flow,
         email: &str,
         phone: Option<&str>,
         event: FlowEvent,
     ) -> Result<(), AppError> {
+        send_code(found, email, "correo").await?;
         crate::services::flow::set_contact(&state().db, &found.id, email, phone)
             .await
             .map_err(internal("contact data"))?;
-        send_code(found, email, "correo").await?;
         let next = advance(found, event).await?;
         leptos_axum::redirect(next);
         Ok(())
@@ -132,6 +144,13 @@ pub(crate) mod server {
     pub async fn sin_acceso() -> Result<(), AppError> {
         let found = live_flow(FlowKind::Recovery, FlowState::ConfirmPending).await?;
         let next = advance(&found, FlowEvent::NoEmailAccess).await?;
+        if found.state == FlowState::CodePending {
+            // Back from the code step: the code sent to the registered
+            // address must not serve the §2.1.1 path.
+            code::void(&state().db, &found.id)
+                .await
+                .map_err(internal("void code"))?;
+        }
         leptos_axum::redirect(next);
         Ok(())
     }
@@ -168,7 +187,11 @@ fn Confirm(data: ConfirmData) -> impl IntoView {
                 </div>
             </dl>
             <p>
-                "Le enviaremos a ese correo un código de 6 dígitos, válido por 3 minutos."
+                {if data.code_sent {
+                    "Ya le enviamos un código a ese correo. Si pide otro, el anterior dejará de servir."
+                } else {
+                    "Le enviaremos a ese correo un código de 6 dígitos, válido por 3 minutos."
+                }}
             </p>
             <ActionForm action=send attr:novalidate="" attr:class="form">
                 <button type="submit" class="button" id="enviar">"Enviar código"</button>

@@ -4,6 +4,9 @@
 //! Inputs: `correo`.
 //! Reveals: nothing new. The registered address changes only when the whole
 //! recovery succeeds; then the old address is told, with a "no fui yo" link.
+//! Going back: from the code step this page shows again with the address
+//! given before; posting it corrects the address (a new code goes there, the
+//! old code is void, every code budget counts it).
 //! Without JavaScript: a plain form post.
 
 use crate::components::error_summary::ErrorSummary;
@@ -27,14 +30,16 @@ pub fn validate_form(email: &str) -> Result<String, FormErrors> {
     })
 }
 
+/// What this step may show: the address given before, when the person came
+/// back from the code step to correct it.
 #[server(endpoint = "recuperar/nuevo-correo/ver")]
-pub async fn new_email_view() -> Result<(), AppError> {
-    crate::web::live_flow(
+pub async fn new_email_view() -> Result<Option<String>, AppError> {
+    let found = crate::web::live_flow(
         crate::domain::flow::FlowKind::Recovery,
         crate::domain::flow::FlowState::NewEmailPending,
     )
     .await?;
-    Ok(())
+    Ok(found.new_email)
 }
 
 #[server(endpoint = "recuperar/nuevo-correo")]
@@ -80,7 +85,9 @@ pub fn NuevoCorreoPage() -> impl IntoView {
     view! {
         <FlowStep
             data=data
-            render=move |_| {
+            render=move |given| {
+                let correcting = given.is_some();
+                let value = Signal::derive(move || form.value("correo").get().or_else(|| given.clone()));
                 view! {
                     <UnlessFlowProblem problem=form.flow_problem()>
                         <StepTitle step=STEP error=form.has_error()/>
@@ -93,10 +100,18 @@ pub fn NuevoCorreoPage() -> impl IntoView {
                                 heading=true
                                 hint="Use un correo que pueda abrir ahora. Si termina de recuperar su clave, quedará registrado en lugar del anterior."
                                 error=form.field_error("correo")
-                                value=form.value("correo")
+                                value=value
                                 input_type="email"
                                 autocomplete="email"
                             />
+                            {correcting
+                                .then(|| {
+                                    view! {
+                                        <p class="correction-note">
+                                            "Si corrige el correo, le enviaremos un código nuevo y el anterior dejará de servir."
+                                        </p>
+                                    }
+                                })}
                             <button type="submit" class="button">
                                 "Enviar código"
                             </button>

@@ -7,6 +7,12 @@
 //! Reveals: nothing from the registry (the registered e-mail is not shown).
 //! Nothing is recorded in the registry until the whole request succeeds.
 //!
+//! Going back: from the code step (its back link, or the browser's Back) this
+//! page shows again with the address and phone given before, and posting it
+//! corrects them — a transition of the flow, not a restart: a new code goes to
+//! the corrected address, the old code is void, and the hourly code budgets
+//! (per cédula, per address, per client) and the resend cool-down count it.
+//!
 //! With or without JavaScript: a plain form post; the server checks the e-mail
 //! and the phone (against libphonenumber's metadata).
 
@@ -18,6 +24,7 @@ use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RequestContact;
@@ -43,11 +50,22 @@ pub fn validate_form(email: &str, phone: &str) -> Result<String, FormErrors> {
     }
 }
 
+/// What this step may show: the address and phone given before, when the
+/// person came back from the code step to correct them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactData {
+    pub correo: Option<String>,
+    pub telefono: Option<String>,
+}
+
 #[server(endpoint = "solicitar/contacto/ver")]
-pub async fn contact_view() -> Result<(), AppError> {
+pub async fn contact_view() -> Result<ContactData, AppError> {
     use crate::domain::flow::{FlowKind, FlowState};
-    crate::web::live_flow(FlowKind::Request, FlowState::ContactPending).await?;
-    Ok(())
+    let found = crate::web::live_flow(FlowKind::Request, FlowState::ContactPending).await?;
+    Ok(ContactData {
+        correo: found.new_email,
+        telefono: found.new_phone,
+    })
 }
 
 /// Holds the contact data in the flow, mails the code, moves to the code step.
@@ -104,7 +122,13 @@ pub fn ContactoPage() -> impl IntoView {
     view! {
         <FlowStep
             data=data
-            render=move |_| {
+            render=move |given| {
+                let correcting = given.correo.is_some();
+                let typed_or_given = move |field: &'static str, given: Option<String>| {
+                    Signal::derive(move || form.value(field).get().or_else(|| given.clone()))
+                };
+                let correo = typed_or_given("correo", given.correo);
+                let telefono = typed_or_given("telefono", given.telefono);
                 view! {
                     <UnlessFlowProblem problem=form.flow_problem()>
                         <StepTitle step=STEP error=form.has_error()/>
@@ -112,12 +136,20 @@ pub fn ContactoPage() -> impl IntoView {
                         <ActionForm action=action attr:novalidate="" attr:class="form">
                             <StepCaption step=STEP/>
                             <h1 tabindex="-1">"¿Cómo le contactamos?"</h1>
+                            {correcting
+                                .then(|| {
+                                    view! {
+                                        <p class="correction-note">
+                                            "Si corrige sus datos, le enviaremos un código nuevo y el anterior dejará de servir."
+                                        </p>
+                                    }
+                                })}
                             <TextField
                                 id="correo"
                                 label="Correo electrónico"
                                 hint="Le enviaremos ahí un código de 6 dígitos, válido por 3 minutos. Use un correo que pueda abrir ahora: quedará registrado para avisos de su cuenta."
                                 error=form.field_error("correo")
-                                value=form.value("correo")
+                                value=correo
                                 input_type="email"
                                 autocomplete="email"
                             />
@@ -126,7 +158,7 @@ pub fn ContactoPage() -> impl IntoView {
                                 label="Celular (opcional)"
                                 hint="Por ejemplo, 099 123 4567. Si vive en el exterior, empiece con + y el código de su país, por ejemplo +34 612 345 678."
                                 error=form.field_error("telefono")
-                                value=form.value("telefono")
+                                value=telefono
                                 input_type="tel"
                                 autocomplete="tel"
                             />

@@ -136,6 +136,14 @@ pub async fn send(
     }))
 }
 
+/// Voids the code of flow `id`: the flow went back to before the code step.
+pub async fn void(db: &DatabaseConnection, flow_id: &str) -> Result<(), DbErr> {
+    verification_code::Entity::delete_by_id(flow_id.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The live code of a flow, if one was sent.
 pub async fn current(
     db: &DatabaseConnection,

@@ -11,6 +11,12 @@
 //! The mailed link lands on [`EnlacePage`], one button in the same flow, so a
 //! mail scanner that opens links uses nothing up.
 //!
+//! Going back: the back link leads to the step that chose the address (the
+//! domain's `FlowState::correcting`): the confirmation of the registered
+//! address, the new address (§2.1.1) or the contact data (request). That page
+//! shows what was given there; taking it again sends a new code to the
+//! corrected address and voids this one.
+//!
 //! Without JavaScript: both forms post normally; the deadline is printed as a
 //! clock time. A code that was checked and refused comes back as an empty
 //! field (only a malformed one is shown again). With JavaScript, a live region says when one minute is left and
@@ -48,6 +54,8 @@ pub struct CodeData {
     pub resend_in: i64,
     /// The mail is still in the outbox.
     pub sending: bool,
+    /// Where "Volver" leads: the step that chose the address.
+    pub back: String,
 }
 
 pub fn validate_form(code: &str) -> Result<String, FormErrors> {
@@ -82,6 +90,11 @@ pub async fn code_view(kind: FlowKind) -> Result<CodeData, AppError> {
             .err()
             .unwrap_or(0),
         sending,
+        back: FlowState::CodePending
+            .correcting(kind, found.new_email.is_some())
+            .map_or(Step::code(kind), |earlier| Step::serving(kind, earlier))
+            .path()
+            .to_owned(),
     })
 }
 
@@ -140,6 +153,17 @@ mod server {
             .map_err(internal("verify code"))?
         {
             CodeOutcome::Accepted => {
+                // The code must prove the address the flow holds; a correction
+                // in another tab may have changed it since this code was sent.
+                if let Some(held) = &found.new_email {
+                    let sent_to = code::current(&st.db, &found.id)
+                        .await
+                        .map_err(internal("load code"))?
+                        .map(|c| c.email);
+                    if sent_to.as_deref() != Some(held.as_str()) {
+                        return Err(AppError::Form(keep().error("codigo", DEAD_CODE)));
+                    }
+                }
                 let next = advance(&found, FlowEvent::CodeAccepted).await?;
                 leptos_axum::redirect(next);
                 Ok(())
@@ -208,7 +232,7 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
 
     view! {
         <UnlessFlowProblem problem=problem>
-            <StepTitle step=Step::code(kind) error=has_error/>
+            <StepTitle step=Step::code(kind) error=has_error back=data.back.clone()/>
             <ErrorSummary errors=errors general=form.general()/>
             <p class="status-message" role="status">{move || just_sent.get()}</p>
             <ActionForm action=action attr:novalidate="" attr:class="form">

@@ -6,8 +6,8 @@ use crate::domain::flow::{FlowEvent, FlowKind, FlowState};
 use crate::error::{AppError, FormErrors, LockNotice, LockReason};
 
 /// The flow behind this request's cookie, if it is a flow of `kind` and may
-/// take the step that expects `expected`: otherwise the error that tells the
-/// user where to go.
+/// take the step that expects `expected` (it is there, or may go back there
+/// to correct it): otherwise the error that tells the user where to go.
 pub async fn live_flow(
     kind: FlowKind,
     expected: FlowState,
@@ -33,7 +33,9 @@ pub async fn live_flow(
         FlowState::Failed
     };
     match (FlowClock {
+        kind: actual_kind,
         state: current,
+        replacing_email: found.new_email.is_some(),
         expires_at: found.expires_at,
     })
     .check(expected_here, now)
