@@ -29,3 +29,4 @@ pub mod questions;
 pub mod staff;
 pub mod steps;
 pub mod stored;
+pub mod time_limit;

@@ -3,11 +3,12 @@ import { jsEnabled, ready, step } from "./helpers";
 
 /**
  * The WASM as served (brotli) may not grow past this: just above what the
- * release build reaches with islands (130 246 bytes with the live checks, 3
- * December 2026; it was 617 082 when the whole app hydrated), so a heavier
- * crate cannot creep in unnoticed. Lower it as the bundle shrinks.
+ * release build reaches with islands (137 574 bytes with the flow's time-limit
+ * dialog, 4 December 2026; 130 246 with the live checks only; it was 617 082
+ * when the whole app hydrated), so a heavier crate cannot creep in unnoticed.
+ * Lower it as the bundle shrinks.
  */
-const WASM_BR_CEILING = 135_000;
+const WASM_BR_CEILING = 140_000;
 
 test.describe("What a first visit downloads", () => {
   test("the stylesheet, script and WASM carry their hash, come precompressed and are kept a year; the page is not stored", async ({
@@ -48,7 +49,7 @@ test.describe("What a first visit downloads", () => {
     const glue = await (await page.request.get(js!)).text();
     const exported = [...glue.matchAll(/export function (\w+)/g)].map((m) => m[1].replace(/_\d+$/, "")).sort();
     // Written by hand: a new island must be added here on purpose.
-    expect(exported).toEqual(["CaptchaCheckbox", "LiveCheck", "LocalOfficeHours", "PasswordField", "TimedStatus", "hydrate"]);
+    expect(exported).toEqual(["CaptchaCheckbox", "LiveCheck", "LocalOfficeHours", "PasswordField", "TimeLimitNotice", "TimedStatus", "hydrate"]);
   });
 
   test("a page with no island downloads no script and no WASM; step 1's captcha does, with JavaScript", async ({

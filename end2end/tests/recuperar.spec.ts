@@ -185,6 +185,53 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await expect(page).toHaveURL(at("RecoveryIdentity"));
   });
 
+  test("a step says until when the flow stays open, warns two minutes before, and «Ampliar el tiempo» extends it", async ({ page }, testInfo) => {
+    const who = RECOVERY_PEOPLE[testInfo.project.name];
+    await search(page, testInfo, { ...who, cedula: "1714307103" });
+    const limit = page.locator(".time-limit");
+    await expect(limit.locator(".flow-deadline")).toHaveText(/^\d{2}:\d{2}$/);
+    if (jsEnabled(testInfo)) {
+      // The browser's clock, from a reload of the same step: 13 of the 15
+      // minutes pass and the live region says so, without moving the focus.
+      await page.clock.install();
+      await page.reload();
+      await ready(page, testInfo);
+      await page.getByLabel("Día").fill("7");
+      await expect(limit.getByRole("status")).toHaveText("");
+      // The clock also runs on its own meanwhile: 12:45 leaves a margin.
+      await page.clock.fastForward("12:45");
+      await expect(limit.getByRole("status")).toHaveText("");
+      await expect(page.getByRole("dialog")).toBeHidden();
+      await page.clock.fastForward("00:30");
+      const warned = /^Su trámite se cerrará a las \d{2}:\d{2} por inactividad/;
+      await expect(limit.getByRole("status")).toHaveText(warned);
+      // A dialog takes the focus: its own button extends in place.
+      const dialog = page.getByRole("dialog", { name: "¿Necesita más tiempo?" });
+      await expect(dialog).toBeVisible();
+      await expect(dialog).toHaveAccessibleDescription(warned);
+      await expect(dialog.getByRole("button", { name: "Ampliar el tiempo" })).toBeFocused();
+      await expectNoAxeViolations(page, testInfo);
+      const loads = { count: 0 };
+      page.on("framenavigated", (f) => {
+        if (f === page.mainFrame()) loads.count += 1;
+      });
+      await dialog.getByRole("button", { name: "Ampliar el tiempo" }).click();
+      await expect(dialog).toBeHidden();
+      await expect(limit.getByRole("status")).toHaveText(/^Le dimos más tiempo: su trámite seguirá abierto hasta las \d{2}:\d{2}\.$/);
+      // Nothing typed is lost and the focus is back where it was.
+      await expect(page.getByLabel("Día")).toHaveValue("7");
+      await expect(page.getByLabel("Día")).toBeFocused();
+      expect(loads.count).toBe(0);
+    } else {
+      await page.getByRole("button", { name: "Ampliar el tiempo" }).click();
+      await expect(page).toHaveURL(at("RecoveryIdentity", { query: true }));
+      await expect(h1(page)).toHaveText("¿Cuál es su fecha de nacimiento?");
+      await expect(limit).toContainText("Le dimos más tiempo.");
+    }
+    await expect(limit.locator(".flow-deadline")).toHaveText(/^\d{2}:\d{2}$/);
+    await expectNoAxeViolations(page, testInfo);
+  });
+
   test("a flow left idle past its deadline says so, keeps nothing and starts again", async ({ page }, testInfo) => {
     const who = RECOVERY_PEOPLE[testInfo.project.name];
     await search(page, testInfo, { ...who, cedula: "1714307103" });

@@ -115,7 +115,7 @@ fn SignedOut(error: AppError) -> impl IntoView {
 fn Home(data: HomeData, keep: ServerAction<Seguir>) -> impl IntoView {
     let salir = ServerAction::<Salir>::new();
     let warning = vec![(
-        (data.idle_seconds_left - 120).max(0) as u32,
+        crate::domain::time_limit::warn_in(data.idle_seconds_left),
         "Su sesión se cerrará en 2 minutos por inactividad. Pulse «Seguir» si quiere continuar."
             .to_owned(),
     )];

@@ -6,10 +6,12 @@ use crate::components::layout::{OfficeHours, PageTitle};
 use crate::domain::flow::{FlowKind, FlowState};
 use crate::domain::steps::Step;
 use crate::error::{AppError, LockNotice};
+use crate::shared_steps::tiempo::{deadline_view, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Renders `render(data)` once the step's data is loaded, or the way out.
+/// Renders `render(data)` once the step's data is loaded, followed by the
+/// flow's time limit, or the way out.
 #[component]
 pub fn FlowStep<T, F, V>(data: Resource<Result<T, AppError>>, render: F) -> impl IntoView
 where
@@ -17,12 +19,26 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let kind = current_kind();
+    // Created beside the step's own data, never inside the Suspense that
+    // reads it (a resource made while it renders stalls the server's render).
+    let deadline = Resource::new_blocking(|| (), move |_| deadline_view(kind));
+    // Back from *Ampliar el tiempo* posted without JavaScript.
+    let extended =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("ampliado").is_some());
     view! {
         <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
             {move || {
+                let limit = deadline.get()?.ok().flatten();
                 data.get()
                     .map(|r| match r {
-                        Ok(d) => render(d).into_any(),
+                        Ok(d) => {
+                            view! {
+                                {render(d)}
+                                {limit.map(|d| view! { <TimeLimitNotice kind d extended/> })}
+                            }
+                                .into_any()
+                        }
                         Err(e) => view! { <FlowProblem error=e/> }.into_any(),
                     })
             }}

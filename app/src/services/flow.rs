@@ -172,3 +172,27 @@ pub async fn set_contact(
         .await?;
     Ok(())
 }
+
+/// Restarts the idle timeout of flow `id` while it is live and not over
+/// (done or failed), and returns its new deadline; `None` when it is gone.
+/// One conditional statement: an expired flow is never revived.
+pub async fn extend(
+    db: &DatabaseConnection,
+    id: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Option<i64>, DbErr> {
+    let deadline = idle_deadline(now, idle_secs);
+    let res = recovery_flow::Entity::update_many()
+        .col_expr(recovery_flow::Column::UpdatedAt, Expr::value(now))
+        .col_expr(recovery_flow::Column::ExpiresAt, Expr::value(deadline))
+        .filter(recovery_flow::Column::Id.eq(id))
+        .filter(recovery_flow::Column::ExpiresAt.gt(now))
+        .filter(
+            recovery_flow::Column::State
+                .is_not_in([FlowState::Done.stored(), FlowState::Failed.stored()]),
+        )
+        .exec(db)
+        .await?;
+    Ok((res.rows_affected == 1).then_some(deadline))
+}

@@ -7,3 +7,4 @@ pub mod buscar;
 pub mod codigo;
 pub mod listo;
 pub mod nueva_clave;
+pub mod tiempo;

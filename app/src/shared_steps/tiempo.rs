@@ -1,0 +1,198 @@
+//! The flow's time limit on every step (WCAG 2.2.1): a flow left idle for
+//! `CLAVE_FLOW_IDLE_SECS` ends. Each step says until when it stays open, as an
+//! Ecuador clock time, with an *Ampliar el tiempo* button; two minutes before
+//! the end (`domain::time_limit`) the person is warned.
+//!
+//! Inputs: `flujo` (hidden: which flow's page the button is on).
+//! Reveals: nothing but the deadline of the flow behind the cookie.
+//!
+//! Without JavaScript: the button posts and the step's page comes back with the
+//! new deadline ("Le dimos más tiempo"); the step's own form is a separate
+//! form, so what was typed in it and not yet sent is typed again. With
+//! JavaScript: the button extends the flow in place (nothing typed is lost),
+//! and at the warning a dialog takes the focus and a live region speaks.
+
+use crate::domain::flow::FlowKind;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// When a flow ends if nothing happens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    /// "10:42" in Ecuador.
+    pub until: String,
+    pub seconds_left: i64,
+}
+
+/// The deadline of the live flow of `kind` behind the cookie; `None` when it
+/// has none to extend (no flow, another kind, done or failed).
+#[server(endpoint = "tramite/tiempo")]
+pub async fn deadline_view(kind: FlowKind) -> Result<Option<Deadline>, AppError> {
+    use crate::domain::flow::FlowState;
+    let Some(found) = server::flow_of(kind).await? else {
+        return Ok(None);
+    };
+    let over = matches!(found.state, FlowState::Done | FlowState::Failed);
+    Ok((!over).then(|| server::deadline(found.expires_at)))
+}
+
+/// *Ampliar el tiempo*: the flow's idle timeout starts again.
+#[server(endpoint = "tramite/ampliar")]
+pub async fn ampliar_tiempo(flujo: Option<String>) -> Result<Deadline, AppError> {
+    let kind = FlowKind::from_form(flujo.as_deref());
+    let result = server::ampliar(kind).await;
+    crate::web::conclude(
+        result,
+        <AmpliarTiempo as leptos::server_fn::ServerFn>::PATH,
+        crate::domain::steps::Step::search(kind).path(),
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::services::{flow, now_unix};
+    use crate::web::{audit_cedula, flow_cookie_name, internal, request_cookie, state};
+
+    pub fn deadline(expires_at: i64) -> Deadline {
+        Deadline {
+            until: crate::domain::ecuador_time::clock(expires_at),
+            seconds_left: expires_at - now_unix(),
+        }
+    }
+
+    pub async fn flow_of(kind: FlowKind) -> Result<Option<flow::Flow>, AppError> {
+        let st = state();
+        let Some(token) = request_cookie(flow_cookie_name(&st.settings)) else {
+            return Ok(None);
+        };
+        let found = flow::find_live(&st.db, &token, now_unix())
+            .await
+            .map_err(internal("load flow"))?;
+        Ok(found.filter(|f| f.kind == kind))
+    }
+
+    pub async fn ampliar(kind: FlowKind) -> Result<Deadline, AppError> {
+        let st = state();
+        let found = flow_of(kind).await?.ok_or(AppError::FlowExpired)?;
+        audit_cedula(&found.cedula);
+        let until = flow::extend(&st.db, &found.id, now_unix(), st.settings.flow_idle_secs)
+            .await
+            .map_err(internal("extend flow"))?
+            .ok_or(AppError::FlowExpired)?;
+        if crate::web::is_plain_form_post() {
+            let page = found.state.path(kind);
+            leptos_axum::redirect(&format!("{page}?ampliado=1"));
+        }
+        Ok(deadline(until))
+    }
+}
+
+/// The flow's deadline and the button that extends it, at the foot of a step
+/// (`components::flow_step::FlowStep` loads it beside the step's data).
+///
+/// An island. Without JavaScript it is a paragraph and a form that posts.
+/// With JavaScript the same button extends the flow without leaving the page
+/// (what was typed stays), and two minutes before the end a modal dialog takes
+/// the focus with its own *Ampliar el tiempo* while a live region says it;
+/// closing the dialog gives the focus back where it was.
+#[island]
+pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl IntoView {
+    let until = RwSignal::new(d.until);
+    let said = RwSignal::new(None::<String>);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    // Bumped on every extension, so an outdated warning does nothing.
+    let generation = StoredValue::new(0u64);
+    let arm = move |seconds_left: i64| {
+        generation.update_value(|g| *g += 1);
+        #[cfg(feature = "hydrate")]
+        {
+            let mine = generation.get_value();
+            let warn_in = crate::domain::time_limit::warn_in(seconds_left);
+            gloo_timers::callback::Timeout::new(warn_in.saturating_mul(1_000), move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                said.set(Some(warning_text(&until.get_untracked())));
+                if let Some(d) = dialog.get_untracked() {
+                    let _ = d.show_modal();
+                }
+            })
+            .forget();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = seconds_left;
+    };
+    arm(d.seconds_left);
+    let extend = move || {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let answer = ampliar_tiempo(Some(kind.form_value().to_owned())).await;
+            if let Some(d) = dialog.get_untracked() {
+                d.close();
+            }
+            match answer {
+                Ok(d) => {
+                    said.set(Some(format!(
+                        "Le dimos más tiempo: su trámite seguirá abierto hasta las {}.",
+                        d.until
+                    )));
+                    until.set(d.until);
+                    arm(d.seconds_left);
+                }
+                Err(_) => said.set(Some(
+                    "No pudimos ampliar el tiempo. Revise su conexión e inténtelo otra vez."
+                        .to_owned(),
+                )),
+            }
+        });
+    };
+    const AMPLIAR: &str = <AmpliarTiempo as leptos::server_fn::ServerFn>::PATH;
+    view! {
+        <div class="notice time-limit">
+            <p role="status" aria-live="polite" class="time-limit-status">
+                {move || said.get()}
+            </p>
+            <p>
+                {if extended { "Le dimos más tiempo. " } else { "" }}
+                "Por seguridad, este trámite se cierra si no lo usa. Seguirá abierto hasta las "
+                <strong class="flow-deadline">{move || until.get()}</strong>
+                " (hora de Ecuador)."
+            </p>
+            <form
+                method="post"
+                action=AMPLIAR
+                novalidate=""
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    extend();
+                }
+            >
+                <input type="hidden" name="flujo" value=kind.form_value()/>
+                <button type="submit" class="button button-secondary" id="ampliar">
+                    "Ampliar el tiempo"
+                </button>
+            </form>
+            <dialog
+                node_ref=dialog
+                class="time-limit-dialog"
+                aria-labelledby="time-limit-title"
+                aria-describedby="time-limit-text"
+            >
+                <h2 id="time-limit-title">"¿Necesita más tiempo?"</h2>
+                <p id="time-limit-text">{move || warning_text(&until.get())}</p>
+                <button type="button" class="button" on:click=move |_| extend()>
+                    "Ampliar el tiempo"
+                </button>
+            </dialog>
+        </div>
+    }
+}
+
+fn warning_text(until: &str) -> String {
+    format!(
+        "Su trámite se cerrará a las {until} por inactividad. Pulse «Ampliar el tiempo» si necesita más."
+    )
+}

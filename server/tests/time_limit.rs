@@ -1,0 +1,222 @@
+//! The flow's time limit on every step (issue 18, item 5; WCAG 2.2.1), over
+//! HTTP without JavaScript on SQLite and PostgreSQL: each step prints until
+//! when the flow stays open, as an Ecuador clock time, with *Ampliar el
+//! tiempo*; the button starts the idle timeout again and brings the person back
+//! to the step they were on; an expired or finished flow is never revived.
+
+mod common;
+
+use app::services::test_support;
+use axum::http::{header, StatusCode};
+use common::*;
+use entity::recovery_flow;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// The idle timeout these tests configure.
+const IDLE: i64 = 600;
+
+async fn start(h: &Harness) -> String {
+    let (status, headers, body) = send(
+        &h.app,
+        post_form(
+            "/api/recuperar/buscar",
+            None,
+            &[("cedula", REGISTERED), ("robot", "si")],
+            true,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND, "{body}");
+    set_cookie(&headers)
+}
+
+async fn expire_at(h: &Harness, cookie: &str, at: i64) {
+    let f = flow_of(h, cookie).await;
+    recovery_flow::Entity::update_many()
+        .col_expr(recovery_flow::Column::ExpiresAt, Expr::value(at))
+        .filter(recovery_flow::Column::Id.eq(f.id))
+        .exec(&h.db)
+        .await
+        .unwrap();
+}
+
+/// "HH:MM" in Ecuador (UTC−5 all year, no daylight saving), written here
+/// apart from the app's own formatting.
+fn ecuador_clock(unix: i64) -> String {
+    let secs_of_day = (unix - 5 * 3600).rem_euclid(86_400);
+    format!("{:02}:{:02}", secs_of_day / 3600, secs_of_day % 3600 / 60)
+}
+
+fn settings() -> Vec<(&'static str, &'static str)> {
+    let mut s = ROOMY.to_vec();
+    s.push(("CLAVE_FLOW_IDLE_SECS", "600"));
+    s
+}
+
+#[tokio::test]
+async fn every_step_prints_the_deadline_and_the_button_extends_it() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &settings()).await;
+        let cookie = start(&h).await;
+        let steps = [
+            (
+                "/recuperar/identidad",
+                vec![("day", "14"), ("month", "3")],
+                "/api/recuperar/identidad",
+            ),
+            ("/recuperar/confirmar", vec![], "/api/recuperar/confirmar"),
+            ("/recuperar/codigo", vec![], ""),
+        ];
+        for (page, fields, post_to) in steps {
+            // Time passed: eight of the ten minutes are gone.
+            let soon = app::services::now_unix() + 120;
+            expire_at(&h, &cookie, soon).await;
+            let (s, _, body) = send(&h.app, get_with(page, &cookie)).await;
+            assert_eq!(s, StatusCode::OK, "{name} {page}");
+            let printed = format!(
+                r#"hasta las <strong class="flow-deadline">{}</strong>"#,
+                ecuador_clock(soon)
+            );
+            assert!(body.contains(&printed), "{name} {page}: {printed}");
+            assert!(body.contains("Ampliar el tiempo"), "{name} {page}");
+
+            let before = app::services::now_unix();
+            let (s, headers, body) = send(
+                &h.app,
+                post_form(
+                    "/api/tramite/ampliar",
+                    Some(&cookie),
+                    &[("flujo", "recuperar")],
+                    true,
+                ),
+            )
+            .await;
+            let after = app::services::now_unix();
+            assert_eq!(s, StatusCode::FOUND, "{name} {page}: {body}");
+            assert_eq!(
+                headers[header::LOCATION].to_str().unwrap(),
+                format!("{page}?ampliado=1"),
+                "{name}: back to the same step"
+            );
+            let expires = flow_of(&h, &cookie).await.expires_at;
+            assert!(
+                (before + IDLE..=after + IDLE).contains(&expires),
+                "{name} {page}: a new {IDLE} s from the click, not {expires}"
+            );
+            let (_, _, body) = send(&h.app, get_with(&format!("{page}?ampliado=1"), &cookie)).await;
+            assert!(body.contains("Le dimos más tiempo"), "{name} {page}");
+            assert!(
+                body.contains(&format!(
+                    r#"<strong class="flow-deadline">{}</strong>"#,
+                    ecuador_clock(expires)
+                )),
+                "{name} {page}: the new deadline"
+            );
+            if !post_to.is_empty() {
+                let (_, loc, body) = post(&h, post_to, &cookie, &fields).await;
+                assert!(!loc.is_empty(), "{name} {post_to}: {body}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn with_javascript_the_extension_answers_the_new_deadline() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &settings()).await;
+        let cookie = start(&h).await;
+        expire_at(&h, &cookie, app::services::now_unix() + 30).await;
+        let (s, _, body) = send(
+            &h.app,
+            post_form(
+                "/api/tramite/ampliar",
+                Some(&cookie),
+                &[("flujo", "recuperar")],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{name}: {body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let expires = flow_of(&h, &cookie).await.expires_at;
+        assert_eq!(answer["until"], ecuador_clock(expires), "{name}");
+        let left = answer["seconds_left"].as_i64().unwrap();
+        assert!((IDLE - 2..=IDLE).contains(&left), "{name}: {left}");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_or_finished_flow_is_never_extended() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &settings()).await;
+        let cookie = start(&h).await;
+        let gone = app::services::now_unix() - 1;
+        expire_at(&h, &cookie, gone).await;
+        let (s, _, _) = send(
+            &h.app,
+            post_form(
+                "/api/tramite/ampliar",
+                Some(&cookie),
+                &[("flujo", "recuperar")],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::GONE, "{name}: expired");
+        assert_eq!(
+            flow_of(&h, &cookie).await.expires_at,
+            gone,
+            "{name}: not revived"
+        );
+
+        // A flow that ended (too many failures) keeps its end.
+        let cookie = start(&h).await;
+        for _ in 0..3 {
+            post(
+                &h,
+                "/api/recuperar/identidad",
+                &cookie,
+                &[("day", "1"), ("month", "1")],
+            )
+            .await;
+        }
+        let ended = flow_of(&h, &cookie).await;
+        assert_eq!(ended.state, "failed", "{name}");
+        let (s, _, _) = send(
+            &h.app,
+            post_form(
+                "/api/tramite/ampliar",
+                Some(&cookie),
+                &[("flujo", "recuperar")],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::GONE, "{name}: failed");
+        assert_eq!(
+            flow_of(&h, &cookie).await.expires_at,
+            ended.expires_at,
+            "{name}"
+        );
+
+        // Without a flow there is nothing to extend; a page of the other flow
+        // does not extend this one.
+        let (s, _, _) = send(&h.app, post_form("/api/tramite/ampliar", None, &[], false)).await;
+        assert_eq!(s, StatusCode::GONE, "{name}: no flow");
+        let live = start(&h).await;
+        let deadline = flow_of(&h, &live).await.expires_at;
+        let (s, _, _) = send(
+            &h.app,
+            post_form(
+                "/api/tramite/ampliar",
+                Some(&live),
+                &[("flujo", "solicitar")],
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::GONE, "{name}: another kind");
+        assert_eq!(flow_of(&h, &live).await.expires_at, deadline, "{name}");
+    }
+}
