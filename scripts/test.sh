@@ -35,6 +35,14 @@ if cargo tree --locked -p frontend --target wasm32-unknown-unknown -e normal --p
   grep -E '^(unicode-normalization|zxcvbn|phonenumber|chrono-tz|sea-orm|axum|tokio|argon2|lettre) '; then
   say "a server-only crate reaches the browser's WASM"; exit 1
 fi
+# Shared UI does no I/O, and pages reach the database through services only.
+if grep -rnE 'crate::services|\bentity::|sea_orm' app/src/components; then
+  say "a shared component reaches the services or the database"; exit 1
+fi
+if grep -rnE '\bentity::|EntityTrait|QueryFilter' app/src/staff app/src/recovery app/src/request \
+  app/src/shared_steps app/src/account app/src/contact; then
+  say "a page reaches the database without the services"; exit 1
+fi
 cargo test --locked -p domain --all-features --no-run
 cargo test --locked -p app --features test-support --no-run
 cargo test --locked -p server -p entity -p migration --no-run

@@ -7,29 +7,7 @@
 //! the hidden `captcha` field. Without JavaScript the box is still a real
 //! checkbox; the server then applies stricter per-IP and per-cédula limits.
 
-use crate::domain::captcha::Challenge;
-use crate::error::AppError;
 use leptos::prelude::*;
-
-/// A fresh challenge, never cached.
-#[server(endpoint = "captcha/challenge", input = leptos::server_fn::codec::GetUrl)]
-pub async fn captcha_challenge() -> Result<Challenge, AppError> {
-    use crate::services::{captcha, now_unix, AppState};
-    let state = expect_context::<AppState>();
-    let res = expect_context::<leptos_axum::ResponseOptions>();
-    res.insert_header(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    let s = &state.settings;
-    Ok(captcha::issue(
-        s.secret(),
-        s.captcha_maxnumber,
-        s.captcha_ttl_secs,
-        now_unix(),
-        &crate::web::captcha_binding(s),
-    ))
-}
 
 // Only the browser moves past `Working`.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -127,7 +105,7 @@ async fn solve_into(
     const CHUNK: u64 = 20_000;
     let current = move || generation.try_get_value() == Some(my_generation);
 
-    let Ok(challenge) = captcha_challenge().await else {
+    let Ok(challenge) = crate::shared_steps::captcha::captcha_challenge().await else {
         if current() {
             progress.set(Progress::Failed);
         }

@@ -14,18 +14,12 @@ pub struct FormState {
     echo: StoredValue<Vec<(String, String)>>,
 }
 
-/// The typed values this page's request brought back from the server.
+/// The typed values this page's request brought back from the server (a
+/// form posted without JavaScript; see `web::form_echo`).
 fn echoed_values() -> Vec<(String, String)> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|p| {
-                p.extensions
-                    .get::<crate::services::echo::FormEcho>()
-                    .cloned()
-            })
-            .map(|e| e.0)
-            .unwrap_or_default()
+        crate::web::form_echo()
     }
     #[cfg(not(feature = "ssr"))]
     {

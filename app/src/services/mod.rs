@@ -17,6 +17,7 @@ pub mod identity;
 pub mod limit;
 pub mod mail;
 pub mod questions;
+pub mod registry;
 pub mod retention;
 pub mod settings;
 pub mod staff;

@@ -4,6 +4,7 @@
 //! (see [`crate::App`] and the step table, `domain::steps`).
 
 pub mod buscar;
+pub mod captcha;
 pub mod codigo;
 pub mod listo;
 pub mod nueva_clave;

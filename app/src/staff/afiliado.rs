@@ -92,9 +92,8 @@ mod server {
     use crate::domain::mask::mask_email;
     use crate::domain::staff::Role;
     use crate::error::FormErrors;
-    use crate::services::{audit, now_unix, staff};
+    use crate::services::{audit, now_unix, registry, staff};
     use crate::web::{audit_cedula, audit_detail, has_clave, internal, staff_user, state};
-    use sea_orm::EntityTrait;
 
     fn action_label(action: &str) -> String {
         let label = match action {
@@ -137,8 +136,7 @@ mod server {
         audit_cedula(cedula.as_str());
         let st = state();
         let now = now_unix();
-        let Some(person) = entity::affiliate::Entity::find_by_id(cedula.as_str().to_owned())
-            .one(&st.db)
+        let Some(person) = registry::affiliate(&st.db, cedula.as_str())
             .await
             .map_err(internal("load affiliate"))?
         else {

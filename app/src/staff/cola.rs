@@ -124,9 +124,8 @@ mod server {
     use crate::error::FormErrors;
     use crate::services::callback::{act, queue, ActRefusal};
     use crate::services::db::stored;
-    use crate::services::{now_unix, staff};
+    use crate::services::{now_unix, registry, staff};
     use crate::web::{audit_cedula, audit_detail, internal, staff_user, state};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
     pub async fn cola_ver(
         estado: Option<String>,
@@ -147,9 +146,7 @@ mod server {
             .await
             .map_err(internal("queue"))?;
         let cedulas: Vec<String> = rows.iter().map(|r| r.cedula.clone()).collect();
-        let people = entity::affiliate::Entity::find()
-            .filter(entity::affiliate::Column::Cedula.is_in(cedulas))
-            .all(&st.db)
+        let people = registry::affiliates(&st.db, cedulas)
             .await
             .map_err(internal("queue names"))?;
         let requests = rows

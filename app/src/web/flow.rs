@@ -53,9 +53,7 @@ pub async fn live_flow(
 pub async fn flow_affiliate(
     flow: &crate::services::flow::Flow,
 ) -> Result<entity::affiliate::Model, AppError> {
-    use sea_orm::EntityTrait;
-    entity::affiliate::Entity::find_by_id(flow.cedula.clone())
-        .one(&state().db)
+    crate::services::registry::affiliate(&state().db, &flow.cedula)
         .await
         .map_err(internal("load affiliate"))?
         .ok_or(AppError::FlowExpired)

@@ -23,6 +23,20 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// What a form posted without JavaScript typed, kept on the server for the
+/// page its redirect leads to (`services::echo`; the middleware puts it on the
+/// request).
+pub fn form_echo() -> Vec<(String, String)> {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.extensions
+                .get::<crate::services::echo::FormEcho>()
+                .cloned()
+        })
+        .map(|e| e.0)
+        .unwrap_or_default()
+}
+
 /// Drops the values of fields `secret` says are secret when the form was posted
 /// as a page: its errors travel back in a redirect URL, which must not
 /// carry security answers into the browser's history.
