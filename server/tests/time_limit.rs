@@ -220,3 +220,131 @@ async fn an_expired_or_finished_flow_is_never_extended() {
         assert_eq!(flow_of(&h, &live).await.expires_at, deadline, "{name}");
     }
 }
+
+/// The idle deadline of the staff session behind `cookie`.
+async fn staff_idle_until(h: &Harness, cookie: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let token = cookie.split('=').nth(1).unwrap();
+    let id = hex::encode(Sha256::digest(token.as_bytes()));
+    entity::staff_session::Entity::find_by_id(id)
+        .one(&h.db)
+        .await
+        .unwrap()
+        .expect("a staff session")
+        .idle_expires_at
+}
+
+#[tokio::test]
+async fn staff_pages_print_the_session_deadline_and_seguir_extends_it() {
+    use app::domain::staff::Role;
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[("CLAVE_SESSION_IDLE_SECS", "600")]).await;
+        let password = "faro lejano junto al Chimborazo";
+        app::services::staff::upsert_account(
+            &h.db,
+            "agente.tiempo",
+            "Agente",
+            password,
+            Role::Agent,
+            app::services::now_unix(),
+        )
+        .await
+        .unwrap();
+        let cookie = staff_sign_in(&h, "agente.tiempo", password).await;
+        for page in ["/personal", "/personal/afiliado?cedula=1712345675"] {
+            let (s, _, body) = send(&h.app, get_with(page, &cookie)).await;
+            assert_eq!(s, StatusCode::OK, "{name} {page}");
+            let idle = staff_idle_until(&h, &cookie).await;
+            assert!(
+                body.contains(&format!(
+                    r#"Seguirá abierta hasta las <strong class="session-deadline">{}</strong>"#,
+                    ecuador_clock(idle)
+                )),
+                "{name} {page}: the session's deadline"
+            );
+        }
+        // Without JavaScript «Seguir» comes back to the page it was on.
+        let before = app::services::now_unix();
+        let (s, headers, _) = send(
+            &h.app,
+            post_form(
+                "/api/personal/seguir",
+                Some(&cookie),
+                &[("volver", "/personal/afiliado?cedula=1712345675")],
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FOUND, "{name}");
+        assert_eq!(
+            headers[header::LOCATION].to_str().unwrap(),
+            "/personal/afiliado?cedula=1712345675"
+        );
+        assert!(
+            staff_idle_until(&h, &cookie).await >= before + 600,
+            "{name}"
+        );
+        // With JavaScript it answers the new deadline.
+        let (s, _, body) = send(
+            &h.app,
+            post_form("/api/personal/seguir", Some(&cookie), &[], false),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{name}: {body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            answer["until"],
+            ecuador_clock(staff_idle_until(&h, &cookie).await),
+            "{name}"
+        );
+        // Signed out: nothing to extend.
+        let (s, _, _) = send(&h.app, post_form("/api/personal/seguir", None, &[], false)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_signed_in_home_prints_its_deadline_and_seguir_answers_the_new_one() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[("CLAVE_SESSION_IDLE_SECS", "600")]).await;
+        let (s, headers, body) = send(
+            &h.app,
+            post_form(
+                "/api/ingresar",
+                None,
+                &[
+                    ("cedula", REGISTERED),
+                    ("clave", app::services::demo::DEMO_CLAVE),
+                ],
+                false,
+            ),
+        )
+        .await;
+        assert!(
+            headers.get(header::SET_COOKIE).is_some(),
+            "{name}: {s} {body}"
+        );
+        let cookie = set_cookie(&headers);
+        let before = app::services::now_unix();
+        let (s, _, body) = send(&h.app, get_with("/servicios", &cookie)).await;
+        let after = app::services::now_unix();
+        assert_eq!(s, StatusCode::OK, "{name}");
+        let printed = (before..=after).any(|t| {
+            body.contains(&format!(
+                r#"<strong class="session-deadline">{}</strong>"#,
+                ecuador_clock(t + 600)
+            ))
+        });
+        assert!(printed, "{name}: the home says until when");
+        assert!(body.contains(">Seguir<"), "{name}");
+        let (s, _, body) = send(
+            &h.app,
+            post_form("/api/servicios/seguir", Some(&cookie), &[], false),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{name}: {body}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let left = answer["seconds_left"].as_i64().unwrap();
+        assert!((598..=600).contains(&left), "{name}: {left}");
+    }
+}

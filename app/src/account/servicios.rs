@@ -1,13 +1,14 @@
 //! "Servicios en línea": the signed-in home. Shows the affiliate's name, the
 //! online services, when the session ends if idle (with *Seguir* to extend
-//! it, and a warning announced two minutes before), and *Salir*.
+//! it in place, and a dialog and an announcement two minutes before: the
+//! time-limit island of `shared_steps::tiempo`), and *Salir*.
 //!
 //! Without JavaScript: both buttons are plain form posts; the idle deadline is
 //! printed as a clock time.
 
 use crate::components::layout::PageTitle;
-use crate::components::timed_status::TimedStatus;
 use crate::error::AppError;
+use crate::shared_steps::tiempo::{Deadline, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -17,9 +18,8 @@ pub const PAGE: &str = "/servicios";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeData {
     pub name: String,
-    /// "10:42" in Ecuador: when the session ends without activity.
-    pub idle_until: String,
-    pub idle_seconds_left: i64,
+    /// When the session ends without activity.
+    pub idle: Deadline,
 }
 
 #[server(endpoint = "servicios/ver")]
@@ -30,7 +30,6 @@ pub async fn home_view() -> Result<HomeData, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn home_data() -> Result<HomeData, AppError> {
-    use crate::domain::ecuador_time;
     use crate::services::{account, now_unix};
     use crate::web::{internal, request_cookie, session_cookie_name, state};
     let st = state();
@@ -45,15 +44,15 @@ async fn home_data() -> Result<HomeData, AppError> {
         .map_err(internal("touch session"))?;
     Ok(HomeData {
         name: format!("{} {}", person.given_names, person.surnames),
-        idle_until: ecuador_time::clock(idle),
-        idle_seconds_left: idle - now,
+        idle: Deadline::at(idle),
     })
 }
 
-/// "Seguir": keeps the session open (the home page touches it).
+/// "Seguir": keeps the session open (the home page touches it) and answers
+/// its new deadline.
 #[server(endpoint = "servicios/seguir")]
-pub async fn seguir() -> Result<(), AppError> {
-    let result = home_view().await.map(|_| ());
+pub async fn seguir() -> Result<Deadline, AppError> {
+    let result = home_view().await.map(|home| home.idle);
     if result.is_ok() && crate::web::is_plain_form_post() {
         leptos_axum::redirect(PAGE);
     }
@@ -80,14 +79,13 @@ pub async fn salir() -> Result<(), AppError> {
 
 #[component]
 pub fn ServiciosPage() -> impl IntoView {
-    let keep = ServerAction::<Seguir>::new();
-    let data = Resource::new_blocking(move || keep.version().get(), |_| home_view());
+    let data = Resource::new_blocking(|| (), |_| home_view());
     view! {
         <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
             {move || {
                 data.get()
                     .map(|r| match r {
-                        Ok(d) => view! { <Home data=d keep=keep/> }.into_any(),
+                        Ok(d) => view! { <Home data=d/> }.into_any(),
                         Err(e) => view! { <SignedOut error=e/> }.into_any(),
                     })
             }}
@@ -112,13 +110,8 @@ fn SignedOut(error: AppError) -> impl IntoView {
 }
 
 #[component]
-fn Home(data: HomeData, keep: ServerAction<Seguir>) -> impl IntoView {
+fn Home(data: HomeData) -> impl IntoView {
     let salir = ServerAction::<Salir>::new();
-    let warning = vec![(
-        crate::domain::time_limit::warn_in(data.idle_seconds_left),
-        "Su sesión se cerrará en 2 minutos por inactividad. Pulse «Seguir» si quiere continuar."
-            .to_owned(),
-    )];
     view! {
         <PageTitle text="Servicios en línea"/>
         <h1 tabindex="-1">"Servicios en línea"</h1>
@@ -131,16 +124,7 @@ fn Home(data: HomeData, keep: ServerAction<Seguir>) -> impl IntoView {
             <li>"Revisar su cobertura de salud"</li>
             <li>"Consultar su pensión"</li>
         </ul>
-        <div class="notice">
-            <TimedStatus class=None initial=None later=warning/>
-            <p>
-                "Por seguridad, su sesión se cierra si no la usa. Seguirá abierta hasta las "
-                <strong>{data.idle_until}</strong> " (hora de Ecuador)."
-            </p>
-            <ActionForm action=keep attr:novalidate="">
-                <button type="submit" class="button button-secondary">"Seguir"</button>
-            </ActionForm>
-        </div>
+        <TimeLimitNotice extends=Extends::Session d=data.idle extended=false/>
         <ActionForm action=salir attr:novalidate="">
             <button type="submit" class="button">"Salir"</button>
         </ActionForm>

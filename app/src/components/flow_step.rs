@@ -6,7 +6,7 @@ use crate::components::layout::{OfficeHours, PageTitle};
 use crate::domain::flow::{FlowKind, FlowState};
 use crate::domain::steps::Step;
 use crate::error::{AppError, LockNotice};
-use crate::shared_steps::tiempo::{deadline_view, TimeLimitNotice};
+use crate::shared_steps::tiempo::{deadline_view, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -35,7 +35,7 @@ where
                         Ok(d) => {
                             view! {
                                 {render(d)}
-                                {limit.map(|d| view! { <TimeLimitNotice kind d extended/> })}
+                                {limit.map(|d| view! { <TimeLimitNotice extends=Extends::Flow(kind) d extended/> })}
                             }
                                 .into_any()
                         }

@@ -29,6 +29,8 @@ pub struct StaffUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// When the session ends if unused (this use restarted the count).
+    pub idle_until: i64,
 }
 
 /// Creates a staff account (the CLI's `create-staff`), or replaces the
@@ -218,10 +220,11 @@ pub async fn session_user(
         return Ok(None);
     };
     let role: Role = super::db::stored(&account.role)?;
+    let idle_until = (now + settings.session_idle_secs).min(s.absolute_expires_at);
     staff_session::Entity::update_many()
         .col_expr(
             staff_session::Column::IdleExpiresAt,
-            Expr::value((now + settings.session_idle_secs).min(s.absolute_expires_at)),
+            Expr::value(idle_until),
         )
         .filter(staff_session::Column::Id.eq(&s.id))
         .exec(db)
@@ -230,6 +233,7 @@ pub async fn session_user(
         username: account.username,
         display_name: account.display_name,
         role,
+        idle_until,
     }))
 }
 

@@ -25,6 +25,17 @@ pub struct Deadline {
     pub seconds_left: i64,
 }
 
+#[cfg(feature = "ssr")]
+impl Deadline {
+    /// The deadline `expires_at` (Unix time), seen from now.
+    pub fn at(expires_at: i64) -> Deadline {
+        Deadline {
+            until: crate::domain::ecuador_time::clock(expires_at),
+            seconds_left: expires_at - crate::services::now_unix(),
+        }
+    }
+}
+
 /// The deadline of the live flow of `kind` behind the cookie; `None` when it
 /// has none to extend (no flow, another kind, done or failed).
 #[server(endpoint = "tramite/tiempo")]
@@ -57,10 +68,7 @@ mod server {
     use crate::web::{audit_cedula, flow_cookie_name, internal, request_cookie, state};
 
     pub fn deadline(expires_at: i64) -> Deadline {
-        Deadline {
-            until: crate::domain::ecuador_time::clock(expires_at),
-            seconds_left: expires_at - now_unix(),
-        }
+        Deadline::at(expires_at)
     }
 
     pub async fn flow_of(kind: FlowKind) -> Result<Option<flow::Flow>, AppError> {
@@ -90,16 +98,103 @@ mod server {
     }
 }
 
-/// The flow's deadline and the button that extends it, at the foot of a step
-/// (`components::flow_step::FlowStep` loads it beside the step's data).
+/// What a [`TimeLimitNotice`] extends: a flow of some kind, the affiliate's
+/// signed-in session, or a staff session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Extends {
+    Flow(FlowKind),
+    Session,
+    Staff,
+}
+
+impl Extends {
+    fn is_flow(self) -> bool {
+        matches!(self, Extends::Flow(_))
+    }
+
+    fn button_es(self) -> &'static str {
+        if self.is_flow() {
+            "Ampliar el tiempo"
+        } else {
+            "Seguir"
+        }
+    }
+
+    fn lead_es(self) -> &'static str {
+        if self.is_flow() {
+            "Por seguridad, este trámite se cierra si no lo usa. Seguirá abierto hasta las "
+        } else {
+            "Por seguridad, su sesión se cierra si no la usa. Seguirá abierta hasta las "
+        }
+    }
+
+    fn warning_es(self, until: &str) -> String {
+        if self.is_flow() {
+            format!(
+                "Su trámite se cerrará a las {until} por inactividad. Pulse «Ampliar el tiempo» si necesita más."
+            )
+        } else {
+            format!(
+                "Su sesión se cerrará a las {until} por inactividad. Pulse «Seguir» si quiere continuar."
+            )
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn extended_es(self, until: &str) -> String {
+        if self.is_flow() {
+            format!("Le dimos más tiempo: su trámite seguirá abierto hasta las {until}.")
+        } else {
+            format!("Le dimos más tiempo: su sesión seguirá abierta hasta las {until}.")
+        }
+    }
+
+    fn deadline_class(self) -> &'static str {
+        if self.is_flow() {
+            "flow-deadline"
+        } else {
+            "session-deadline"
+        }
+    }
+
+    /// Where the button posts without JavaScript.
+    fn action(self) -> &'static str {
+        use leptos::server_fn::ServerFn;
+        match self {
+            Extends::Flow(_) => AmpliarTiempo::PATH,
+            Extends::Session => crate::account::servicios::Seguir::PATH,
+            Extends::Staff => crate::staff::PersonalSeguir::PATH,
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    async fn extend(self) -> Result<Deadline, AppError> {
+        match self {
+            Extends::Flow(kind) => ampliar_tiempo(Some(kind.form_value().to_owned())).await,
+            Extends::Session => crate::account::servicios::seguir().await,
+            Extends::Staff => crate::staff::personal_seguir(None).await,
+        }
+    }
+}
+
+/// A deadline and the button that extends it: at the foot of every flow step
+/// (`components::flow_step::FlowStep` loads it beside the step's data), on
+/// the signed-in home and on every staff page.
 ///
 /// An island. Without JavaScript it is a paragraph and a form that posts.
-/// With JavaScript the same button extends the flow without leaving the page
+/// With JavaScript the same button extends in place, without leaving the page
 /// (what was typed stays), and two minutes before the end a modal dialog takes
-/// the focus with its own *Ampliar el tiempo* while a live region says it;
-/// closing the dialog gives the focus back where it was.
+/// the focus with its own button while a live region says it; closing the
+/// dialog gives the focus back where it was.
+///
+/// `volver`: the page a staff form comes back to without JavaScript.
 #[island]
-pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl IntoView {
+pub fn TimeLimitNotice(
+    extends: Extends,
+    d: Deadline,
+    extended: bool,
+    #[prop(optional)] volver: Option<String>,
+) -> impl IntoView {
     let until = RwSignal::new(d.until);
     let said = RwSignal::new(None::<String>);
     let dialog = NodeRef::<leptos::html::Dialog>::new();
@@ -115,7 +210,7 @@ pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl Into
                 if generation.get_value() != mine {
                     return;
                 }
-                said.set(Some(warning_text(&until.get_untracked())));
+                said.set(Some(extends.warning_es(&until.get_untracked())));
                 if let Some(d) = dialog.get_untracked() {
                     let _ = d.show_modal();
                 }
@@ -129,16 +224,13 @@ pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl Into
     let extend = move || {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            let answer = ampliar_tiempo(Some(kind.form_value().to_owned())).await;
+            let answer = extends.extend().await;
             if let Some(d) = dialog.get_untracked() {
                 d.close();
             }
             match answer {
                 Ok(d) => {
-                    said.set(Some(format!(
-                        "Le dimos más tiempo: su trámite seguirá abierto hasta las {}.",
-                        d.until
-                    )));
+                    said.set(Some(extends.extended_es(&d.until)));
                     until.set(d.until);
                     arm(d.seconds_left);
                 }
@@ -149,7 +241,11 @@ pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl Into
             }
         });
     };
-    const AMPLIAR: &str = <AmpliarTiempo as leptos::server_fn::ServerFn>::PATH;
+    let hidden = match extends {
+        Extends::Flow(kind) => Some(("flujo", kind.form_value().to_owned())),
+        _ => volver.map(|v| ("volver", v)),
+    }
+    .map(|(name, value)| view! { <input type="hidden" name=name value=value/> });
     view! {
         <div class="notice time-limit">
             <p role="status" aria-live="polite" class="time-limit-status">
@@ -157,22 +253,22 @@ pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl Into
             </p>
             <p>
                 {if extended { "Le dimos más tiempo. " } else { "" }}
-                "Por seguridad, este trámite se cierra si no lo usa. Seguirá abierto hasta las "
-                <strong class="flow-deadline">{move || until.get()}</strong>
+                {extends.lead_es()}
+                <strong class=extends.deadline_class()>{move || until.get()}</strong>
                 " (hora de Ecuador)."
             </p>
             <form
                 method="post"
-                action=AMPLIAR
+                action=extends.action()
                 novalidate=""
                 on:submit=move |ev| {
                     ev.prevent_default();
                     extend();
                 }
             >
-                <input type="hidden" name="flujo" value=kind.form_value()/>
-                <button type="submit" class="button button-secondary" id="ampliar">
-                    "Ampliar el tiempo"
+                {hidden}
+                <button type="submit" class="button button-secondary">
+                    {extends.button_es()}
                 </button>
             </form>
             <dialog
@@ -182,17 +278,11 @@ pub fn TimeLimitNotice(kind: FlowKind, d: Deadline, extended: bool) -> impl Into
                 aria-describedby="time-limit-text"
             >
                 <h2 id="time-limit-title">"¿Necesita más tiempo?"</h2>
-                <p id="time-limit-text">{move || warning_text(&until.get())}</p>
+                <p id="time-limit-text">{move || extends.warning_es(&until.get())}</p>
                 <button type="button" class="button" on:click=move |_| extend()>
-                    "Ampliar el tiempo"
+                    {extends.button_es()}
                 </button>
             </dialog>
         </div>
     }
-}
-
-fn warning_text(until: &str) -> String {
-    format!(
-        "Su trámite se cerrará a las {until} por inactividad. Pulse «Ampliar el tiempo» si necesita más."
-    )
 }

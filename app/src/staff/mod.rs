@@ -14,6 +14,7 @@ pub mod verificar;
 
 use crate::components::layout::PageTitle;
 use crate::error::AppError;
+use crate::shared_steps::tiempo::{Deadline, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -123,6 +124,29 @@ pub async fn personal_salir() -> Result<(), AppError> {
     .await
 }
 
+/// The staff session's deadline, from the session this request just used
+/// (each use restarts the idle timeout).
+#[server(endpoint = "personal/tiempo")]
+pub async fn staff_deadline() -> Result<Deadline, AppError> {
+    let me = crate::web::staff_user(crate::domain::staff::Role::Agent).await?;
+    Ok(Deadline::at(me.idle_until))
+}
+
+/// *Seguir*: keeps the staff session open and answers its new deadline.
+#[server(endpoint = "personal/seguir")]
+pub async fn personal_seguir(volver: Option<String>) -> Result<Deadline, AppError> {
+    let result = staff_deadline().await;
+    if result.is_ok() && crate::web::is_plain_form_post() {
+        leptos_axum::redirect(&back_to(volver));
+    }
+    crate::web::conclude(
+        result,
+        <PersonalSeguir as leptos::server_fn::ServerFn>::PATH,
+        HOME,
+    )
+    .await
+}
+
 /// The console's navigation: who is signed in, the pages their role may
 /// open, and *Salir*.
 #[component]
@@ -156,12 +180,34 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    // Beside the page's data (a resource made inside the Suspense would stall
+    // the server's render); read after it, so it sees the session it touched.
+    let deadline = Resource::new_blocking(|| (), |_| staff_deadline());
+    let here = {
+        let location = leptos_router::hooks::use_location();
+        let (path, query) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+        );
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    };
     view! {
         <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
             {move || {
+                let limit = deadline.get()?.ok();
                 data.get()
                     .map(|r| match r {
-                        Ok(d) => render(d).into_any(),
+                        Ok(d) => {
+                            view! {
+                                {render(d)}
+                                {limit.map(|d| view! { <TimeLimitNotice extends=Extends::Staff d extended=false volver=here.clone()/> })}
+                            }
+                                .into_any()
+                        }
                         Err(e) => view! { <StaffProblem error=e/> }.into_any(),
                     })
             }}
