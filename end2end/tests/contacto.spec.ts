@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectNoAxeViolations, expectStep, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
+import { expectNoAxeViolations, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
 
 /** Demo people living abroad with a clave and a locked account, one per project. */
 const LOCKED_ABROAD: Record<string, { cedula: string; day: string; month: string; email: string; country: string; phone: string; e164: string }> = {
@@ -242,6 +242,17 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await staffLogin(page, testInfo, supervisorOf(testInfo));
     await page.getByRole("link", { name: "Supervisión" }).click();
     await expectStep(page, testInfo, /\/personal\/supervision$/, "Supervisión");
+    // The session's time limit: «Seguir» extends it on the page it is on.
+    const limit = page.locator(".time-limit");
+    await expect(limit).toContainText("su sesión se cierra si no la usa");
+    await expect(limit.locator(".session-deadline")).toHaveText(/^\d{2}:\d{2}$/);
+    await limit.getByRole("button", { name: "Seguir" }).click();
+    if (jsEnabled(testInfo)) {
+      await expect(limit.getByRole("status")).toHaveText(/^Le dimos más tiempo: su sesión seguirá abierta hasta las \d{2}:\d{2}\.$/);
+    } else {
+      await expect(page).toHaveURL(/\/personal\/supervision$/);
+      await expect(h1(page)).toHaveText("Supervisión");
+    }
     await expect(page.getByRole("table").first()).toContainText("Pendiente");
     await expect(page.locator("main")).toContainText(agentOf(testInfo));
 
