@@ -140,7 +140,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Buscar afiliado");
     await expect(page.locator("dl")).toContainText("Cuenta bloqueada");
-    await expect(page.locator(".notice")).toContainText("su clave actual deja de servir");
+    await expect(page.locator("p.notice")).toContainText("su clave actual deja de servir");
     await expect(page.locator("table")).toContainText("Pidió que le llamen");
     await expectNoAxeViolations(page, testInfo);
     await page.getByRole("button", { name: "Desbloquear" }).click();
