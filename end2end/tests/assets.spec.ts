@@ -3,12 +3,12 @@ import { jsEnabled, ready, step } from "./helpers";
 
 /**
  * The WASM as served (brotli) may not grow past this: just above what the
- * release build reaches with islands (137 574 bytes with the flow's time-limit
- * dialog, 4 December 2026; 130 246 with the live checks only; it was 617 082
- * when the whole app hydrated), so a heavier crate cannot creep in unnoticed.
- * Lower it as the bundle shrinks.
+ * release build reaches with islands (139 854 bytes with the time limits of
+ * flows and sessions and the kept proof of work, 4 December 2026; 130 246 with
+ * the live checks only; it was 617 082 when the whole app hydrated), so a
+ * heavier crate cannot creep in unnoticed. Lower it as the bundle shrinks.
  */
-const WASM_BR_CEILING = 140_000;
+const WASM_BR_CEILING = 142_000;
 
 test.describe("What a first visit downloads", () => {
   test("the stylesheet, script and WASM carry their hash, come precompressed and are kept a year; the page is not stored", async ({

@@ -72,6 +72,27 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
     });
   }
 
+  test("a refused cédula keeps the unspent proof of work: corrected, it goes on without a new tick", async ({ page }, testInfo) => {
+    test.skip(!jsEnabled(testInfo), "without JavaScript there is no proof of work to keep");
+    await page.goto(step("RecoverySearch").path);
+    await ready(page, testInfo);
+    const field = page.getByLabel("¿Cuál es su número de cédula?");
+    await field.fill("1714307104");
+    await passCaptcha(page, testInfo);
+    const proof = await page.locator('input[name="captcha"]').inputValue();
+    await page.getByRole("button", { name: "Buscar" }).click();
+    await expect(page.locator(".error-summary")).toContainText(/último dígito|no es válid/i);
+    await ready(page, testInfo);
+    const box = page.getByLabel("No soy un robot");
+    await expect(box).toBeChecked();
+    await expect(page.locator("#robot-status")).toHaveText("Verificado. Puede continuar.");
+    await expect(page.locator('input[name="captcha"]')).toHaveValue(proof);
+    await expectNoAxeViolations(page, testInfo);
+    await field.fill(UNREGISTERED);
+    await page.getByRole("button", { name: "Buscar" }).click();
+    await expect(page).toHaveURL(at("RecoveryIdentity"));
+  });
+
   test("the robot checkbox is required", async ({ page }, testInfo) => {
     await page.goto(step("RecoverySearch").path);
     await ready(page, testInfo);

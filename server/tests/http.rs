@@ -198,6 +198,57 @@ async fn without_javascript_errors_come_back_on_the_page() {
 }
 
 #[tokio::test]
+async fn a_refused_cedula_gives_back_the_unspent_proof_of_work() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, &[]).await;
+        let payload = solved(&h).await;
+        // A wrong check digit: refused before the proof is redeemed.
+        let fields = [
+            ("cedula", "1714307104"),
+            ("robot", "si"),
+            ("captcha", &payload),
+        ];
+        let (status, headers, _) = send(&h.app, post_buscar(&fields, true)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{name}");
+        let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+        assert!(!location.contains(&payload), "{name}: never in the URL");
+        let (status, _, html) = send(&h.app, get_with(&location, &set_cookie(&headers))).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        // The box comes back ticked, its island given the unspent proof.
+        assert!(html.contains(&payload), "{name}: the proof comes back");
+        assert!(
+            html.contains(r#"name="robot" value="si" checked"#),
+            "{name}: ticked"
+        );
+        assert_eq!(counts(&h.db).await, (0, 0, 0), "{name}: nothing spent");
+        // Corrected, the same proof starts the flow, once.
+        let fields = [
+            ("cedula", REGISTERED),
+            ("robot", "si"),
+            ("captcha", &payload),
+        ];
+        let (status, _, body) = send(&h.app, post_buscar(&fields, false)).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+        let (status, _, _) = send(&h.app, post_buscar(&fields, false)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: spent now"
+        );
+
+        // A proof refused as such never comes back.
+        let (status, headers, _) = send(&h.app, post_buscar(&fields, true)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{name}");
+        let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+        let (_, _, html) = send(&h.app, get_with(&location, &set_cookie(&headers))).await;
+        assert!(
+            !html.contains(&payload),
+            "{name}: a spent proof is not given back"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_captcha_solution_works_once() {
     for (name, db) in test_support::each_backend().await {
         let h = harness(db, &[]).await;

@@ -19,13 +19,22 @@ enum Progress {
     Failed,
 }
 
-/// `error`: the server's message about the box, from the last submission
-/// (every page load is a new island, so a spent solution is never reused).
+/// `error`: the server's message about the box, from the last submission.
+/// `solved`: a solution the server refused the form without spending (the
+/// cédula was wrong): the box comes back ticked and verified with it, so the
+/// person does not wait for a new proof of work. A spent solution never comes
+/// back (every page load is a new island).
 #[island]
-pub fn CaptchaCheckbox(error: Option<String>) -> impl IntoView {
-    let checked = RwSignal::new(false);
-    let payload = RwSignal::new(String::new());
-    let progress = RwSignal::new(Progress::Idle);
+pub fn CaptchaCheckbox(error: Option<String>, solved: Option<String>) -> impl IntoView {
+    let kept = solved.filter(|p| !p.is_empty() && error.is_none());
+    let ticked = kept.is_some();
+    let checked = RwSignal::new(ticked);
+    let progress = RwSignal::new(if ticked {
+        Progress::Done
+    } else {
+        Progress::Idle
+    });
+    let payload = RwSignal::new(kept.unwrap_or_default());
     // Bumped on every new solve, so an outdated solve or timer does nothing.
     let generation = StoredValue::new(0u64);
 
@@ -71,6 +80,7 @@ pub fn CaptchaCheckbox(error: Option<String>) -> impl IntoView {
                     id="robot"
                     name="robot"
                     value="si"
+                    checked=ticked
                     aria-describedby=if has_error {
                         "robot-status robot-error"
                     } else {

@@ -290,7 +290,7 @@ pub fn LlamadaPage() -> impl IntoView {
                     " días después de atender su solicitud (o de recibirla, si no llegamos a atenderla). Ley Orgánica de Protección de Datos Personales, art. 12."
                 </p>
             </div>
-            <CaptchaCheckbox error=form.field_error("robot").get_untracked()/>
+            <CaptchaCheckbox error=form.field_error("robot").get_untracked() solved=None/>
             <button type="submit" class="button">
                 "Enviar solicitud"
             </button>

@@ -93,14 +93,26 @@ mod server {
         // Longer than any cédula with separators: refused as such, and only a
         // prefix is echoed back.
         const MAX_INPUT: usize = 64;
+        // Far longer than any proof of work's payload.
+        const MAX_PAYLOAD: usize = 4_096;
         let cedula_input: String = cedula.chars().take(MAX_INPUT).collect();
         let keep = || FormErrors::default().with_value("cedula", &cedula_input);
+        // Refused before the proof of work is redeemed: it comes back unspent,
+        // so the box stays ticked and verified.
+        let keep_proof = |errors: FormErrors| {
+            if robot && !payload.is_empty() && payload.len() <= MAX_PAYLOAD {
+                errors.with_value("captcha", &payload)
+            } else {
+                errors
+            }
+        };
         if cedula_input.len() < cedula.len() {
-            return Err(AppError::Form(
+            return Err(AppError::Form(keep_proof(
                 keep().error("cedula", CedulaError::Length.message_es()),
-            ));
+            )));
         }
-        let valid = validate_form(&cedula_input, robot).map_err(AppError::Form)?;
+        let valid =
+            validate_form(&cedula_input, robot).map_err(|e| AppError::Form(keep_proof(e)))?;
         crate::web::audit_cedula(valid.as_str());
 
         let st = state();
@@ -136,7 +148,7 @@ mod server {
                     keep().error("cedula", TOO_MANY_FOR_CEDULA),
                 ));
             }
-        } else if payload.len() > 4_096
+        } else if payload.len() > MAX_PAYLOAD
             || captcha::redeem(&st.db, s.secret(), &payload, now, &captcha_binding(s))
                 .await
                 .map_err(internal("captcha"))?
@@ -190,7 +202,10 @@ pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
                 autocomplete="username"
                 class="input-width-10"
             />
-            <CaptchaCheckbox error=form.field_error("robot").get_untracked()/>
+            <CaptchaCheckbox
+                error=form.field_error("robot").get_untracked()
+                solved=form.value("captcha").get_untracked()
+            />
             <button type="submit" class="button">
                 "Buscar"
             </button>
