@@ -32,24 +32,9 @@ async fn post_plain(
     (status, location)
 }
 
-async fn start(h: &Harness, cedula: &str, flujo: &str) -> String {
-    let (status, headers, body) = send(
-        &h.app,
-        post_form(
-            "/api/recuperar/buscar",
-            None,
-            &[("cedula", cedula), ("robot", "si"), ("flujo", flujo)],
-            true,
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::FOUND, "{body}");
-    set_cookie(&headers)
-}
-
 /// Rosa's first request up to the code step, the code sent to [`FIRST`].
 async fn request_at_code(h: &Harness) -> String {
-    let cookie = start(h, ROSA, "solicitar").await;
+    let cookie = start_flow(h, ROSA, "solicitar").await;
     let (s, loc) = post_plain(
         h,
         "/api/solicitar/identidad",
@@ -260,7 +245,7 @@ async fn the_correction_waits_for_the_resend_cool_down() {
 
 /// María's recovery on the §2.1.1 path up to the code, sent to `email`.
 async fn replacing_at_code(h: &Harness, email: &str) -> String {
-    let cookie = start(h, REGISTERED, "recuperar").await;
+    let cookie = start_flow(h, REGISTERED, "recuperar").await;
     let (_, loc) = post_plain(
         h,
         "/api/recuperar/identidad",
@@ -342,7 +327,7 @@ async fn without_the_registered_email_the_new_address_is_corrected_from_the_code
 async fn a_recovery_goes_back_from_the_code_to_the_registered_address_or_the_other_path() {
     for (name, db) in test_support::each_backend().await {
         let h = harness(db, ROOMY).await;
-        let cookie = start(&h, REGISTERED, "recuperar").await;
+        let cookie = start_flow(&h, REGISTERED, "recuperar").await;
         post_plain(
             &h,
             "/api/recuperar/identidad",

@@ -9,36 +9,28 @@ mod common;
 use app::services::test_support;
 use axum::http::{header, StatusCode};
 use common::*;
-use entity::recovery_flow;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 /// The idle timeout these tests configure.
 const IDLE: i64 = 600;
 
 async fn start(h: &Harness) -> String {
-    let (status, headers, body) = send(
-        &h.app,
-        post_form(
-            "/api/recuperar/buscar",
-            None,
-            &[("cedula", REGISTERED), ("robot", "si")],
-            true,
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::FOUND, "{body}");
-    set_cookie(&headers)
+    start_flow(h, REGISTERED, "recuperar").await
 }
 
-async fn expire_at(h: &Harness, cookie: &str, at: i64) {
-    let f = flow_of(h, cookie).await;
-    recovery_flow::Entity::update_many()
-        .col_expr(recovery_flow::Column::ExpiresAt, Expr::value(at))
-        .filter(recovery_flow::Column::Id.eq(f.id))
-        .exec(&h.db)
-        .await
-        .unwrap();
+/// *Ampliar el tiempo* for a flow of `flujo`, as a page (`plain`) or as the
+/// island's call.
+async fn ampliar(
+    h: &Harness,
+    cookie: Option<&str>,
+    flujo: &str,
+    plain: bool,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    send(
+        &h.app,
+        post_form("/api/tramite/ampliar", cookie, &[("flujo", flujo)], plain),
+    )
+    .await
 }
 
 /// "HH:MM" in Ecuador (UTC−5 all year, no daylight saving), written here
@@ -82,16 +74,7 @@ async fn every_step_prints_the_deadline_and_the_button_extends_it() {
             assert!(body.contains("Ampliar el tiempo"), "{name} {page}");
 
             let before = app::services::now_unix();
-            let (s, headers, body) = send(
-                &h.app,
-                post_form(
-                    "/api/tramite/ampliar",
-                    Some(&cookie),
-                    &[("flujo", "recuperar")],
-                    true,
-                ),
-            )
-            .await;
+            let (s, headers, body) = ampliar(&h, Some(&cookie), "recuperar", true).await;
             let after = app::services::now_unix();
             assert_eq!(s, StatusCode::FOUND, "{name} {page}: {body}");
             assert_eq!(
@@ -127,16 +110,7 @@ async fn with_javascript_the_extension_answers_the_new_deadline() {
         let h = harness(db, &settings()).await;
         let cookie = start(&h).await;
         expire_at(&h, &cookie, app::services::now_unix() + 30).await;
-        let (s, _, body) = send(
-            &h.app,
-            post_form(
-                "/api/tramite/ampliar",
-                Some(&cookie),
-                &[("flujo", "recuperar")],
-                false,
-            ),
-        )
-        .await;
+        let (s, _, body) = ampliar(&h, Some(&cookie), "recuperar", false).await;
         assert_eq!(s, StatusCode::OK, "{name}: {body}");
         let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
         let expires = flow_of(&h, &cookie).await.expires_at;
@@ -153,16 +127,7 @@ async fn an_expired_or_finished_flow_is_never_extended() {
         let cookie = start(&h).await;
         let gone = app::services::now_unix() - 1;
         expire_at(&h, &cookie, gone).await;
-        let (s, _, _) = send(
-            &h.app,
-            post_form(
-                "/api/tramite/ampliar",
-                Some(&cookie),
-                &[("flujo", "recuperar")],
-                false,
-            ),
-        )
-        .await;
+        let (s, _, _) = ampliar(&h, Some(&cookie), "recuperar", false).await;
         assert_eq!(s, StatusCode::GONE, "{name}: expired");
         assert_eq!(
             flow_of(&h, &cookie).await.expires_at,
@@ -183,16 +148,7 @@ async fn an_expired_or_finished_flow_is_never_extended() {
         }
         let ended = flow_of(&h, &cookie).await;
         assert_eq!(ended.state, "failed", "{name}");
-        let (s, _, _) = send(
-            &h.app,
-            post_form(
-                "/api/tramite/ampliar",
-                Some(&cookie),
-                &[("flujo", "recuperar")],
-                false,
-            ),
-        )
-        .await;
+        let (s, _, _) = ampliar(&h, Some(&cookie), "recuperar", false).await;
         assert_eq!(s, StatusCode::GONE, "{name}: failed");
         assert_eq!(
             flow_of(&h, &cookie).await.expires_at,
@@ -206,16 +162,7 @@ async fn an_expired_or_finished_flow_is_never_extended() {
         assert_eq!(s, StatusCode::GONE, "{name}: no flow");
         let live = start(&h).await;
         let deadline = flow_of(&h, &live).await.expires_at;
-        let (s, _, _) = send(
-            &h.app,
-            post_form(
-                "/api/tramite/ampliar",
-                Some(&live),
-                &[("flujo", "solicitar")],
-                false,
-            ),
-        )
-        .await;
+        let (s, _, _) = ampliar(&h, Some(&live), "solicitar", false).await;
         assert_eq!(s, StatusCode::GONE, "{name}: another kind");
         assert_eq!(flow_of(&h, &live).await.expires_at, deadline, "{name}");
     }

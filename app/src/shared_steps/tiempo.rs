@@ -45,7 +45,7 @@ pub async fn deadline_view(kind: FlowKind) -> Result<Option<Deadline>, AppError>
         return Ok(None);
     };
     let over = matches!(found.state, FlowState::Done | FlowState::Failed);
-    Ok((!over).then(|| server::deadline(found.expires_at)))
+    Ok((!over).then(|| Deadline::at(found.expires_at)))
 }
 
 /// *Ampliar el tiempo*: the flow's idle timeout starts again.
@@ -66,10 +66,6 @@ mod server {
     use super::*;
     use crate::services::{flow, now_unix};
     use crate::web::{audit_cedula, flow_cookie_name, internal, request_cookie, state};
-
-    pub fn deadline(expires_at: i64) -> Deadline {
-        Deadline::at(expires_at)
-    }
 
     pub async fn flow_of(kind: FlowKind) -> Result<Option<flow::Flow>, AppError> {
         let st = state();
@@ -94,7 +90,7 @@ mod server {
             let page = found.state.path(kind);
             leptos_axum::redirect(&format!("{page}?ampliado=1"));
         }
-        Ok(deadline(until))
+        Ok(Deadline::at(until))
     }
 }
 

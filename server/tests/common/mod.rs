@@ -281,3 +281,34 @@ pub async fn staff_sign_in(h: &Harness, username: &str, password: &str) -> Strin
     assert_ne!(cookie, waiting, "a new session id after the factor");
     cookie
 }
+
+/// Step 1 posted without JavaScript (no proof of work) for a flow of `flujo`
+/// ("recuperar" or "solicitar"); returns the flow cookie.
+pub async fn start_flow(h: &Harness, cedula: &str, flujo: &str) -> String {
+    let (status, headers, body) = send(
+        &h.app,
+        post_form(
+            "/api/recuperar/buscar",
+            None,
+            &[("cedula", cedula), ("robot", "si"), ("flujo", flujo)],
+            true,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND, "{body}");
+    set_cookie(&headers)
+}
+
+/// Moves the idle deadline of the flow behind `cookie` to `at`, as time would.
+pub async fn expire_at(h: &Harness, cookie: &str, at: i64) {
+    use entity::recovery_flow;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let f = flow_of(h, cookie).await;
+    recovery_flow::Entity::update_many()
+        .col_expr(recovery_flow::Column::ExpiresAt, Expr::value(at))
+        .filter(recovery_flow::Column::Id.eq(f.id))
+        .exec(&h.db)
+        .await
+        .unwrap();
+}
