@@ -2,7 +2,10 @@
 
 use crate::domain::stored::Stored;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, Statement, Value};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    TransactionTrait, Value,
+};
 use std::time::Duration;
 
 /// Opens the database named by `url` (creating an SQLite file if needed).
@@ -15,10 +18,32 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
+/// The advisory lock that guards the migrations on PostgreSQL is this number
+/// ("clav" in ASCII) with the schema's: each schema migrates on its own.
+const MIGRATION_LOCK: i32 = 0x636c_6176;
+
 /// Brings the schema up to date; safe to run on every start and from several
-/// instances (migrations are recorded in `seaql_migrations`).
+/// instances at once (migrations are recorded in `seaql_migrations`).
+///
+/// On PostgreSQL every pending migration runs in one transaction that first
+/// takes an advisory lock: instances starting together queue on the lock, the
+/// first migrates, the others then find nothing pending (without the lock two
+/// of them created the same tables and one died on
+/// `pg_type_typname_nsp_index`). A failed migration rolls back whole. SQLite
+/// serves one machine; its file locks keep two writers apart.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let txn = db.begin().await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))",
+        [MIGRATION_LOCK.into()],
+    ))
+    .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// Connects and migrates in one step.

@@ -9,6 +9,7 @@ use crate::domain::answer::normalise;
 use crate::domain::stored::{AffiliateStatus, Stored};
 use entity::{affiliate, credential, security_answer, security_question};
 use sea_orm::{
+    sea_query::OnConflict,
     ActiveValue::{NotSet, Set},
     DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait,
 };
@@ -296,15 +297,11 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
     };
 
     for p in DEMO_AFFILIATES.iter() {
-        if affiliate::Entity::find_by_id(p.cedula)
-            .one(&txn)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
         let (y, m, d) = p.birth_date;
-        affiliate::Entity::insert(affiliate::ActiveModel {
+        // Inserted unless present: two instances seeding at once (each
+        // found the registry empty) wait on each other's row, and only the
+        // one that inserted the person adds the clave and the answers.
+        let inserted = affiliate::Entity::insert(affiliate::ActiveModel {
             cedula: Set(p.cedula.into()),
             given_names: Set(p.given_names.into()),
             surnames: Set(p.surnames.into()),
@@ -322,8 +319,16 @@ pub async fn seed(db: &DatabaseConnection, now: i64) -> Result<(), DbErr> {
             .into()),
             created_at: Set(now),
         })
+        .on_conflict(
+            OnConflict::column(affiliate::Column::Cedula)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(&txn)
         .await?;
+        if inserted == 0 {
+            continue;
+        }
         if p.has_clave {
             credential::Entity::insert(credential::ActiveModel {
                 cedula: Set(p.cedula.into()),
