@@ -4,6 +4,7 @@
 
 pub mod cleanup;
 pub mod mail_worker;
+pub mod metrics;
 
 use app::services::{AppState, Mode};
 use app::{shell, App};
@@ -23,7 +24,7 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest request body accepted (forms here are a few hundred bytes).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -71,6 +72,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
         .merge(ops)
+        .route_layer(middleware::from_fn(metrics::note_route))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             bring_back_typed_values,
@@ -111,11 +113,46 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
                 .compress_when(DefaultPredicate::new().and(NotSignedIn)),
         )
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
-                // The path only: queries may carry form errors.
-                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    // The path only: queries may carry form errors.
+                    tracing::info_span!("http", request_id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
+        .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn(metrics::observe))
+}
+
+/// The header that names a request in the logs, in both directions.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Names each request: the id a load balancer in front already gave it, when
+/// it looks like one (at most 64 letters, digits, `-`, `_`, `.`), or a new
+/// random one; the answer carries it back, and every log line of the request
+/// has it (a contact-centre agent can quote it to an operator).
+async fn request_id(mut req: Request<Body>, next: Next) -> Response {
+    let given = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        })
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(|| hex::encode(rand::random::<[u8; 16]>()));
+    let value = HeaderValue::from_str(&id).expect("letters and digits make a header value");
+    req.headers_mut().insert(REQUEST_ID, value.clone());
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(REQUEST_ID, value);
+    res
 }
 
 /// Pages, server-function answers and redirects may show personal data (the

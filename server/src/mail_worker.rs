@@ -1,6 +1,7 @@
-//! The outbox worker: delivers due mail every second, until shutdown.
+//! The outbox worker: delivers due mail every second, until shutdown. Told to
+//! stop, it finishes the mail it is sending and claims no other.
 
-use app::services::mail::{deliver_due, Transport};
+use app::services::mail::{deliver_due_while, Transport};
 use app::services::now_unix;
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
@@ -16,7 +17,11 @@ pub async fn run(db: DatabaseConnection, transport: Transport, mut stop: watch::
         }
         // Drain what is due before waiting again.
         loop {
-            match deliver_due(&db, &transport, now_unix()).await {
+            let go_on = || !*stop.borrow();
+            if !go_on() {
+                return;
+            }
+            match deliver_due_while(&db, &transport, now_unix(), go_on).await {
                 Ok(0) => break,
                 Ok(_) => continue,
                 Err(e) => {

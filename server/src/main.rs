@@ -217,11 +217,37 @@ async fn serve(
     let cleanup = tokio::spawn(server::cleanup::run(
         conn.clone(),
         settings.retention(),
-        stop_rx,
+        stop_rx.clone(),
     ));
     let state = AppState {
         db: conn,
         settings: Arc::new(settings),
+    };
+    let metrics = match state.settings.metrics_addr {
+        Some(metrics_addr) => {
+            let handle = server::metrics::recorder();
+            // Histogram samples wait in the recorder until upkeep folds them in.
+            let upkeep = handle.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+                loop {
+                    tick.tick().await;
+                    upkeep.run_upkeep();
+                }
+            });
+            let listener = tokio::net::TcpListener::bind(metrics_addr).await?;
+            println!("Metrics for Prometheus: http://{metrics_addr}/metrics");
+            let app = server::metrics::app(state.clone(), handle);
+            let mut stop = stop_rx.clone();
+            Some(tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.changed().await;
+                    })
+                    .await
+            }))
+        }
+        None => None,
     };
     let router = server::app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -232,17 +258,48 @@ async fn serve(
     if dev_mailbox {
         println!("Development mailbox (mail is not sent): {public_url}/dev/correo");
     }
-    axum::serve(
+    // Told to stop, the server takes no new connection and lets the requests
+    // in flight finish, within a bound: a client that never finishes its
+    // request does not keep the process (an orchestrator kills it after 10 s
+    // or so; exiting first keeps the workers' own ending orderly).
+    let (signalled, mut signal_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = signalled.send(true);
+    });
+    let drained = tokio::select! {
+        served = server => { served?; true }
+        _ = async {
+            let _ = signal_rx.wait_for(|s| *s).await;
+            tokio::time::sleep(DRAIN_LIMIT).await;
+        } => false,
+    };
+    if !drained {
+        tracing::warn!("requests still open after {DRAIN_LIMIT:?}; stopping without them");
+    }
+    // The mail worker finishes the mail it is sending and claims no other.
     let _ = stop_worker.send(true);
-    let _ = worker.await;
-    let _ = cleanup.await;
+    let workers = async {
+        let _ = worker.await;
+        let _ = cleanup.await;
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
+    };
+    if tokio::time::timeout(WORKERS_LIMIT, workers).await.is_err() {
+        tracing::warn!("the mail worker did not finish within {WORKERS_LIMIT:?}; its claimed mail is retried after the lease");
+    }
     Ok(())
 }
+
+/// How long requests in flight may take to finish after SIGTERM, and then the
+/// workers: together under 10 s.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(6);
+const WORKERS_LIMIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 async fn create_staff(
     conn: &sea_orm::DatabaseConnection,

@@ -4,11 +4,13 @@
 //! is compared and no try is spent — instead of waiting behind a flood.
 //!
 //! The hashing pool is one per process, so this binary has its own: every
-//! harness here asks for a queue of `QUEUE` waiting hashes.
+//! harness here asks for a queue of `QUEUE` waiting hashes. So is the metrics
+//! recorder: the tests take turns, so the counts each reads are its own.
 
 mod common;
 
 use app::domain::cedula::{check_digit, Cedula};
+use app::services::telemetry::{HASHES_QUEUED, HASHES_REFUSED_BUSY, HASHES_RUNNING};
 use app::services::{hashing, test_support};
 use axum::http::{header, StatusCode};
 use common::*;
@@ -98,6 +100,14 @@ async fn a_full_hashing_queue_answers_503_keeps_the_form_and_spends_no_try() {
     let _turn = POOL.lock().await;
     let h = harness(test_support::sqlite().await, &settings()).await;
     let clogged = clog().await;
+    // The operators' metrics see the clogged pool as it is.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let metrics = scrape(&h).await;
+    assert_eq!(metric(&metrics, HASHES_RUNNING, &[]), threads as f64);
+    assert_eq!(
+        metric(&metrics, HASHES_QUEUED, &[]),
+        QUEUE.parse::<f64>().unwrap()
+    );
 
     // With JavaScript: 503, Retry-After, the cédula kept, nothing counted.
     let (status, headers, body) = send(&h.app, wrong_login(false)).await;
@@ -160,6 +170,7 @@ async fn a_flood_of_logins_is_answered_and_only_the_checked_ones_count() {
     let _turn = POOL.lock().await;
     for (name, db) in test_support::each_backend().await {
         let h = harness(db, &settings()).await;
+        let before = scrape(&h).await;
         const FLOOD: u32 = 120;
         let posts: Vec<_> = (0..FLOOD)
             .map(|i| {
@@ -191,6 +202,10 @@ async fn a_flood_of_logins_is_answered_and_only_the_checked_ones_count() {
         assert_eq!(wrong + busy, FLOOD, "{name}");
         assert!(busy > 0, "{name}: a queue of {QUEUE} never filled");
         assert!(wrong > 0, "{name}: nothing was checked");
+        // Each refusal, and only those, counted for the operators.
+        let refused = metric(&scrape(&h).await, HASHES_REFUSED_BUSY, &[])
+            - metric(&before, HASHES_REFUSED_BUSY, &[]);
+        assert_eq!(refused, f64::from(busy), "{name}");
         // Exactly the checked logins spent a try, per cédula and per client.
         let tries: i32 = login_lock::Entity::find()
             .all(&h.db)

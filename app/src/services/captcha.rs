@@ -1,5 +1,6 @@
 //! Issuing captcha challenges and redeeming solutions exactly once.
 
+use super::telemetry;
 use crate::domain::captcha::{self, CaptchaError, Challenge};
 use entity::captcha_use;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -30,7 +31,10 @@ pub async fn redeem(
 ) -> Result<Result<(), Rejection>, DbErr> {
     let verified = match captcha::verify(secret, payload, now, Some(binding)) {
         Ok(v) => v,
-        Err(e) => return Ok(Err(Rejection::Invalid(e))),
+        Err(e) => {
+            telemetry::captcha_verified("invalid");
+            return Ok(Err(Rejection::Invalid(e)));
+        }
     };
     captcha_use::Entity::delete_many()
         .filter(captcha_use::Column::ExpiresAt.lt(now))
@@ -44,7 +48,13 @@ pub async fn redeem(
     .exec_without_returning(db)
     .await?;
     Ok(match inserted {
-        sea_orm::TryInsertResult::Inserted(1) => Ok(()),
-        _ => Err(Rejection::Replayed),
+        sea_orm::TryInsertResult::Inserted(1) => {
+            telemetry::captcha_verified("ok");
+            Ok(())
+        }
+        _ => {
+            telemetry::captcha_verified("replayed");
+            Err(Rejection::Replayed)
+        }
     })
 }

@@ -53,6 +53,21 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// The connection pool's use: connections open, and of those idle.
+pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
+}
+
 /// `sql` written with PostgreSQL's `$n` placeholders, for either backend
 /// (SQLite reads `?n` the same way).
 pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {

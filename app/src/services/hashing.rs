@@ -41,8 +41,9 @@ pub enum HashError {
     Argon2(argon2::password_hash::Error),
 }
 
-/// Hashes waiting for a thread now, and how many may.
+/// Hashes waiting for a thread now, and how many may; hashes running now.
 static WAITING: AtomicUsize = AtomicUsize::new(0);
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
 static QUEUE_LENGTH: AtomicUsize = AtomicUsize::new(DEFAULT_QUEUE_LENGTH);
 
 /// Lets `length` hashes wait for a hashing thread (the setting
@@ -69,8 +70,10 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
                     };
                     match job {
                         Ok(job) => {
+                            RUNNING.fetch_add(1, Ordering::SeqCst);
                             WAITING.fetch_sub(1, Ordering::SeqCst);
-                            job()
+                            job();
+                            RUNNING.fetch_sub(1, Ordering::SeqCst);
                         }
                         Err(_) => return,
                     }
@@ -79,6 +82,14 @@ fn queue() -> &'static Mutex<mpsc::Sender<Job>> {
         }
         Mutex::new(tx)
     })
+}
+
+/// Hashes waiting for a hashing thread now, and hashes running now.
+pub fn load() -> (usize, usize) {
+    (
+        WAITING.load(Ordering::SeqCst),
+        RUNNING.load(Ordering::SeqCst),
+    )
 }
 
 /// Runs `work` on a hashing thread and waits for it without blocking the
@@ -94,7 +105,10 @@ async fn on_hashing_thread<T: Send + 'static>(
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |w| {
             (w < limit).then_some(w + 1)
         })
-        .map_err(|_| Busy)?;
+        .map_err(|_| {
+            super::telemetry::hash_refused_busy();
+            Busy
+        })?;
     let (done, result) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
         let _ = done.send(work());

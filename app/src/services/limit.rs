@@ -88,6 +88,7 @@ pub async fn spend<C: ConnectionTrait>(
                 }))
             }
             Ok(None) => {
+                super::telemetry::limit_refused(key);
                 let until = locked_until(db, key, budget, now).await?.unwrap_or(now);
                 return Ok(Spent::Over { until });
             }

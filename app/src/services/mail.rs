@@ -5,7 +5,7 @@
 //! delays mail without losing any. Several instances may run workers: a row is
 //! claimed with a conditional update before it is sent.
 
-use super::Settings;
+use super::{telemetry, Settings};
 use crate::domain::stored::{Delivery, MailKind, Stored};
 use entity::mail_outbox;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
@@ -13,8 +13,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 /// The language of a mail.
@@ -264,6 +264,17 @@ pub async fn deliver_due(
     transport: &Transport,
     now: i64,
 ) -> Result<usize, DbErr> {
+    deliver_due_while(db, transport, now, || true).await
+}
+
+/// [`deliver_due`], asking `go_on` before each mail: a worker told to stop
+/// finishes the mail it is sending and claims no other.
+pub async fn deliver_due_while(
+    db: &DatabaseConnection,
+    transport: &Transport,
+    now: i64,
+    go_on: impl Fn() -> bool,
+) -> Result<usize, DbErr> {
     let free = Condition::any()
         .add(mail_outbox::Column::LockedUntil.is_null())
         .add(mail_outbox::Column::LockedUntil.lt(now));
@@ -277,6 +288,9 @@ pub async fn deliver_due(
         .await?;
     let mut sent = 0;
     for row in due {
+        if !go_on() {
+            break;
+        }
         let claimed = mail_outbox::Entity::update_many()
             .col_expr(
                 mail_outbox::Column::LockedUntil,
@@ -316,10 +330,12 @@ pub async fn deliver_due(
                     .filter(mail_outbox::Column::Id.eq(row.id))
                     .exec(db)
                     .await?;
+                telemetry::mail_sent(via.stored());
                 sent += 1;
             }
             Err(error) => {
                 tracing::warn!(mail = row.id, %error, "mail delivery failed; will retry");
+                telemetry::mail_failed();
                 mail_outbox::Entity::update_many()
                     .col_expr(
                         mail_outbox::Column::Attempts,
@@ -338,6 +354,18 @@ pub async fn deliver_due(
         }
     }
     Ok(sent)
+}
+
+/// Mails not sent yet, and when the oldest of them was queued.
+pub async fn backlog(db: &DatabaseConnection) -> Result<(i64, Option<i64>), DbErr> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM mail_outbox WHERE sent_at IS NULL",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("outbox backlog: no row".into()))?;
+    Ok((row.try_get("", "n")?, row.try_get("", "oldest")?))
 }
 
 /// The newest mails of the development mailbox.

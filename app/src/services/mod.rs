@@ -22,6 +22,7 @@ pub mod retention;
 pub mod settings;
 pub mod staff;
 pub mod staff_factor;
+pub mod telemetry;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 

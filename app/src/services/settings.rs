@@ -70,6 +70,9 @@ pub struct Settings {
     pub cedula_callbacks_per_day: i32,
     /// Hashes that may wait for a hashing thread; past that, 503.
     pub hash_queue_length: usize,
+    /// Where Prometheus metrics are served (`CLAVE_METRICS_ADDR`): a port of
+    /// its own, for the operators' network; unset, there are none.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -133,6 +136,31 @@ impl Settings {
                     message: "must be an IP address and port, e.g. 127.0.0.1:3000".into(),
                 });
                 SocketAddr::from(([127, 0, 0, 1], 3000))
+            }
+        };
+
+        let metrics_addr = match get("CLAVE_METRICS_ADDR").map(str::parse::<SocketAddr>) {
+            None => None,
+            Some(Ok(a))
+                if a.port() == site_addr.port()
+                    && (a.ip() == site_addr.ip()
+                        || a.ip().is_unspecified()
+                        || site_addr.ip().is_unspecified()) =>
+            {
+                errors.push(SettingError {
+                    var: "CLAVE_METRICS_ADDR",
+                    message: "must differ from LEPTOS_SITE_ADDR: the metrics are never public"
+                        .into(),
+                });
+                None
+            }
+            Some(Ok(a)) => Some(a),
+            Some(Err(_)) => {
+                errors.push(SettingError {
+                    var: "CLAVE_METRICS_ADDR",
+                    message: "must be an IP address and port, e.g. 127.0.0.1:9464".into(),
+                });
+                None
             }
         };
 
@@ -335,6 +363,7 @@ impl Settings {
             ip_callbacks_per_hour,
             cedula_callbacks_per_day,
             hash_queue_length,
+            metrics_addr,
         })
     }
 
@@ -403,6 +432,35 @@ mod tests {
         assert_eq!(s.secret().len(), 32);
         assert!(!s.secure_cookies());
         assert_eq!(s.captcha_maxnumber, DEFAULT_CAPTCHA_MAXNUMBER);
+        assert_eq!(s.metrics_addr, None, "no metrics unless an operator asks");
+    }
+
+    #[test]
+    fn metrics_take_an_address_of_their_own() {
+        let s = Settings::from_map(&vars(&[
+            ("CLAVE_MODE", "development"),
+            ("CLAVE_METRICS_ADDR", "127.0.0.1:9464"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s.metrics_addr,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        for (site, metrics) in [
+            ("127.0.0.1:3000", "127.0.0.1:3000"),
+            ("0.0.0.0:3000", "127.0.0.1:3000"),
+            ("127.0.0.1:3000", "0.0.0.0:3000"),
+            ("127.0.0.1:3000", "9464"),
+        ] {
+            let err = Settings::from_map(&vars(&[
+                ("CLAVE_MODE", "development"),
+                ("LEPTOS_SITE_ADDR", site),
+                ("CLAVE_METRICS_ADDR", metrics),
+            ]))
+            .unwrap_err();
+            assert_eq!(err.len(), 1, "{site} {metrics}: {err:?}");
+            assert_eq!(err[0].var, "CLAVE_METRICS_ADDR", "{site} {metrics}");
+        }
     }
 
     #[test]

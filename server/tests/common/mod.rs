@@ -312,3 +312,125 @@ pub async fn expire_at(h: &Harness, cookie: &str, at: i64) {
         .await
         .unwrap();
 }
+
+/// The Prometheus text of the metrics port's application for `h`'s database.
+pub async fn scrape(h: &Harness) -> String {
+    let state = AppState {
+        db: h.db.clone(),
+        settings: h.settings.clone(),
+    };
+    let metrics = server::metrics::app(state, server::metrics::recorder());
+    let (status, headers, text) = send(
+        &metrics,
+        Request::get("/metrics").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(headers[header::CONTENT_TYPE], "text/plain; version=0.0.4");
+    text
+}
+
+/// The value of the series `name{labels}` in a Prometheus text, whatever
+/// the labels' order; 0 when the series was never written (as Prometheus
+/// reads an absent counter).
+pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    let mut wanted: Vec<(String, String)> = labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    wanted.sort();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((series, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let (series_name, mut found) = match series.split_once('{') {
+            Some((n, rest)) => (
+                n,
+                rest.trim_end_matches('}')
+                    .split("\",")
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        let (k, v) = p.split_once("=\"").expect("label=\"value\"");
+                        (k.to_owned(), v.trim_end_matches('"').to_owned())
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            None => (series, Vec::new()),
+        };
+        found.sort();
+        if series_name == name && found == wanted {
+            return value.parse().expect("a number");
+        }
+    }
+    0.0
+}
+
+/// Servers a test started as processes, killed however the test ends.
+pub struct Processes(pub Vec<std::process::Child>);
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A loopback port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A connection to a loopback port whose reads and writes time out, so a
+/// hang fails with its name.
+pub fn connect(port: u16) -> Result<std::net::TcpStream, String> {
+    let s = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    s.set_write_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    Ok(s)
+}
+
+/// The whole answer to `GET path` with `headers` (lines ending in CRLF), or
+/// why there is none.
+pub fn get_raw(port: u16, path: &str, headers: &str) -> Result<String, String> {
+    use std::io::{Read, Write};
+    let mut s = connect(port)?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    Ok(answer)
+}
+
+/// The whole answer to a form posted to `path` as the hydrated page posts it
+/// (JSON back), with `headers` (lines ending in CRLF), or why there is none.
+pub fn post_raw(port: u16, path: &str, body: &str, headers: &str) -> Result<String, String> {
+    use std::io::{Read, Write};
+    let mut s = connect(port)?;
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Accept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n{headers}\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    Ok(answer)
+}
+
+/// The status line of `GET path`, or why there is none.
+pub fn get_status(port: u16, path: &str) -> Result<String, String> {
+    get_raw(port, path, "").map(|a| a.lines().next().unwrap_or_default().to_owned())
+}
