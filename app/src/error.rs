@@ -100,6 +100,10 @@ pub enum AppError {
     /// kept so the user can send the form again.
     #[error("servidor ocupado")]
     Busy(FormErrors),
+    /// The database cannot be reached (restarting, or the network to it is
+    /// down): nothing was written; the same request works once it is back.
+    #[error("servicio no disponible")]
+    Unavailable,
     /// The flow cookie is missing, unknown or past its idle timeout.
     #[error("el trámite caducó")]
     FlowExpired,
@@ -165,6 +169,7 @@ impl AppError {
             AppError::Form(_) => "refused",
             AppError::RateLimited(_) => "rate_limited",
             AppError::Busy(_) => "busy",
+            AppError::Unavailable => "unavailable",
             AppError::FlowExpired => "expired",
             AppError::WrongStep { .. } => "wrong_step",
             AppError::FlowFailed => "flow_failed",
@@ -186,6 +191,9 @@ impl AppError {
             AppError::Form(_) | AppError::RateLimited(_) => None,
             AppError::Busy(_) => Some(
                 "En este momento hay muchas personas usando el sistema y no pudimos revisar sus datos. No se contó como intento: espere unos segundos y vuelva a enviar el formulario.",
+            ),
+            AppError::Unavailable => Some(
+                "En este momento el sistema no está disponible. No se guardó ni se contó nada de este envío: espere un minuto y vuelva a enviar el formulario.",
             ),
             AppError::Locked(notice) => Some(notice.why_es()),
             AppError::NoClaveYet => Some(
@@ -228,7 +236,7 @@ impl AppError {
         match self {
             AppError::Form(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy(_) | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::FlowExpired => StatusCode::GONE,
             AppError::WrongStep { .. } | AppError::NoClaveYet | AppError::HasClave => {
                 StatusCode::CONFLICT
@@ -241,6 +249,17 @@ impl AppError {
             AppError::ServerFn(ServerFnErrorErr::Args(_))
             | AppError::ServerFn(ServerFnErrorErr::Deserialization(_)) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::ServerFn(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds to wait before sending the same request again (`Retry-After`),
+    /// for the errors that pass by themselves.
+    #[cfg(feature = "ssr")]
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::Busy(_) => Some(crate::services::hashing::RETRY_AFTER_SECS),
+            AppError::Unavailable => Some(crate::services::db::RETRY_AFTER_SECS),
+            _ => None,
         }
     }
 }

@@ -2,46 +2,13 @@
 
 mod common;
 
-use common::{free_port, get_status, post_raw, urlencode, Processes, REGISTERED};
+use common::{
+    drop_database, free_port, fresh_database, get_status, post_raw, urlencode, Processes,
+    REGISTERED,
+};
 use sea_orm::{ConnectionTrait, Database};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A new, empty database beside `CLAVE_TEST_PG_URL`'s: its URL.
-async fn fresh_database(label: &str) -> String {
-    let base = std::env::var("CLAVE_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/clave_test".into());
-    let admin = Database::connect(base.as_str())
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is required ({base}): {e}. Run scripts/test.sh."));
-    let name = format!("clave_{label}_{}", std::process::id());
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    admin.close().await.ok();
-    match base.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
-        None => panic!("CLAVE_TEST_PG_URL names no database: {base}"),
-    }
-}
-
-/// Drops the database at `url` once its instances are stopped.
-async fn drop_database(url: &str) {
-    let (server, name) = url.rsplit_once('/').unwrap();
-    let admin = Database::connect(format!("{server}/postgres").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .unwrap();
-    admin.close().await.ok();
-}
 
 /// Starts `n` development instances on `url` at the same moment, with
 /// `extra` settings, and waits until each answers ready (an instance that

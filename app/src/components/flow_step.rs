@@ -124,6 +124,27 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
             </p>
         }
         .into_any(),
+        // The database away for a moment: the flow is intact, so the way on
+        // is this same page again, not a new start.
+        AppError::Unavailable => {
+            #[cfg(feature = "ssr")]
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(error.status());
+                crate::web::say_when_to_retry(&res, &error);
+            }
+            let here = leptos_router::hooks::use_location()
+                .pathname
+                .get_untracked();
+            view! {
+                <PageTitle text=format!("No disponible por un momento – {}", kind.name_es())/>
+                <h1 tabindex="-1">"El sistema no está disponible por un momento"</h1>
+                <p>{message}</p>
+                <p>
+                    <a href=here class="button">"Intentar otra vez"</a>
+                </p>
+            }
+            .into_any()
+        }
         AppError::FlowFailed => view! {
             <PageTitle text=format!("Empiece de nuevo – {}", kind.name_es())/>
             <h1 tabindex="-1">"No pudimos confirmar sus datos"</h1>

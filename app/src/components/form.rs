@@ -29,15 +29,18 @@ fn echoed_values() -> Vec<(String, String)> {
 
 impl FormState {
     pub fn new(server: Signal<Option<AppError>>) -> Self {
-        // A form posted without JavaScript that found the server too busy is
-        // sent back here: the page itself then says 503 and when to retry.
+        // A form posted without JavaScript that found the server too busy or
+        // its database away is sent back here: the page itself then says 503
+        // and when to retry.
         #[cfg(feature = "ssr")]
-        if let (Some(AppError::Busy(_)), Some(res)) = (
+        if let (Some(err), Some(res)) = (
             server.get_untracked(),
             use_context::<leptos_axum::ResponseOptions>(),
         ) {
-            res.set_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
-            crate::web::say_when_to_retry(&res);
+            if err.retry_after_secs().is_some() {
+                res.set_status(err.status());
+                crate::web::say_when_to_retry(&res, &err);
+            }
         }
         FormState {
             server,

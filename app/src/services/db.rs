@@ -8,12 +8,22 @@ use sea_orm::{
 };
 use std::time::Duration;
 
+/// How long a request waits for a database connection before it is answered
+/// 503 ([`is_unavailable`]): while the database restarts, people are told at
+/// once to retry rather than kept waiting.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Seconds a client is told to wait (`Retry-After`) when the database cannot
+/// be reached: about what a PostgreSQL restart takes.
+pub const RETRY_AFTER_SECS: u64 = 10;
+
 /// Opens the database named by `url` (creating an SQLite file if needed).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(16)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
     Database::connect(opts).await
 }
@@ -51,6 +61,30 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     let db = connect(url).await?;
     migrate(&db).await?;
     Ok(db)
+}
+
+/// Whether `e` says the database cannot be reached now (no connection to be
+/// had, or the one in use broke), rather than that a statement was wrong.
+pub fn is_unavailable(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
+    use sea_orm::RuntimeErr;
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => {
+                    true
+                }
+                // PostgreSQL shutting down or starting (class 57P: operator
+                // intervention), or the connection lost (class 08).
+                Error::Database(db) => db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// The connection pool's use: connections open, and of those idle.

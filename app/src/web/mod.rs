@@ -26,6 +26,10 @@ use leptos::prelude::*;
 /// Logs an internal failure and turns it into the generic error.
 pub fn internal(context: &'static str) -> impl FnOnce(sea_orm::DbErr) -> AppError {
     move |e| {
+        if crate::services::db::is_unavailable(&e) {
+            tracing::warn!(error = %e, "{context}: database unavailable");
+            return AppError::Unavailable;
+        }
         tracing::error!(error = %e, "{context}");
         AppError::Internal
     }

@@ -55,6 +55,7 @@ pub fn keep_secrets_out_of_urls(
 pub fn view_result<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let (Err(e), Some(res)) = (&result, use_context::<ResponseOptions>()) {
         res.set_status(e.status());
+        say_when_to_retry(&res, e);
     }
     result
 }
@@ -107,20 +108,18 @@ async fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Re
         res.set_status(StatusCode::SEE_OTHER);
     } else {
         res.set_status(err.status());
-        if matches!(err, AppError::Busy(_)) {
-            say_when_to_retry(&res);
-        }
+        say_when_to_retry(&res, err);
     }
     result
 }
 
-/// `Retry-After` on a "too busy" answer (the server function's, or the page
-/// a form posted as a page is sent back to).
-pub fn say_when_to_retry(res: &ResponseOptions) {
-    res.insert_header(
-        header::RETRY_AFTER,
-        HeaderValue::from(crate::services::hashing::RETRY_AFTER_SECS),
-    );
+/// `Retry-After` on an answer whose error passes by itself (too busy, the
+/// database away): the server function's, or the page a form posted as a
+/// page is sent back to.
+pub fn say_when_to_retry(res: &ResponseOptions, err: &AppError) {
+    if let Some(secs) = err.retry_after_secs() {
+        res.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
 }
 
 /// `err` without the typed values, which are kept on the server behind a

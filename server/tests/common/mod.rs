@@ -8,7 +8,7 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -433,4 +433,40 @@ pub fn post_raw(port: u16, path: &str, body: &str, headers: &str) -> Result<Stri
 /// The status line of `GET path`, or why there is none.
 pub fn get_status(port: u16, path: &str) -> Result<String, String> {
     get_raw(port, path, "").map(|a| a.lines().next().unwrap_or_default().to_owned())
+}
+
+/// A new, empty database beside `CLAVE_TEST_PG_URL`'s: its URL.
+pub async fn fresh_database(label: &str) -> String {
+    let base = std::env::var("CLAVE_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/clave_test".into());
+    let admin = sea_orm::Database::connect(base.as_str())
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL is required ({base}): {e}. Run scripts/test.sh."));
+    let name = format!("clave_{label}_{}", std::process::id());
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    admin.close().await.ok();
+    match base.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}"),
+        None => panic!("CLAVE_TEST_PG_URL names no database: {base}"),
+    }
+}
+
+/// Drops the database at `url` once its instances are stopped.
+pub async fn drop_database(url: &str) {
+    let (server, name) = url.rsplit_once('/').unwrap();
+    let admin = sea_orm::Database::connect(format!("{server}/postgres").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin.close().await.ok();
 }
