@@ -52,19 +52,18 @@ async fn a_journey_is_counted_by_route_and_status_with_refusals_captcha_and_outb
         assert_eq!(tally.saw("/recuperar/buscar", "GET", s), StatusCode::OK);
 
         // To the code step without JavaScript: one code mail waits.
-        let start = || {
-            post_form(
-                "/api/recuperar/buscar",
-                None,
-                &[
-                    ("cedula", REGISTERED),
-                    ("robot", "si"),
-                    ("flujo", "recuperar"),
-                ],
-                true,
-            )
+        // Step 1 posted as a page (no proof of work), or by the hydrated
+        // page with a proof of work.
+        let start = |captcha: Option<&str>| {
+            let mut fields = vec![
+                ("cedula", REGISTERED),
+                ("robot", "si"),
+                ("flujo", "recuperar"),
+            ];
+            fields.extend(captcha.map(|c| ("captcha", c)));
+            post_form("/api/recuperar/buscar", None, &fields, captcha.is_none())
         };
-        let (s, headers, body) = send(&h.app, start()).await;
+        let (s, headers, body) = send(&h.app, start(None)).await;
         assert_eq!(
             tally.saw("/api/recuperar/buscar", "POST", s),
             StatusCode::FOUND,
@@ -85,12 +84,12 @@ async fn a_journey_is_counted_by_route_and_status_with_refusals_captcha_and_outb
         tally.saw("/api/recuperar/confirmar", "POST", s);
 
         // A second start, then a third the per-IP budget refuses.
-        let (s, _, _) = send(&h.app, start()).await;
+        let (s, _, _) = send(&h.app, start(None)).await;
         assert_eq!(
             tally.saw("/api/recuperar/buscar", "POST", s),
             StatusCode::FOUND
         );
-        let (s, headers, _) = send(&h.app, start()).await;
+        let (s, headers, _) = send(&h.app, start(None)).await;
         assert_eq!(
             tally.saw("/api/recuperar/buscar", "POST", s),
             StatusCode::SEE_OTHER,
@@ -99,21 +98,7 @@ async fn a_journey_is_counted_by_route_and_status_with_refusals_captcha_and_outb
         assert!(headers.contains_key(header::LOCATION));
 
         // A proof of work that is none.
-        let (s, _, body) = send(
-            &h.app,
-            post_form(
-                "/api/recuperar/buscar",
-                None,
-                &[
-                    ("cedula", REGISTERED),
-                    ("robot", "si"),
-                    ("flujo", "recuperar"),
-                    ("captcha", "bm90IGEgcHJvb2Y="),
-                ],
-                false,
-            ),
-        )
-        .await;
+        let (s, _, body) = send(&h.app, start(Some("bm90IGEgcHJvb2Y="))).await;
         assert_eq!(
             tally.saw("/api/recuperar/buscar", "POST", s),
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -128,10 +128,7 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
         // is this same page again, not a new start.
         AppError::Unavailable => {
             #[cfg(feature = "ssr")]
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(error.status());
-                crate::web::say_when_to_retry(&res, &error);
-            }
+            crate::web::page_says_retry_later(&error);
             let here = leptos_router::hooks::use_location()
                 .pathname
                 .get_untracked();

@@ -33,14 +33,8 @@ impl FormState {
         // its database away is sent back here: the page itself then says 503
         // and when to retry.
         #[cfg(feature = "ssr")]
-        if let (Some(err), Some(res)) = (
-            server.get_untracked(),
-            use_context::<leptos_axum::ResponseOptions>(),
-        ) {
-            if err.retry_after_secs().is_some() {
-                res.set_status(err.status());
-                crate::web::say_when_to_retry(&res, &err);
-            }
+        if let Some(err) = server.get_untracked() {
+            crate::web::page_says_retry_later(&err);
         }
         FormState {
             server,

@@ -15,7 +15,7 @@ pub use cookies::*;
 pub use flow::{advance, flow_affiliate, has_clave, identity_check, live_flow, locked};
 pub use respond::{
     conclude, conclude_view, form_echo, is_plain_form_post, keep_secrets_out_of_urls,
-    say_when_to_retry, view_result,
+    page_says_retry_later, view_result,
 };
 pub use staff_auth::staff_user;
 

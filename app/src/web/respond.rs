@@ -116,9 +116,18 @@ async fn finish<T>(result: Result<T, AppError>, fn_path: &str, page: &str) -> Re
 /// `Retry-After` on an answer whose error passes by itself (too busy, the
 /// database away): the server function's, or the page a form posted as a
 /// page is sent back to.
-pub fn say_when_to_retry(res: &ResponseOptions, err: &AppError) {
+fn say_when_to_retry(res: &ResponseOptions, err: &AppError) {
     if let Some(secs) = err.retry_after_secs() {
         res.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+}
+
+/// A page showing `err`: when it passes by itself (too busy, the database
+/// away), the page answers its 503 and when to retry.
+pub fn page_says_retry_later(err: &AppError) {
+    if let (Some(_), Some(res)) = (err.retry_after_secs(), use_context::<ResponseOptions>()) {
+        res.set_status(err.status());
+        say_when_to_retry(&res, err);
     }
 }
 
