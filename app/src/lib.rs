@@ -6,6 +6,8 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod components;
 pub mod contact;
 pub mod dev_mailbox;
@@ -21,6 +23,7 @@ pub mod shared_steps;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod web;
+pub mod wizard;
 
 use components::step::StepPath;
 use domain::flow::FlowKind;

@@ -342,6 +342,37 @@ impl Step {
         self.page().back.map(Step::path)
     }
 
+    /// The page at `path` (no query), if it is one of the table's.
+    pub fn at(path: &str) -> Option<Step> {
+        PAGES.iter().find(|p| p.path == path).map(|p| p.step)
+    }
+
+    /// Whether the browser's wizard shows this page in place: every page of
+    /// the recovery and request journeys, their start and end included.
+    pub fn in_wizard(self) -> bool {
+        self.page().journey.flow().is_some()
+    }
+
+    /// Whether a page load of this page brings the wizard island: the pages
+    /// between the start page and the end, where a step posts. The start and
+    /// end pages stay without script; the wizard reaches them in place.
+    pub fn hosts_wizard(self) -> bool {
+        self.in_wizard()
+            && (self.page().back.is_some()
+                || matches!(self, Step::RecoveryCodeLink | Step::RequestCodeLink))
+    }
+
+    /// What a screen reader is told when the wizard shows this page in place:
+    /// "Paso 2 de 6: Su fecha de nacimiento – Recuperar clave", or the title
+    /// alone for a page outside the numbered steps.
+    pub fn announcement_es(self) -> String {
+        let page = self.page();
+        match page.place {
+            Place::Step(n) => format!("Paso {n} de {}: {}", page.journey.steps(), page.title_es),
+            _ => page.title_es.to_owned(),
+        }
+    }
+
     /// "Recuperar clave · paso 2 de 6", the branch's name, or nothing.
     pub fn caption_es(self) -> Option<String> {
         let page = self.page();
@@ -519,6 +550,54 @@ mod tests {
                 "{kind:?} {state:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_wizard_lives_between_the_start_and_the_end_of_both_flows() {
+        // By hand: the pages a step posts from, which a page load brings the
+        // wizard to; the start and end pages and the call-back pages have none.
+        let hosts: Vec<&str> = PAGES
+            .iter()
+            .filter(|p| p.step.hosts_wizard())
+            .map(|p| p.path)
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                "/recuperar/buscar",
+                "/recuperar/identidad",
+                "/recuperar/confirmar",
+                "/recuperar/sin-correo",
+                "/recuperar/nuevo-correo",
+                "/recuperar/codigo",
+                "/recuperar/codigo/enlace",
+                "/recuperar/preguntas",
+                "/recuperar/nueva-clave",
+                "/solicitar/buscar",
+                "/solicitar/identidad",
+                "/solicitar/contacto",
+                "/solicitar/codigo",
+                "/solicitar/codigo/enlace",
+                "/solicitar/preguntas",
+                "/solicitar/nueva-clave",
+            ]
+        );
+        assert!(Step::RecoveryDone.in_wizard() && Step::RequestStart.in_wizard());
+        assert!(!Step::Callback.in_wizard() && !Step::Contact.in_wizard());
+        assert_eq!(Step::at("/recuperar/codigo"), Some(Step::RecoveryCode));
+        assert_eq!(Step::at("/recuperar/codigo/"), None);
+        assert_eq!(
+            Step::RecoveryIdentity.announcement_es(),
+            "Paso 2 de 6: Su fecha de nacimiento – Recuperar clave"
+        );
+        assert_eq!(
+            Step::RequestNewClave.announcement_es(),
+            "Paso 6 de 6: Su nueva clave – Solicitar clave"
+        );
+        assert_eq!(
+            Step::RecoveryNewEmail.announcement_es(),
+            "Su nuevo correo – Recuperar clave"
+        );
     }
 
     #[test]

@@ -50,6 +50,8 @@ function stripScripts(html: string): string {
 
 /** Ticks "No soy un robot"; with JavaScript, waits for the proof of work. */
 export async function passCaptcha(page: Page, testInfo: TestInfo) {
+  // A step shown in place brings its captcha to life after it appears.
+  await ready(page, testInfo);
   await page.getByLabel("No soy un robot").check();
   if (jsEnabled(testInfo)) {
     await expect(page.getByRole("status")).toHaveText(/Verificado/, { timeout: 30_000 });
@@ -148,7 +150,14 @@ export async function mailedCode(page: Page, address: string, after = 0): Promis
  * address, title and caption are checked as the table declares them) or is
  * an address pattern for a page outside it.
  */
-export async function expectStep(page: Page, testInfo: TestInfo, where: string | RegExp, heading: string | RegExp) {
+export async function expectStep(
+  page: Page,
+  testInfo: TestInfo,
+  where: string | RegExp,
+  heading: string | RegExp,
+  /** Shown by the wizard in place at the address the document was loaded with (Back to step 1). */
+  inPlace = false,
+) {
   if (typeof where === "string") {
     const s = step(where);
     await expect(page).toHaveURL(at(where));
@@ -159,11 +168,45 @@ export async function expectStep(page: Page, testInfo: TestInfo, where: string |
   }
   await ready(page, testInfo);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
-  // Every step is a page load: an error summary takes the focus (autofocus,
-  // with or without JavaScript); otherwise the browser starts at the top.
+  // An error summary takes the focus: on a page load by autofocus, shown in
+  // place by the wizard. A step the wizard shows in place puts the focus on
+  // its h1 and says "Paso N de M: title" in its live region; after a page
+  // load the browser starts at the top.
   const summary = page.locator("main .error-summary");
-  if ((await summary.count()) > 0) await expect(summary).toBeFocused();
+  const refused = (await summary.count()) > 0;
+  if (refused) await expect(summary).toBeFocused();
+  if (inPlace || (await shownInPlace(page, testInfo))) {
+    if (!refused) await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+    if (typeof where === "string") await expect(page.locator(".wizard-status")).toHaveText(announcement(step(where)));
+  }
   await expectNoAxeViolations(page, testInfo);
+}
+
+/** What the wizard says on showing `s`, written from the step table's caption and title. */
+function announcement(s: StepPage): string {
+  const place = s.caption ? /paso (\d+) de (\d+)$/.exec(s.caption) : null;
+  return place ? `Paso ${place[1]} de ${place[2]}: ${s.title}` : s.title;
+}
+
+/** Whether the page shown is not the one the document was loaded with (the wizard showed it in place). */
+async function shownInPlace(page: Page, testInfo: TestInfo): Promise<boolean> {
+  if (!jsEnabled(testInfo)) return false;
+  return page.evaluate(() => {
+    const loaded = new URL((performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).name);
+    return loaded.pathname + loaded.search !== location.pathname + location.search;
+  });
+}
+
+/**
+ * Counts the documents the main frame loads from now on (a redirect chain is
+ * one); a step the wizard shows in place is none.
+ */
+export function documentLoads(page: Page): () => number {
+  let loads = 0;
+  page.on("request", (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame() && r.redirectedFrom() === null) loads++;
+  });
+  return () => loads;
 }
 
 /** RFC 4648 base32 (no padding), as authenticator apps read a typed secret. */

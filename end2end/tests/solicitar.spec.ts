@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectNoAxeViolations, expectStep, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
+import { documentLoads, expectNoAxeViolations, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
@@ -63,15 +63,17 @@ test.describe("Solicitar clave", () => {
     const sentAt = Date.now();
     const { code: voided } = await mailedCode(page, typo, since);
 
-    // The browser's Back (phone: the browser puts back what was typed) or
-    // the step's back link (desktop: the server shows what the flow holds,
-    // the phone as stored) shows the contact step again.
+    // The browser's Back (phone) or the step's back link (desktop) shows the
+    // contact step again: the server shows what the flow holds (the phone as
+    // stored), except that without JavaScript the browser's Back puts back
+    // what was typed.
     const phone = testInfo.project.name.startsWith("phone");
+    const typedBack = phone && !jsEnabled(testInfo);
     if (phone) await page.goBack();
     else await page.getByRole("link", { name: "Volver" }).click();
     await expectStep(page, testInfo, "RequestContact", "¿Cómo le contactamos?");
     await expect(page.getByLabel("Correo electrónico")).toHaveValue(typo);
-    await expect(page.getByLabel("Celular (opcional)")).toHaveValue(phone ? "099 123 4567" : "+593991234567");
+    await expect(page.getByLabel("Celular (opcional)")).toHaveValue(typedBack ? "099 123 4567" : "+593991234567");
     await expect(page.locator(".correction-note")).toContainText("el anterior dejará de servir");
 
     // The resend cool-down of the test server (2 s) counts a correction too.
@@ -102,6 +104,7 @@ test.describe("Solicitar clave", () => {
     await expectStep(page, testInfo, "RequestStart", "Solicitar su clave por primera vez");
     await page.getByRole("link", { name: "Comenzar" }).click();
     await expect(page).toHaveURL(at("RequestSearch"));
+    const loads = documentLoads(page);
     await search(page, testInfo, who.cedula);
     await expect(page.locator(".cedula-echo")).toHaveText(who.cedula);
 
@@ -156,6 +159,11 @@ test.describe("Solicitar clave", () => {
     await page.getByLabel("Nueva clave", { exact: true }).fill(clave);
     await page.getByRole("button", { name: "Generar" }).click();
     await expectStep(page, testInfo, "RequestDone", "Su clave se ha creado correctamente");
+    if (jsEnabled(testInfo)) {
+      // One document from step 1 to the end; the mailed link (phone) is its own.
+      const fromMail = testInfo.project.name.startsWith("phone") ? 1 : 0;
+      expect(loads(), "documents loaded from step 1 to the end").toBe(1 + fromMail);
+    }
     const notice = await newestMail(page, email, /Se creó su clave/, since);
     expect(notice.text).toContain("/no-fui-yo?t=");
     expect(notice.text).not.toContain(clave);

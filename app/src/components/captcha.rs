@@ -115,7 +115,11 @@ async fn solve_into(
     const CHUNK: u64 = 20_000;
     let current = move || generation.try_get_value() == Some(my_generation);
 
-    let Ok(challenge) = crate::shared_steps::captcha::captcha_challenge().await else {
+    let challenge =
+        <crate::shared_steps::captcha::CaptchaChallenge as leptos::server_fn::ServerFn>::PATH;
+    let Ok(challenge) =
+        crate::browser::json::<crate::domain::captcha::Challenge>(challenge, None).await
+    else {
         if current() {
             progress.set(Progress::Failed);
         }

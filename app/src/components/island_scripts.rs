@@ -5,7 +5,9 @@
 //! module script looks for `<leptos-island>` elements once the document is
 //! parsed and fetches the script and the WASM only when it finds one; then it
 //! hydrates each island and marks the body `data-hydrated="true"` (also at once
-//! on a page without islands), which the end-to-end tests wait for.
+//! on a page without islands), which the end-to-end tests wait for. When the
+//! wizard (`crate::wizard`) shows a new step in place, it does the same for
+//! the islands of the new `main`.
 
 use leptos::prelude::*;
 
@@ -71,18 +73,26 @@ impl AssetPaths {
 }
 
 const LOADER: &str = r#"((js, wasm) => {
-  const islands = document.querySelectorAll("leptos-island");
-  const done = () => { document.body.dataset.hydrated = "true"; };
-  if (islands.length === 0) { done(); return; }
-  import(js).then(async (mod) => {
-    await mod.default({ module_or_path: wasm });
-    mod.hydrate();
-    for (const el of islands) {
-      const island = mod[el.dataset.component];
-      if (island) await island(el);
-    }
-    done();
+  let mod = null;
+  const load = () => mod ??= import(js).then(async (m) => {
+    await m.default({ module_or_path: wasm });
+    m.hydrate();
+    return m;
   });
+  const hydrateIn = async (root) => {
+    const islands = root.querySelectorAll("leptos-island");
+    if (islands.length > 0) {
+      const m = await load();
+      for (const el of islands) {
+        const island = m[el.dataset.component];
+        if (island) await island(el);
+      }
+    }
+    document.body.dataset.hydrated = "true";
+  };
+  // The wizard put a new step's main in place (src/wizard.rs).
+  document.addEventListener("clave:contenido", (e) => hydrateIn(e.target));
+  hydrateIn(document);
 })"#;
 
 /// The loader, in the page's `<head>`; module scripts run once the document is

@@ -41,6 +41,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     // anywhere else).
     #[cfg(feature = "ssr")]
     provide_context(office_status_now());
+    // Outside `main`, which it replaces at every step.
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let wizard = Step::at(&path)
+        .is_some_and(Step::hosts_wizard)
+        .then(|| view! { <crate::wizard::Wizard/> });
     view! {
         <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
         <header class="site-header">
@@ -55,6 +62,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="contenido" class="container" tabindex="-1">
             {children()}
         </main>
+        {wizard}
         <footer class="site-footer" id="ayuda">
             <div class="container">
                 <h2 class="footer-title">"Ayuda y contacto"</h2>

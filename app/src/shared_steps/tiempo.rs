@@ -163,13 +163,20 @@ impl Extends {
         }
     }
 
-    #[cfg(feature = "hydrate")]
-    async fn extend(self) -> Result<Deadline, AppError> {
+    /// The hidden field the button's form posts (a staff form's `volver` is
+    /// for a page load only).
+    fn field(self) -> Option<(&'static str, &'static str)> {
         match self {
-            Extends::Flow(kind) => ampliar_tiempo(Some(kind.form_value().to_owned())).await,
-            Extends::Session => crate::account::servicios::seguir().await,
-            Extends::Staff => crate::staff::personal_seguir(None).await,
+            Extends::Flow(kind) => Some(("flujo", kind.form_value())),
+            _ => None,
         }
+    }
+
+    /// The same post as the button's form, answered with the new deadline.
+    #[cfg(feature = "hydrate")]
+    async fn extend(self) -> Result<Deadline, ()> {
+        let fields = crate::browser::fields(self.field().as_slice());
+        crate::browser::json(self.action(), Some(&fields)).await
     }
 }
 
@@ -203,13 +210,15 @@ pub fn TimeLimitNotice(
             let mine = generation.get_value();
             let warn_in = crate::domain::time_limit::warn_in(seconds_left);
             gloo_timers::callback::Timeout::new(warn_in.saturating_mul(1_000), move || {
-                if generation.get_value() != mine {
+                // An outdated warning, or a step the wizard has since replaced.
+                let Some(d) = dialog.get_untracked() else {
+                    return;
+                };
+                if generation.get_value() != mine || !d.is_connected() {
                     return;
                 }
                 said.set(Some(extends.warning_es(&until.get_untracked())));
-                if let Some(d) = dialog.get_untracked() {
-                    let _ = d.show_modal();
-                }
+                let _ = d.show_modal();
             })
             .forget();
         }
@@ -237,11 +246,11 @@ pub fn TimeLimitNotice(
             }
         });
     };
-    let hidden = match extends {
-        Extends::Flow(kind) => Some(("flujo", kind.form_value().to_owned())),
-        _ => volver.map(|v| ("volver", v)),
-    }
-    .map(|(name, value)| view! { <input type="hidden" name=name value=value/> });
+    let hidden = extends
+        .field()
+        .map(|(name, value)| (name, value.to_owned()))
+        .or_else(|| volver.map(|v| ("volver", v)))
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> });
     view! {
         <div class="notice time-limit">
             <p role="status" aria-live="polite" class="time-limit-status">
