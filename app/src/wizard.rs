@@ -290,8 +290,9 @@ mod client {
     /// "Paso N de M: title" when the page shows its step; otherwise (the flow
     /// cannot take it, say) the page's own title.
     fn announcement(path: &str, title: &str) -> String {
-        let shown = title.strip_prefix("Error: ").unwrap_or(title);
-        let shown = shown.strip_suffix(" – Clave").unwrap_or(shown);
+        use crate::components::layout::{ERROR_PREFIX, TITLE_SUFFIX};
+        let shown = title.strip_prefix(ERROR_PREFIX).unwrap_or(title);
+        let shown = shown.strip_suffix(TITLE_SUFFIX).unwrap_or(shown);
         match Step::at(path) {
             Some(step) if step.title_es() == shown => step.announcement_es(),
             _ => shown.to_owned(),

@@ -136,6 +136,10 @@ fn visitor_window(s: &OfficeStatus) -> Option<String> {
         .then(|| format!("En su hora local: {opens} a {closes}."))
 }
 
+/// What every `<title>` ends with, and what a page showing errors starts it with.
+pub const TITLE_SUFFIX: &str = " – Clave";
+pub const ERROR_PREFIX: &str = "Error: ";
+
 /// `<title>` of a page: "Error: " first when the page shows errors.
 #[component]
 pub fn PageTitle(
@@ -143,11 +147,8 @@ pub fn PageTitle(
     #[prop(into, optional)] error: Signal<bool>,
 ) -> impl IntoView {
     let full = move || {
-        if error.get() {
-            format!("Error: {text} – Clave")
-        } else {
-            format!("{text} – Clave")
-        }
+        let prefix = if error.get() { ERROR_PREFIX } else { "" };
+        format!("{prefix}{text}{TITLE_SUFFIX}")
     };
     view! { <Title text=full/> }
 }
