@@ -19,6 +19,7 @@ pub mod dactilar;
 pub mod ecuador_time;
 pub mod email;
 pub mod flow;
+pub mod guesses;
 pub mod mask;
 pub mod office_hours;
 pub mod password;

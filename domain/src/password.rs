@@ -5,11 +5,15 @@
 //!
 //! [`PasswordPolicy::check`] is the server's verdict (feature `server`: it
 //! needs Unicode normalisation tables, which never travel to a browser).
-//! [`strength_of_normalised`] is only live feedback for the browser: cheap, dictionary-free and deliberately
-//! rough; it never decides whether a clave is accepted.
+//! [`is_common`] is its common-password rule: zxcvbn's English lists and
+//! the Spanish and Ecuadorian ones of [`crate::guesses`].
+//! [`strength_of_normalised`] is only live feedback for the browser: cheap,
+//! with only the heads of the Spanish lists, deliberately rough; it never
+//! decides whether a clave is accepted.
 
 #[cfg(feature = "server")]
 use crate::answer;
+use crate::guesses::Lists;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 #[cfg(feature = "server")]
@@ -40,6 +44,16 @@ const NAME_PARTICLES: [&str; 9] = [
 /// an "n" plus a combining tilde are the same clave.
 pub fn normalise(p: &str) -> String {
     p.nfkc().collect()
+}
+
+#[cfg(feature = "server")]
+/// Whether a clave in NFKC form is common: fewer than 10^8 guesses for
+/// zxcvbn (its scores 0 to 2) with `words` (the person's names, cédula and
+/// the institute's) among its lists, or for a guesser in Spanish
+/// ([`crate::guesses`]).
+pub fn is_common(normalised: &str, words: &[&str]) -> bool {
+    Lists::server().estimate(normalised).is_common()
+        || u8::from(zxcvbn::zxcvbn(normalised, words).score()) < 3
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,13 +321,21 @@ pub fn strength_of_normalised(normalised: &str, min_chars: usize) -> Strength {
         return Strength::Weak;
     }
     let bits = estimate_bits(normalised, &chars);
-    if bits < FAIR_BITS {
+    let by_bits = if bits < FAIR_BITS {
         Strength::Weak
     } else if bits < STRONG_BITS || chars.len() < STRONG_MIN_CHARS.max(min_chars.saturating_add(4))
     {
         Strength::Fair
     } else {
         Strength::Strong
+    };
+    let spanish = Lists::hint().estimate(normalised);
+    match (spanish.is_common(), spanish.exact, by_bits) {
+        // The server's lists price it the same: it refuses it.
+        (true, true, _) => Strength::Weak,
+        // The server's may price it higher: never "strong", since it may refuse.
+        (true, false, Strength::Strong) => Strength::Fair,
+        _ => by_bits,
     }
 }
 
@@ -439,8 +461,9 @@ impl Strength {
                 "Siga escribiendo. Tres o cuatro palabras seguidas alcanzan el largo con facilidad."
             }
             Strength::Weak => {
-                "Es fácil de adivinar. Evite repeticiones y secuencias como 1234; \
-                 pruebe con tres o cuatro palabras."
+                "Es fácil de adivinar. Evite palabras y nombres conocidos, años, \
+                 repeticiones y secuencias como 1234; pruebe con tres o cuatro \
+                 palabras que solo usted relacione."
             }
             Strength::Fair => "Aceptable. Añadir otra palabra la hace más segura.",
             Strength::Strong => "Buena clave. Anótela en un lugar seguro y no la comparta.",

@@ -7,7 +7,7 @@
 //! characters, never truncated), `flujo` (hidden).
 //!
 //! Reveals: nothing. The clave is refused when it is common (zxcvbn's
-//! dictionaries) or contains the cédula, birth date, names or the institute's
+//! English lists, and the Spanish and Ecuadorian ones of `domain/data`) or contains the cédula, birth date, names or the institute's
 //! name. On success every session of the affiliate is signed out and a notice
 //! with a "no fui yo" link is mailed; a first request also records the
 //! verified e-mail, the phone and the four answers, all in one transaction.
@@ -73,12 +73,6 @@ mod server {
     /// Words zxcvbn counts as known in every clave.
     const INSTITUTE_WORDS: [&str; 2] = ["iess", "clave"];
 
-    /// zxcvbn's verdict: a score under 3 means found in its common-password,
-    /// word and name lists, or otherwise easy to guess.
-    fn is_common(clave: &str, context: &[&str]) -> bool {
-        u8::from(zxcvbn::zxcvbn(clave, context).score()) < 3
-    }
-
     fn errors_for(problems: &[crate::domain::password::PasswordProblem]) -> FormErrors {
         // The value is never echoed back: a clave does not travel in a URL.
         problems.iter().fold(FormErrors::default(), |f, p| {
@@ -87,14 +81,14 @@ mod server {
     }
 
     /// Everything the server checks: the policy with the person's context,
-    /// and zxcvbn with the person's words.
+    /// and the common-password lists with the person's words.
     fn refusal(
         policy: &PasswordPolicy,
         clave: &str,
         ctx: &PasswordContext<'_>,
         words: &[&str],
     ) -> Result<(), Vec<crate::domain::password::PasswordProblem>> {
-        policy.check(clave, ctx, |c| is_common(c, words))
+        policy.check(clave, ctx, |c| crate::domain::password::is_common(c, words))
     }
 
     pub async fn generar(kind: FlowKind, clave: String) -> Result<(), AppError> {
@@ -176,10 +170,11 @@ mod server {
         use crate::domain::password::{strength, Strength};
 
         /// Claves the server refuses whoever types them (too short, the
-        /// institute's name, or common by zxcvbn): written by hand. The hint
+        /// institute's name, or common in English or in Spanish): written by
+        /// hand, the Spanish ones last. The hint
         /// cannot know the person's cédula, birth date or names, which the
         /// server also refuses, and is never given them.
-        const REFUSED: [&str; 32] = [
+        const REFUSED: [&str; 44] = [
             "corta",
             "Ab1!xyz",
             "password1234",
@@ -212,6 +207,18 @@ mod server {
             "Jesus12345678",
             "teamo12345678",
             "sunshine2024!",
+            "Contraseña2024",
+            "contraseña123",
+            "Ecuador2024!!",
+            "quito2024quito",
+            "Dios te ama 123",
+            "Guayaquil2025!",
+            "teamo12345678",
+            "MiContraseña1",
+            "bienvenido123",
+            "Jesucristo2024",
+            "familia garcia 2024",
+            "C0ntr4seña2024",
         ];
 
         #[test]

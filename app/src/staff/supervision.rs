@@ -162,7 +162,7 @@ mod server {
             .collect();
         PasswordPolicy { min_chars }
             .check(password, &ctx, |c| {
-                u8::from(zxcvbn::zxcvbn(c, &words).score()) < 3
+                crate::domain::password::is_common(c, &words)
             })
             .map_err(|problems| problems.iter().map(|p| p.message_es()).collect())
     }
