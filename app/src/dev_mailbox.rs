@@ -3,11 +3,12 @@
 //! page says so in a banner; in production mode it does not exist (404).
 
 use crate::components::layout::PageTitle;
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/dev/correo";
+pub const PAGE: &str = Step::DevMailbox.path();
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DevMailItem {
@@ -55,7 +56,7 @@ pub async fn dev_mail() -> Result<Option<Vec<DevMailItem>>, AppError> {
 pub fn DevMailboxPage() -> impl IntoView {
     let mail = Resource::new_blocking(|| (), |_| dev_mail());
     view! {
-        <PageTitle text="Buzón de desarrollo"/>
+        <PageTitle text=Step::DevMailbox.title_es()/>
         <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
             {move || mail.get().map(|r| match r {
                 Ok(Some(list)) => view! {

@@ -34,7 +34,7 @@ use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_meta::{HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    SsrMode,
 };
 
 /// The HTML document around the app (server-rendered once per page).
@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <components::layout::Layout>
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home/>
+                    <Route path=StepPath(Step::Home) view=pages::Home/>
                     <Route path=StepPath(Step::RecoveryStart) view=recovery::start::StartPage/>
                     <Route
                         path=StepPath(Step::RecoverySearch)
@@ -168,36 +168,36 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StepPath(Step::CallbackReceipt) view=contact::llamada::RecibidaPage/>
-                    <Route path=path!("/ingresar") view=account::ingresar::IngresarPage/>
-                    <Route path=path!("/personal") view=staff::cola::ColaPage ssr=SsrMode::Async/>
-                    <Route path=path!("/personal/ingresar") view=staff::ingresar::StaffIngresarPage/>
+                    <Route path=StepPath(Step::SignIn) view=account::ingresar::IngresarPage/>
+                    <Route path=StepPath(Step::StaffQueue) view=staff::cola::ColaPage ssr=SsrMode::Async/>
+                    <Route path=StepPath(Step::StaffSignIn) view=staff::ingresar::StaffIngresarPage/>
                     <Route
-                        path=path!("/personal/verificar")
+                        path=StepPath(Step::StaffFactor)
                         view=staff::verificar::VerificarPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/personal/afiliado")
+                        path=StepPath(Step::StaffAffiliate)
                         view=staff::afiliado::AfiliadoPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/personal/supervision")
+                        path=StepPath(Step::StaffSupervision)
                         view=staff::supervision::SupervisionPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/servicios")
+                        path=StepPath(Step::Services)
                         view=account::servicios::ServiciosPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/no-fui-yo")
+                        path=StepPath(Step::NotMe)
                         view=account::no_fui_yo::NoFuiYoPage
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/dev/correo")
+                        path=StepPath(Step::DevMailbox)
                         view=dev_mailbox::DevMailboxPage
                         ssr=SsrMode::Async
                     />

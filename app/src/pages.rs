@@ -2,14 +2,14 @@
 
 use crate::components::layout::{OfficeHours, PageTitle};
 use crate::components::step::StepTitle;
-use crate::domain::steps::Step;
+use crate::domain::steps::{Step, NOT_FOUND_TITLE_ES};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn Home() -> impl IntoView {
     view! {
-        <PageTitle text="Inicio"/>
+        <PageTitle text=Step::Home.title_es()/>
         <h1 tabindex="-1">"Clave de servicios en línea"</h1>
         <p class="lead">
             "Con su clave puede consultar y hacer trámites en línea del Instituto sin ir a una oficina."
@@ -17,7 +17,7 @@ pub fn Home() -> impl IntoView {
         <ul class="entry-list">
             <li>
                 <h2 class="entry-title">
-                    <A href="/ingresar">"Ingresar"</A>
+                    <A href=Step::SignIn.path()>"Ingresar"</A>
                 </h2>
                 <p>"Si ya tiene su clave: entre a sus servicios en línea."</p>
             </li>
@@ -90,11 +90,11 @@ pub fn NotFound() -> impl IntoView {
         }
     }
     view! {
-        <PageTitle text="Página no encontrada"/>
+        <PageTitle text=NOT_FOUND_TITLE_ES/>
         <h1 tabindex="-1">"No encontramos esa página"</h1>
         <p>"Revise la dirección o vuelva al inicio."</p>
         <p>
-            <A href="/">"Ir al inicio"</A>
+            <A href=Step::Home.path()>"Ir al inicio"</A>
         </p>
     }
 }

@@ -1,13 +1,15 @@
-//! Every page of the self-service journeys, declared once: its path, its
-//! title, its place ("paso N de M"), its back link and the flow states that
-//! may show it. The routes, the captions, the back links, the page each flow
-//! state is served on (and so every redirect after a step) and the end-to-end
-//! tests' list of pages (`clave steps`) are generated from [`PAGES`]; a path
-//! or a step number is written nowhere else.
+//! Every page of the service, declared once: its path, its title, its place
+//! in a journey ("paso N de M"), its back link, the flow states that may show
+//! it and what a visit needs to see it. The routes, the links, the captions,
+//! the back links, the page each flow state is served on (and so every
+//! redirect after a step) and the end-to-end tests' list of pages (`clave
+//! steps`) are generated from [`PAGES`]; a path or a step number is written
+//! nowhere else.
 
 use super::flow::{FlowKind, FlowState};
 
-/// The journeys of SPEC §2, each with its own steps.
+/// The journeys of SPEC §2, each with its own steps, and the pages around
+/// them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Journey {
     /// Recuperar clave (§2.1).
@@ -19,6 +21,12 @@ pub enum Journey {
     Request,
     /// Contacto and "Pedir que le llamemos" (§2.3): no flow behind it.
     Callback,
+    /// The affiliate's sign-in and what it opens (§5).
+    Account,
+    /// The contact centre's console (§6).
+    Staff,
+    /// The home page and the development mailbox.
+    Site,
 }
 
 impl Journey {
@@ -29,6 +37,9 @@ impl Journey {
             Journey::RecoveryWithoutEmail => "Recuperar clave sin acceso al correo",
             Journey::Request => "Solicitar clave",
             Journey::Callback => "Pedir que le llamemos",
+            Journey::Account => "Servicios en línea",
+            Journey::Staff => "Consola del personal",
+            Journey::Site => "Clave",
         }
     }
 
@@ -37,7 +48,7 @@ impl Journey {
         match self {
             Journey::Recovery | Journey::RecoveryWithoutEmail => Some(FlowKind::Recovery),
             Journey::Request => Some(FlowKind::Request),
-            Journey::Callback => None,
+            Journey::Callback | Journey::Account | Journey::Staff | Journey::Site => None,
         }
     }
 
@@ -66,7 +77,45 @@ pub enum Place {
     Step(u8),
 }
 
-/// One page of a journey.
+/// What a visit must bring for a page to show its main content; without it
+/// the page says why and where to go (tests open each page accordingly).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Anyone may open it.
+    Nothing,
+    /// A flow in one of the page's states (the flow's cookie).
+    Flow,
+    /// A link the service gave: a mailed code or token, a call-back's
+    /// reference.
+    Link,
+    /// An affiliate's session.
+    Session,
+    /// A staff member's right password, before the second factor.
+    StaffPassword,
+    /// A staff session.
+    StaffSession,
+    /// A supervisor's session.
+    Supervisor,
+    /// The development mode: the page does not exist in production.
+    Development,
+}
+
+impl Needs {
+    /// Whether the page shows what only its visitor may see: a session's
+    /// data, a staff member's factor secret, the development mailbox's codes.
+    pub fn private(self) -> bool {
+        match self {
+            Needs::Nothing | Needs::Flow | Needs::Link => false,
+            Needs::Session
+            | Needs::StaffPassword
+            | Needs::StaffSession
+            | Needs::Supervisor
+            | Needs::Development => true,
+        }
+    }
+}
+
+/// One page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
     pub step: Step,
@@ -79,6 +128,7 @@ pub struct Page {
     /// The flow states this page serves; the first page listing a state is
     /// where a flow in that state is sent.
     pub states: &'static [FlowState],
+    pub needs: Needs,
 }
 
 /// Every page, in the order of [`Step`].
@@ -107,14 +157,29 @@ pub enum Step {
     Contact,
     Callback,
     CallbackReceipt,
+    SignIn,
+    Services,
+    NotMe,
+    StaffSignIn,
+    StaffFactor,
+    StaffQueue,
+    StaffAffiliate,
+    StaffSupervision,
+    Home,
+    DevMailbox,
 }
+
+/// The title of the page any other path answers (404); it has no path of its
+/// own.
+pub const NOT_FOUND_TITLE_ES: &str = "Página no encontrada";
 
 use FlowState as S;
 use Journey as J;
+use Needs as N;
 use Place as P;
 use Step as T;
 
-pub const PAGES: [Page; 23] = [
+pub const PAGES: [Page; 33] = [
     Page {
         step: T::RecoveryStart,
         journey: J::Recovery,
@@ -123,6 +188,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[],
+        needs: N::Nothing,
     },
     Page {
         step: T::RecoverySearch,
@@ -132,6 +198,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(1),
         back: Some(T::RecoveryStart),
         states: &[],
+        needs: N::Nothing,
     },
     Page {
         step: T::RecoveryIdentity,
@@ -141,6 +208,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(2),
         back: Some(T::RecoverySearch),
         states: &[S::IdentityPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryConfirm,
@@ -150,6 +218,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(3),
         back: Some(T::RecoveryIdentity),
         states: &[S::ConfirmPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryAllAnswers,
@@ -159,6 +228,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Unnumbered,
         back: Some(T::RecoveryConfirm),
         states: &[S::AllAnswersPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryNewEmail,
@@ -168,6 +238,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Unnumbered,
         back: Some(T::RecoveryAllAnswers),
         states: &[S::NewEmailPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryCode,
@@ -177,6 +248,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(4),
         back: Some(T::RecoveryConfirm),
         states: &[S::CodePending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryCodeLink,
@@ -186,6 +258,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[S::CodePending],
+        needs: N::Link,
     },
     Page {
         step: T::RecoveryQuestions,
@@ -195,6 +268,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(5),
         back: Some(T::RecoveryCode),
         states: &[S::QuestionsPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryNewClave,
@@ -204,6 +278,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(6),
         back: Some(T::RecoveryQuestions),
         states: &[S::PasswordPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RecoveryDone,
@@ -213,6 +288,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[S::Done],
+        needs: N::Flow,
     },
     Page {
         step: T::RequestStart,
@@ -222,6 +298,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[],
+        needs: N::Nothing,
     },
     Page {
         step: T::RequestSearch,
@@ -231,6 +308,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(1),
         back: Some(T::RequestStart),
         states: &[],
+        needs: N::Nothing,
     },
     Page {
         step: T::RequestIdentity,
@@ -240,6 +318,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(2),
         back: Some(T::RequestSearch),
         states: &[S::IdentityPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RequestContact,
@@ -249,6 +328,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(3),
         back: Some(T::RequestIdentity),
         states: &[S::ContactPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RequestCode,
@@ -258,6 +338,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(4),
         back: Some(T::RequestContact),
         states: &[S::CodePending],
+        needs: N::Flow,
     },
     Page {
         step: T::RequestCodeLink,
@@ -267,6 +348,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[S::CodePending],
+        needs: N::Link,
     },
     Page {
         step: T::RequestQuestions,
@@ -276,6 +358,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(5),
         back: Some(T::RequestCode),
         states: &[S::ChooseQuestionsPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RequestNewClave,
@@ -285,6 +368,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Step(6),
         back: Some(T::RequestQuestions),
         states: &[S::PasswordPending],
+        needs: N::Flow,
     },
     Page {
         step: T::RequestDone,
@@ -294,6 +378,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[S::Done],
+        needs: N::Flow,
     },
     Page {
         step: T::Contact,
@@ -303,6 +388,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[],
+        needs: N::Nothing,
     },
     Page {
         step: T::Callback,
@@ -312,6 +398,7 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: Some(T::Contact),
         states: &[],
+        needs: N::Nothing,
     },
     Page {
         step: T::CallbackReceipt,
@@ -321,6 +408,107 @@ pub const PAGES: [Page; 23] = [
         place: P::Outside,
         back: None,
         states: &[],
+        needs: N::Link,
+    },
+    Page {
+        step: T::SignIn,
+        journey: J::Account,
+        path: "/ingresar",
+        title_es: "Ingresar",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Nothing,
+    },
+    Page {
+        step: T::Services,
+        journey: J::Account,
+        path: "/servicios",
+        title_es: "Servicios en línea",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Session,
+    },
+    Page {
+        step: T::NotMe,
+        journey: J::Account,
+        path: "/no-fui-yo",
+        title_es: "No fui yo",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Link,
+    },
+    Page {
+        step: T::StaffSignIn,
+        journey: J::Staff,
+        path: "/personal/ingresar",
+        title_es: "Ingresar – Consola del personal",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Nothing,
+    },
+    Page {
+        step: T::StaffFactor,
+        journey: J::Staff,
+        path: "/personal/verificar",
+        title_es: "Código de verificación – Consola del personal",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::StaffPassword,
+    },
+    Page {
+        step: T::StaffQueue,
+        journey: J::Staff,
+        path: "/personal",
+        title_es: "Solicitudes y casos – Consola del personal",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::StaffSession,
+    },
+    Page {
+        step: T::StaffAffiliate,
+        journey: J::Staff,
+        path: "/personal/afiliado",
+        title_es: "Buscar afiliado – Consola del personal",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::StaffSession,
+    },
+    Page {
+        step: T::StaffSupervision,
+        journey: J::Staff,
+        path: "/personal/supervision",
+        title_es: "Supervisión – Consola del personal",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Supervisor,
+    },
+    Page {
+        step: T::Home,
+        journey: J::Site,
+        path: "/",
+        title_es: "Inicio",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Nothing,
+    },
+    Page {
+        step: T::DevMailbox,
+        journey: J::Site,
+        path: "/dev/correo",
+        title_es: "Buzón de desarrollo",
+        place: P::Outside,
+        back: None,
+        states: &[],
+        needs: N::Development,
     },
 ];
 
@@ -598,6 +786,58 @@ mod tests {
             Step::RecoveryNewEmail.announcement_es(),
             "Su nuevo correo – Recuperar clave"
         );
+    }
+
+    #[test]
+    fn the_pages_outside_the_journeys_are_listed_with_what_they_need() {
+        // By hand: SPEC §5 and §6's pages and the site's own.
+        let expected = [
+            ("/ingresar", Needs::Nothing),
+            ("/servicios", Needs::Session),
+            ("/no-fui-yo", Needs::Link),
+            ("/personal/ingresar", Needs::Nothing),
+            ("/personal/verificar", Needs::StaffPassword),
+            ("/personal", Needs::StaffSession),
+            ("/personal/afiliado", Needs::StaffSession),
+            ("/personal/supervision", Needs::Supervisor),
+            ("/", Needs::Nothing),
+            ("/dev/correo", Needs::Development),
+        ];
+        let listed: Vec<(&str, Needs)> = PAGES
+            .iter()
+            .filter(|p| matches!(p.journey, Journey::Account | Journey::Staff | Journey::Site))
+            .map(|p| (p.path, p.needs))
+            .collect();
+        assert_eq!(listed, expected);
+        assert_eq!(Step::at("/"), Some(Step::Home));
+        assert_eq!(Step::at("/personal"), Some(Step::StaffQueue));
+        assert!(!Step::StaffQueue.in_wizard() && !Step::Home.hosts_wizard());
+    }
+
+    #[test]
+    fn a_page_needs_a_flow_exactly_when_it_serves_a_state() {
+        for page in &PAGES {
+            let flow = !page.states.is_empty();
+            match page.needs {
+                Needs::Flow => assert!(flow, "{:?}", page.step),
+                // The code link's flow is found by the mailed code.
+                Needs::Link => {}
+                _ => assert!(!flow, "{:?}", page.step),
+            }
+            if page.needs.private() {
+                assert_eq!(page.journey.flow(), None, "{:?}", page.step);
+            }
+        }
+    }
+
+    #[test]
+    fn titles_are_unique() {
+        for (i, a) in PAGES.iter().enumerate() {
+            for b in &PAGES[i + 1..] {
+                assert_ne!(a.title_es, b.title_es);
+            }
+            assert_ne!(a.title_es, NOT_FOUND_TITLE_ES);
+        }
     }
 
     #[test]

@@ -1,12 +1,16 @@
 import { expect, Page, test } from "@playwright/test";
 import { createHash } from "node:crypto";
-import { DEMO_WITH_CLAVE, UNREGISTERED, expectNoAxeViolations, jsEnabled, passCaptcha, ready, at, step } from "./helpers";
+import { DEMO_WITH_CLAVE, UNREGISTERED, expectNoAxeViolations, jsEnabled, passCaptcha, ready, at, step, pagesNeeding } from "./helpers";
 
 test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   test("start page leads to the search step", async ({ page }, testInfo) => {
-    await page.goto("/");
+    await page.goto(step("Home").path);
     await ready(page, testInfo);
     await expectNoAxeViolations(page, testInfo);
+    // The header's two lines are read as one name with a pause, not run together.
+    await expect(page.locator("header a").first()).toHaveAccessibleName(
+      "Instituto de Seguridad Social, Clave de servicios en línea",
+    );
     await page.getByRole("link", { name: "Recuperar clave" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Recuperar su clave");
     await expect(page).toHaveTitle("Recuperar clave – Clave");
@@ -187,9 +191,9 @@ test.describe("Recuperar clave · paso 1 (Buscar)", () => {
   test("no horizontal scrolling at 320 px wide, errors shown", async ({ page }, testInfo) => {
     await page.setViewportSize({ width: 320, height: 640 });
     // 320 CSS px is also a 1280 px window at 400 % zoom (WCAG 1.4.10), so 200 % is within it.
-    const pages = ["/", "/ingresar", "/personal/ingresar"].concat(
-      ["RecoveryStart", "RecoverySearch", "RequestStart", "RequestSearch", "Contact", "Callback"].map((n) => step(n).path),
-    );
+    // Every page a visit opens with nothing in hand, from the page table.
+    const pages = pagesNeeding("Nothing").map(([, p]) => p.path);
+    expect(pages).toContain(step("StaffSignIn").path);
     for (const path of pages) {
       await page.goto(path);
       await ready(page, testInfo);

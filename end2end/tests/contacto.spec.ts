@@ -33,7 +33,7 @@ const ENROL = "Configure su segundo factor";
 const VERIFY = "Escriba su código de verificación";
 
 async function staffPassword(page: Page, testInfo: TestInfo, username: string) {
-  await page.goto("/personal/ingresar");
+  await page.goto(step("StaffSignIn").path);
   await ready(page, testInfo);
   await page.getByLabel("Usuario").fill(username);
   await page.getByLabel("Clave", { exact: true }).fill(STAFF_CLAVE);
@@ -136,7 +136,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expect(page.getByRole("heading", { name: new RegExp(reference) })).toHaveCount(0);
 
     // The account: its locks and history, then the unlock (a reason is required).
-    await page.goto(`/personal/afiliado?cedula=${who.cedula}`);
+    await page.goto(`${step("StaffAffiliate").path}?cedula=${who.cedula}`);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Buscar afiliado");
     await expect(page.locator("dl")).toContainText("Cuenta bloqueada");
@@ -152,7 +152,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expect(page.locator("table")).toContainText(`solicitud ${reference}`);
 
     // Resolve the request with a note.
-    await page.goto("/personal?estado=contacted");
+    await page.goto(`${step("StaffQueue").path}?estado=contacted`);
     await ready(page, testInfo);
     const contacted = page.locator("li.case", { has: page.getByRole("heading", { name: new RegExp(reference) }) });
     await contacted.getByRole("button", { name: `Resolver ${reference}` }).click();
@@ -162,7 +162,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await contacted.getByLabel(`Nota de resolución ${reference}`).fill("Llamada hecha, cuenta desbloqueada");
     await contacted.getByRole("button", { name: `Resolver ${reference}` }).click();
     await expect(page.getByRole("heading", { name: new RegExp(reference) })).toHaveCount(0);
-    await page.goto("/personal?estado=resolved");
+    await page.goto(`${step("StaffQueue").path}?estado=resolved`);
     await ready(page, testInfo);
     await expect(page.locator("li.case", { has: page.getByRole("heading", { name: new RegExp(reference) }) })).toContainText("Llamada hecha, cuenta desbloqueada");
     await staffLogout(page, testInfo);
@@ -199,13 +199,13 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expectStep(page, testInfo, "RecoveryDone", "Su clave se ha restablecido correctamente");
 
     // Signed in as an affiliate, the console stays closed.
-    await page.goto("/ingresar");
+    await page.goto(step("SignIn").path);
     await ready(page, testInfo);
     await page.getByLabel("Número de cédula").fill(who.cedula);
     await page.getByLabel("Clave", { exact: true }).fill(clave);
     await page.getByRole("button", { name: "Ingresar" }).click();
     await expect(page).toHaveURL(/\/servicios$/);
-    await page.goto("/personal");
+    await page.goto(step("StaffQueue").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("No tiene permiso");
     await expectNoAxeViolations(page, testInfo);
@@ -213,7 +213,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
 
   test("the supervisor sees the counts and manages staff; an agent cannot open supervision", async ({ page }, testInfo) => {
     // Not signed in: the console asks to sign in; a wrong password says so without telling which part.
-    await page.goto("/personal");
+    await page.goto(step("StaffQueue").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Ingrese a la consola del personal");
     await expectNoAxeViolations(page, testInfo);
@@ -230,11 +230,11 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     // An agent is refused the supervisor's page.
     await staffLogin(page, testInfo, agentOf(testInfo));
     await expect(page.getByRole("link", { name: "Supervisión" })).toHaveCount(0);
-    await page.goto("/personal/supervision");
+    await page.goto(step("StaffSupervision").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("No tiene permiso");
     await expectNoAxeViolations(page, testInfo);
-    await page.goto("/personal");
+    await page.goto(step("StaffQueue").path);
     await ready(page, testInfo);
     await staffLogout(page, testInfo);
     await expectNoAxeViolations(page, testInfo);
@@ -248,7 +248,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expect(limit.locator(".session-deadline")).toHaveText(/^\d{2}:\d{2}$/);
     await limit.getByRole("button", { name: "Seguir" }).click();
     if (jsEnabled(testInfo)) {
-      await expect(limit.getByRole("status")).toHaveText(/^Le dimos más tiempo: su sesión seguirá abierta hasta las \d{2}:\d{2}\.$/);
+      await expect(limit.locator(".time-limit-status")).toHaveText(/^Le dimos más tiempo: su sesión seguirá abierta hasta las \d{2}:\d{2}\.$/);
     } else {
       await expect(page).toHaveURL(/\/personal\/supervision$/);
       await expect(h1(page)).toHaveText("Supervisión");

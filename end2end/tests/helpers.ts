@@ -17,6 +17,14 @@ export function jsEnabled(testInfo: TestInfo): boolean {
  * page itself cannot run axe, so its HTML is checked in a scripted page instead.
  */
 export async function expectNoAxeViolations(page: Page, testInfo: TestInfo) {
+  // A status or alert with nothing in it is still announced, by its role
+  // ("statusbar"); a live region that may be empty carries no role.
+  const emptyRoles = await page.evaluate(() =>
+    [...document.querySelectorAll("[role=status], [role=alert], [role=log], [role=timer]")]
+      .filter((el) => (el.textContent ?? "").trim() === "")
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  expect(emptyRoles, "empty status or alert regions").toEqual([]);
   let target = page;
   let scratch: Page | null = null;
   if (!jsEnabled(testInfo)) {
@@ -54,7 +62,7 @@ export async function passCaptcha(page: Page, testInfo: TestInfo) {
   await ready(page, testInfo);
   await page.getByLabel("No soy un robot").check();
   if (jsEnabled(testInfo)) {
-    await expect(page.getByRole("status")).toHaveText(/Verificado/, { timeout: 30_000 });
+    await expect(page.locator("#robot-status")).toHaveText(/Verificado/, { timeout: 30_000 });
   }
 }
 
@@ -273,18 +281,29 @@ export async function nextStaffCode(username: string): Promise<string> {
   return totpCode(secret, at);
 }
 
-/** A page of the step table, as the server declares it (`clave steps`). */
-export type StepPage = { path: string; title: string; caption: string | null; back: string | null };
+/** What a visit must bring for a page to show its main content (`domain::steps::Needs`). */
+export type Needs = "Nothing" | "Flow" | "Link" | "Session" | "StaffPassword" | "StaffSession" | "Supervisor" | "Development";
 
-const STEPS: Record<string, StepPage> = JSON.parse(
+/** A page of the page table, as the server declares it (`clave steps`); the 404 page has no path. */
+type Listed = { path: string | null; title: string; caption: string | null; back: string | null; needs: Needs };
+export type StepPage = Listed & { path: string };
+
+const LISTED: Record<string, Listed> = JSON.parse(
   readFileSync(process.env.CLAVE_STEPS || `${__dirname}/../steps.json`, "utf8"),
 );
 
-/** The page `name` (e.g. "RecoveryIdentity") of the step table. */
+/** The page `name` (e.g. "RecoveryIdentity") of the page table. */
 export function step(name: string): StepPage {
-  const found = STEPS[name];
-  if (!found) throw new Error(`no step ${name} in the step table`);
-  return found;
+  const found = LISTED[name];
+  if (!found || found.path === null) throw new Error(`no page ${name} with a path in the page table`);
+  return found as StepPage;
+}
+
+/** Every page of the table that a visit with `needs` opens, by name. */
+export function pagesNeeding(needs: Needs): [string, StepPage][] {
+  return Object.keys(LISTED)
+    .filter((name) => LISTED[name].needs === needs && LISTED[name].path !== null)
+    .map((name) => [name, step(name)]);
 }
 
 /** The address of step `name`, with a query string or not. */

@@ -92,7 +92,7 @@ function expectOneDocument(testInfo: TestInfo, loads: number) {
 }
 
 async function login(page: Page, testInfo: TestInfo, cedula: string, clave: string) {
-  await page.goto("/ingresar");
+  await page.goto(step("SignIn").path);
   await ready(page, testInfo);
   await page.getByLabel("Número de cédula").fill(cedula);
   await page.getByLabel("Clave", { exact: true }).fill(clave);
@@ -125,7 +125,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await newClave(page, testInfo, clave);
     expectOneDocument(testInfo, loads());
     const notice = await newestMail(page, who.email, /clave.*cambió/, since);
-    expect(notice.text).toContain("/no-fui-yo?t=");
+    expect(notice.text).toContain(`${step("NotMe").path}?t=`);
     expect(notice.text).not.toContain(clave);
     await page.getByRole("link", { name: "Finalizar" }).click();
     await expect(page).toHaveURL(/\/ingresar$/);
@@ -140,8 +140,8 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await expect(h1(page)).toHaveText("Servicios en línea");
     await page.getByRole("button", { name: "Salir" }).click();
     await expect(page).toHaveURL(/\/ingresar\?salio=1$/);
-    await expect(page.getByRole("status").first()).toContainText("salió");
-    await page.goto("/servicios");
+    await expect(page.locator(".status-message")).toContainText("salió");
+    await page.goto(step("Services").path);
     await expect(h1(page)).toHaveText("Su sesión terminó");
   });
 
@@ -212,14 +212,14 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
       await page.reload();
       await ready(page, testInfo);
       await page.getByLabel("Día").fill("7");
-      await expect(limit.getByRole("status")).toHaveText("");
+      await expect(limit.locator(".time-limit-status")).toHaveText("");
       // The clock also runs on its own meanwhile: 12:45 leaves a margin.
       await page.clock.fastForward("12:45");
-      await expect(limit.getByRole("status")).toHaveText("");
+      await expect(limit.locator(".time-limit-status")).toHaveText("");
       await expect(page.getByRole("dialog")).toBeHidden();
       await page.clock.fastForward("00:30");
       const warned = /^Su trámite se cerrará a las \d{2}:\d{2} por inactividad/;
-      await expect(limit.getByRole("status")).toHaveText(warned);
+      await expect(limit.locator(".time-limit-status")).toHaveText(warned);
       // A dialog takes the focus: its own button extends in place.
       const dialog = page.getByRole("dialog", { name: "¿Necesita más tiempo?" });
       await expect(dialog).toBeVisible();
@@ -232,7 +232,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
       });
       await dialog.getByRole("button", { name: "Ampliar el tiempo" }).click();
       await expect(dialog).toBeHidden();
-      await expect(limit.getByRole("status")).toHaveText(/^Le dimos más tiempo: su trámite seguirá abierto hasta las \d{2}:\d{2}\.$/);
+      await expect(limit.locator(".time-limit-status")).toHaveText(/^Le dimos más tiempo: su trámite seguirá abierto hasta las \d{2}:\d{2}\.$/);
       // Nothing typed is lost and the focus is back where it was.
       await expect(page.getByLabel("Día")).toHaveValue("7");
       await expect(page.getByLabel("Día")).toBeFocused();

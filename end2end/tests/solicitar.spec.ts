@@ -99,7 +99,7 @@ test.describe("Solicitar clave", () => {
     const who = NEWCOMERS[testInfo.project.name];
     const email = `primera.${testInfo.project.name}@example.net`;
     const clave = `colibri sobre el volcan ${testInfo.project.name}`;
-    await page.goto("/");
+    await page.goto(step("Home").path);
     await page.getByRole("link", { name: "Solicitar clave" }).click();
     await expectStep(page, testInfo, "RequestStart", "Solicitar su clave por primera vez");
     await page.getByRole("link", { name: "Comenzar" }).click();
@@ -165,7 +165,7 @@ test.describe("Solicitar clave", () => {
       expect(loads(), "documents loaded from step 1 to the end").toBe(1 + fromMail);
     }
     const notice = await newestMail(page, email, /Se creó su clave/, since);
-    expect(notice.text).toContain("/no-fui-yo?t=");
+    expect(notice.text).toContain(`${step("NotMe").path}?t=`);
     expect(notice.text).not.toContain(clave);
     await page.getByRole("link", { name: "Finalizar" }).click();
 

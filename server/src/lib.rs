@@ -223,9 +223,9 @@ async fn mark_signed_in_pages(req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path();
     // A server function's endpoint is named like its page, under /api.
     let page = path.strip_prefix("/api").unwrap_or(path);
-    let signed_in = [app::staff::HOME, app::account::servicios::PAGE, "/dev/"]
+    let signed_in = app::domain::steps::PAGES
         .iter()
-        .any(|p| page.starts_with(p));
+        .any(|p| p.needs.private() && page.starts_with(p.path));
     let mut res = next.run(req).await;
     if signed_in {
         res.extensions_mut().insert(SignedIn);

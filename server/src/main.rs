@@ -55,8 +55,8 @@ enum Command {
         #[command(subcommand)]
         action: QuestionsAction,
     },
-    /// Print every page of the self-service journeys (the step table) as
-    /// JSON: the end-to-end tests take their paths and captions from it.
+    /// Print every page (the page table) as JSON, the 404 page included: the
+    /// end-to-end tests take their paths, titles and captions from it.
     Steps,
     /// Measure argon2id hashes per second on this machine (one thread per core),
     /// to size a deployment; `bench/` compares it with whole recoveries.
@@ -162,7 +162,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             reset_staff_factor(&open().await?, &username).await
         }
         Command::Steps => {
-            let pages: serde_json::Map<String, serde_json::Value> = app::domain::steps::PAGES
+            let mut pages: serde_json::Map<String, serde_json::Value> = app::domain::steps::PAGES
                 .iter()
                 .map(|p| {
                     let page = serde_json::json!({
@@ -170,10 +170,20 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                         "title": p.title_es,
                         "caption": p.step.caption_es(),
                         "back": p.step.back_path(),
+                        "needs": format!("{:?}", p.needs),
                     });
                     (format!("{:?}", p.step), page)
                 })
                 .collect();
+            // Any path outside the table answers this page.
+            let not_found = serde_json::json!({
+                "path": null,
+                "title": app::domain::steps::NOT_FOUND_TITLE_ES,
+                "caption": null,
+                "back": null,
+                "needs": "Nothing",
+            });
+            pages.insert("NotFound".into(), not_found);
             println!("{}", serde_json::to_string_pretty(&pages)?);
             Ok(())
         }

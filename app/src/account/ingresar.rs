@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-pub const PAGE: &str = "/ingresar";
+pub const PAGE: &str = Step::SignIn.path();
 pub const WRONG: &str = "La cédula o la clave no son correctas. Revise ambas e inténtelo otra vez.";
 
 pub fn validate_form(cedula: &str, clave: &str) -> Result<Cedula, FormErrors> {
@@ -121,9 +121,9 @@ pub fn IngresarPage() -> impl IntoView {
     let signed_out = move || query.with(|q| q.get("salio").is_some());
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-        <PageTitle text="Ingresar" error=form.has_error()/>
+        <PageTitle text=Step::SignIn.title_es() error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
-        <p class="status-message" role="status">
+        <p class="status-message" aria-live="polite" aria-atomic="true">
             {move || signed_out().then_some("Usted salió de los servicios en línea.")}
         </p>
         <h1 tabindex="-1">"Ingresar a los servicios en línea"</h1>

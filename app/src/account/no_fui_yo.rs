@@ -8,11 +8,12 @@
 //! Inputs: `t` (the link's token). Without JavaScript: a plain form post.
 
 use crate::components::layout::{OfficeHours, PageTitle};
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-pub const PAGE: &str = "/no-fui-yo";
+pub const PAGE: &str = Step::NotMe.path();
 
 #[server(endpoint = "no-fui-yo/ver")]
 pub async fn notice_view(t: String) -> Result<bool, AppError> {
@@ -62,7 +63,7 @@ pub fn NoFuiYoPage() -> impl IntoView {
                     {move || live.get().map(|ok| {
                         if matches!(ok, Ok(true)) && case().is_none() {
                             view! {
-                                <PageTitle text="No fui yo"/>
+                                <PageTitle text=Step::NotMe.title_es()/>
                                 <h1 tabindex="-1">"¿Usted no hizo este cambio?"</h1>
                                 <p>"Si pulsa el botón, bloquearemos su cuenta para que nadie pueda usarla, cerraremos todas las sesiones y volveremos a poner su correo anterior si lo cambiaron. Nuestro personal le ayudará a recuperar el acceso."</p>
                                 <ActionForm action=action attr:novalidate="">

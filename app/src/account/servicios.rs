@@ -7,13 +7,14 @@
 //! printed as a clock time.
 
 use crate::components::layout::PageTitle;
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use crate::shared_steps::tiempo::{Deadline, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/servicios";
+pub const PAGE: &str = Step::Services.path();
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeData {
@@ -73,7 +74,7 @@ pub async fn salir() -> Result<(), AppError> {
             .map_err(internal("end session"))?;
     }
     set_cookie(&clear_cookie(&st.settings, name));
-    leptos_axum::redirect("/ingresar?salio=1");
+    leptos_axum::redirect(&format!("{}?salio=1", Step::SignIn.path()));
     Ok(())
 }
 
@@ -104,7 +105,7 @@ fn SignedOut(error: AppError) -> impl IntoView {
         <h1 tabindex="-1">"Su sesión terminó"</h1>
         <p>{message}</p>
         <p>
-            <A href="/ingresar" attr:class="button">"Ingresar"</A>
+            <A href=Step::SignIn.path() attr:class="button">"Ingresar"</A>
         </p>
     }
 }
@@ -113,7 +114,7 @@ fn SignedOut(error: AppError) -> impl IntoView {
 fn Home(data: HomeData) -> impl IntoView {
     let salir = ServerAction::<Salir>::new();
     view! {
-        <PageTitle text="Servicios en línea"/>
+        <PageTitle text=Step::Services.title_es()/>
         <h1 tabindex="-1">"Servicios en línea"</h1>
         <p class="lead">"Bienvenido o bienvenida, " <strong class="affiliate-name">{data.name}</strong> "."</p>
         <h2>"¿Qué desea hacer?"</h2>

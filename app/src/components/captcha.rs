@@ -93,7 +93,7 @@ pub fn CaptchaCheckbox(error: Option<String>, solved: Option<String>) -> impl In
                 />
                 <label class="checkbox-label" for="robot">"No soy un robot"</label>
             </div>
-            <p class="captcha-status" id="robot-status" role="status">{status}</p>
+            <p class="captcha-status" id="robot-status" aria-live="polite" aria-atomic="true">{status}</p>
             <input type="hidden" name="captcha" prop:value=move || payload.get()/>
         </div>
     }

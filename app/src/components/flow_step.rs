@@ -120,7 +120,7 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
                 <A href=Step::RecoveryStart.path() attr:class="button">"Recuperar clave"</A>
             </p>
             <p>
-                <A href="/ingresar">"Ingresar con mi clave"</A>
+                <A href=Step::SignIn.path()>"Ingresar con mi clave"</A>
             </p>
         }
         .into_any(),

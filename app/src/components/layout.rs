@@ -35,6 +35,9 @@ fn office_status_now() -> OfficeStatus {
     }
 }
 
+const INSTITUTE: &str = "Instituto de Seguridad Social";
+const SERVICE: &str = "Clave de servicios en línea";
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     // Computed once per page, on the server (the page is never rendered
@@ -52,9 +55,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
         <header class="site-header">
             <div class="container header-inner">
-                <A href="/" attr:class="brand">
-                    <span class="brand-name">"Instituto de Seguridad Social"</span>
-                    <span class="brand-service">"Clave de servicios en línea"</span>
+                // The two lines are one name, read with a pause between them
+                // whatever the browser makes of two blocks.
+                <A href=Step::Home.path() attr:class="brand" attr:aria-label=format!("{INSTITUTE}, {SERVICE}")>
+                    <span class="brand-name">{INSTITUTE}</span>
+                    <span class="brand-service">{SERVICE}</span>
                 </A>
                 <a class="help-link" href="#ayuda">"Ayuda"</a>
             </div>

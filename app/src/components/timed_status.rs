@@ -22,5 +22,5 @@ pub fn TimedStatus(
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = later;
-    view! { <p class=class role="status" aria-live="polite">{move || message.get()}</p> }
+    view! { <p class=class aria-live="polite" aria-atomic="true">{move || message.get()}</p> }
 }

@@ -321,7 +321,7 @@ pub fn RecibidaPage() -> impl IntoView {
                 </ol>
                 <p>"Anote el número de referencia: se lo pedirán si llama usted."</p>
                 <OfficeHours/>
-                <p><A href="/">"Volver al inicio"</A></p>
+                <p><A href=Step::Home.path()>"Volver al inicio"</A></p>
             }
             .into_any(),
             None => view! {

@@ -234,7 +234,7 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
         <UnlessFlowProblem problem=problem>
             <StepTitle step=Step::code(kind) error=has_error back=data.back.clone()/>
             <ErrorSummary errors=errors general=form.general()/>
-            <p class="status-message" role="status">{move || just_sent.get()}</p>
+            <p class="status-message" aria-live="polite" aria-atomic="true">{move || just_sent.get()}</p>
             <ActionForm action=action attr:novalidate="" attr:class="form">
                 <StepCaption step=Step::code(kind)/>
                 <input type="hidden" name="flujo" value=kind.form_value()/>

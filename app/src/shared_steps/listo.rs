@@ -45,7 +45,7 @@ pub fn ListoPage(kind: FlowKind) -> impl IntoView {
                     <p>{sessions}</p>
                     <p>"Guarde su clave en un lugar seguro y no la comparta con nadie."</p>
                     <p>
-                        <A href="/ingresar" attr:class="button">"Finalizar"</A>
+                        <A href=Step::SignIn.path() attr:class="button">"Finalizar"</A>
                     </p>
                 }
             }

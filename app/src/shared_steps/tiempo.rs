@@ -253,7 +253,7 @@ pub fn TimeLimitNotice(
         .map(|(name, value)| view! { <input type="hidden" name=name value=value/> });
     view! {
         <div class="notice time-limit">
-            <p role="status" aria-live="polite" class="time-limit-status">
+            <p aria-live="polite" aria-atomic="true" class="time-limit-status">
                 {move || said.get()}
             </p>
             <p>

@@ -14,12 +14,13 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::text_field::ErrorMessage;
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/personal/afiliado";
+pub const PAGE: &str = Step::StaffAffiliate.path();
 
 /// How many events the history shows.
 pub const HISTORY_EVENTS: u64 = 50;
@@ -232,7 +233,7 @@ fn Affiliate(view: AffiliateView, unlock: ServerAction<Desbloquear>) -> impl Int
     } = view;
     view! {
         <PageTitle
-            text="Buscar afiliado – Consola del personal"
+            text=Step::StaffAffiliate.title_es()
             error=Signal::derive({
                 let bad_lookup = problem.is_some();
                 move || bad_lookup || form.has_error().get()
@@ -240,7 +241,7 @@ fn Affiliate(view: AffiliateView, unlock: ServerAction<Desbloquear>) -> impl Int
         />
         <StaffNav me=me/>
         <ErrorSummary errors=form.errors() general=form.general()/>
-        <p class="status-message" role="status">
+        <p class="status-message" aria-live="polite" aria-atomic="true">
             {move || done().then_some("Listo: se quitaron los bloqueos de esta cédula.")}
         </p>
         <h1 tabindex="-1">"Buscar afiliado"</h1>

@@ -15,6 +15,7 @@ use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::text_field::ErrorMessage;
 use crate::domain::callback::{CallbackStatus, COUNTRIES};
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -381,7 +382,7 @@ fn Queue(
     let request_count = requests.len();
     let case_count = cases.len();
     view! {
-        <PageTitle text="Solicitudes y casos – Consola del personal" error=has_error/>
+        <PageTitle text=Step::StaffQueue.title_es() error=has_error/>
         <StaffNav me=me/>
         <ErrorSummary errors=errors general=general/>
         <h1 tabindex="-1">"Solicitudes de llamada"</h1>
@@ -547,7 +548,7 @@ fn RequestItem(
                 {row.note.map(|n| view! { <dt>"Nota"</dt><dd>{n}</dd> })}
             </dl>
             <p>
-                <A href=format!("/personal/afiliado?cedula={}", row.cedula)>
+                <A href=format!("{}?cedula={}", super::afiliado::PAGE, row.cedula)>
                     "Ver historial y bloqueos de " {row.cedula.clone()}
                 </A>
             </p>
@@ -610,7 +611,7 @@ fn CaseItem(
                 {row.claimed_by.map(|c| view! { <dt>"Asignado a"</dt><dd>{c}</dd> })}
             </dl>
             <p>
-                <A href=format!("/personal/afiliado?cedula={}", row.cedula)>
+                <A href=format!("{}?cedula={}", super::afiliado::PAGE, row.cedula)>
                     "Ver historial y bloqueos de " {row.cedula.clone()}
                 </A>
             </p>

@@ -13,11 +13,12 @@ use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::password_input::PasswordInput;
 use crate::components::text_field::TextField;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-pub const PAGE: &str = "/personal/ingresar";
+pub const PAGE: &str = Step::StaffSignIn.path();
 pub const WRONG: &str =
     "El usuario o la clave no son correctos. Revise ambos e inténtelo otra vez.";
 
@@ -120,13 +121,13 @@ pub fn StaffIngresarPage() -> impl IntoView {
     };
     let general = Signal::derive(move || locked().or_else(|| form.general().get()));
     view! {
-        <PageTitle text="Ingresar – Consola del personal" error=form.has_error()/>
+        <PageTitle text=Step::StaffSignIn.title_es() error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=general/>
-        <p class="status-message" role="status">
+        <p class="status-message" aria-live="polite" aria-atomic="true">
             {move || signed_out().then_some("Usted salió de la consola del personal.")}
         </p>
         <h1 tabindex="-1">"Consola del personal"</h1>
-        <p>"Solo para el personal del centro de contacto. Afiliados: "<a href="/ingresar">"ingresen aquí"</a>"."</p>
+        <p>"Solo para el personal del centro de contacto. Afiliados: "<a href=Step::SignIn.path()>"ingresen aquí"</a>"."</p>
         <ActionForm action=action attr:novalidate="" attr:class="form">
             <TextField
                 id="usuario"

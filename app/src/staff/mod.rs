@@ -13,13 +13,14 @@ pub mod supervision;
 pub mod verificar;
 
 use crate::components::layout::PageTitle;
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use crate::shared_steps::tiempo::{Deadline, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-pub const HOME: &str = "/personal";
+pub const HOME: &str = Step::StaffQueue.path();
 
 /// Who is signed in, as the pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +115,7 @@ pub async fn personal_salir() -> Result<(), AppError> {
     };
     if result.is_ok() {
         set_cookie(&clear_cookie(&st.settings, name));
-        leptos_axum::redirect("/personal/ingresar?salio=1");
+        leptos_axum::redirect(&format!("{}?salio=1", ingresar::PAGE));
     }
     crate::web::conclude(
         result,
@@ -159,9 +160,9 @@ pub fn StaffNav(me: StaffMe) -> impl IntoView {
             </p>
             <ul class="staff-links">
                 <li><A href=HOME>"Solicitudes y casos"</A></li>
-                <li><A href="/personal/afiliado">"Buscar afiliado"</A></li>
+                <li><A href=afiliado::PAGE>"Buscar afiliado"</A></li>
                 {me.supervisor.then(|| view! {
-                    <li><A href="/personal/supervision">"Supervisión"</A></li>
+                    <li><A href=supervision::PAGE>"Supervisión"</A></li>
                 })}
             </ul>
             <ActionForm action=salir attr:class="staff-logout">
@@ -220,17 +221,17 @@ pub fn StaffProblem(error: AppError) -> impl IntoView {
     let message = error.general_message().unwrap_or_default();
     match error {
         AppError::StaffSignedOut => view! {
-            <PageTitle text="Ingresar – Consola del personal"/>
+            <PageTitle text=Step::StaffSignIn.title_es()/>
             <h1 tabindex="-1">"Ingrese a la consola del personal"</h1>
             <p>{message}</p>
-            <p><A href="/personal/ingresar" attr:class="button">"Ingresar"</A></p>
+            <p><A href=ingresar::PAGE attr:class="button">"Ingresar"</A></p>
         }
         .into_any(),
         AppError::Forbidden => view! {
             <PageTitle text="Sin permiso – Consola del personal"/>
             <h1 tabindex="-1">"No tiene permiso"</h1>
             <p>{message}</p>
-            <p><A href="/">"Ir al inicio"</A></p>
+            <p><A href=Step::Home.path()>"Ir al inicio"</A></p>
         }
         .into_any(),
         _ => view! {

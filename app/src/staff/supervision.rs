@@ -12,11 +12,12 @@ use crate::components::layout::PageTitle;
 use crate::components::password_input::PasswordInput;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
+use crate::domain::steps::Step;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/personal/supervision";
+pub const PAGE: &str = Step::StaffSupervision.path();
 
 /// Days the per-day counts cover.
 pub const DAYS: i64 = 14;
@@ -339,7 +340,7 @@ fn Supervision(
         ("supervisor".to_owned(), "Supervisor/a".to_owned()),
     ];
     view! {
-        <PageTitle text="Supervisión – Consola del personal" error=has_error/>
+        <PageTitle text=Step::StaffSupervision.title_es() error=has_error/>
         <StaffNav me=me/>
         <ErrorSummary errors=errors general=general/>
         <h1 tabindex="-1">"Supervisión"</h1>

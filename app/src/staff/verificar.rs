@@ -22,11 +22,12 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::form::FormState;
 use crate::components::layout::PageTitle;
 use crate::components::text_field::TextField;
+use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE: &str = "/personal/verificar";
+pub const PAGE: &str = Step::StaffFactor.path();
 pub const WRONG: &str =
     "El código no es correcto o ya se usó. Escriba el código que su aplicación muestra ahora.";
 
@@ -205,7 +206,7 @@ fn Verificar(view: FactorView, action: ServerAction<PersonalVerificar>) -> impl 
         )
     } else {
         (
-            "Código de verificación – Consola del personal",
+            Step::StaffFactor.title_es(),
             "Escriba su código de verificación",
         )
     };
