@@ -32,6 +32,7 @@ const withJavaScriptOnly = /wizard\.spec\.ts$/;
 // Each journey runs with JavaScript and without, on a desktop and a phone.
 export default defineConfig({
   testDir: "./tests",
+  globalTeardown: "./a11y-coverage.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -80,6 +80,9 @@ for project in desktop-js desktop-nojs phone-js phone-nojs; do
 done
 stage "End-to-end tests (Chromium)"
 # The flow-expiry journey moves a flow's deadline in this database, as time would.
-(cd end2end && CLAVE_E2E_DB="$E2E_DIR/clave.sqlite3" timeout 1800 npx playwright test)
+# Every page checked for accessibility is noted here; the run ends by
+# showing that every page of the table was, on every project.
+(cd end2end && CLAVE_E2E_DB="$E2E_DIR/clave.sqlite3" CLAVE_A11Y_RECORD="$E2E_DIR/a11y-checked.tsv" \
+  timeout 1800 npx playwright test)
 stop_release_server
 stage_summary

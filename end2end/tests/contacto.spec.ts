@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectNoAxeViolations, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
+import { expectAccessiblePage, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
 
 /** Demo people living abroad with a clave and a locked account, one per project. */
 const LOCKED_ABROAD: Record<string, { cedula: string; day: string; month: string; email: string; country: string; phone: string; e164: string }> = {
@@ -75,7 +75,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.getByLabel("Mes").fill(who.month);
     await page.getByRole("button", { name: "Continuar" }).click();
     await expect(h1(page)).toHaveText("Su cuenta está bloqueada");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
 
     // The call-back form, first with every mistake.
     await page.getByRole("link", { name: "Pedir que me llamen" }).click();
@@ -87,7 +87,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expect(summary).toContainText("Elija el país");
     await expect(summary).toContainText("necesitamos su autorización");
     await expect(page).toHaveTitle(/^Error: /);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
 
     await page.getByLabel("Número de cédula").fill(who.cedula);
     await page.getByLabel("País del teléfono").selectOption({ label: who.country });
@@ -99,7 +99,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.getByRole("button", { name: "Enviar solicitud" }).click();
     await expect(summary).toContainText("no es del país que eligió");
     await expect(page.getByLabel("Número de cédula")).toHaveValue(who.cedula);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByLabel("Número de teléfono").fill(who.phone);
     // The form posted as a page, which came back from the redirect: tick again.
     await page.getByLabel(/Autorizo al Instituto/).check();
@@ -120,7 +120,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     const item = page.locator("li.case", { has: page.getByRole("heading", { name: new RegExp(reference) }) });
     await expect(item).toContainText(who.e164);
     await expect(item).toContainText("En la tarde");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await item.getByRole("button", { name: `Tomar ${reference}` }).click();
     await expect(page).toHaveURL(/estado=open/);
     // Taken, it leaves the "Pendiente" list.
@@ -142,10 +142,10 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await expect(page.locator("dl")).toContainText("Cuenta bloqueada");
     await expect(page.locator("p.notice")).toContainText("su clave actual deja de servir");
     await expect(page.locator("table")).toContainText("Pidió que le llamen");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("button", { name: "Desbloquear" }).click();
     await expect(page.locator(".error-summary")).toContainText("Escriba el motivo");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByLabel("Motivo del desbloqueo").fill(`Identidad confirmada por teléfono; solicitud ${reference}`);
     await page.getByRole("button", { name: "Desbloquear" }).click();
     await expect(page.getByText("Esta cédula no tiene bloqueos.")).toBeVisible();
@@ -158,7 +158,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await contacted.getByRole("button", { name: `Resolver ${reference}` }).click();
     await expect(page.locator(".error-summary")).toContainText("Escriba el motivo");
     await expect(page).toHaveTitle(/^Error: /);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await contacted.getByLabel(`Nota de resolución ${reference}`).fill("Llamada hecha, cuenta desbloqueada");
     await contacted.getByRole("button", { name: `Resolver ${reference}` }).click();
     await expect(page.getByRole("heading", { name: new RegExp(reference) })).toHaveCount(0);
@@ -208,7 +208,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.goto(step("StaffQueue").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("No tiene permiso");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
   });
 
   test("the supervisor sees the counts and manages staff; an agent cannot open supervision", async ({ page }, testInfo) => {
@@ -216,7 +216,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.goto(step("StaffQueue").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Ingrese a la consola del personal");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("link", { name: "Ingresar" }).click();
     await expect(page).toHaveURL(/\/personal\/ingresar$/);
     await ready(page, testInfo);
@@ -225,7 +225,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.getByRole("button", { name: "Ingresar" }).click();
     await expect(page.locator(".error-summary")).toContainText("El usuario o la clave no son correctos");
     await expect(page).toHaveTitle(/^Error: /);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
 
     // An agent is refused the supervisor's page.
     await staffLogin(page, testInfo, agentOf(testInfo));
@@ -233,11 +233,11 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.goto(step("StaffSupervision").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("No tiene permiso");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.goto(step("StaffQueue").path);
     await ready(page, testInfo);
     await staffLogout(page, testInfo);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
 
     await staffLogin(page, testInfo, supervisorOf(testInfo));
     await page.getByRole("link", { name: "Supervisión" }).click();
@@ -264,7 +264,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.getByLabel("Clave inicial").fill("corta");
     await page.getByRole("button", { name: "Añadir cuenta" }).click();
     await expect(page.locator(".error-summary")).toContainText("al menos 12 caracteres");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByLabel("Usuario", { exact: true }).fill(newcomer);
     await page.getByLabel("Nombre completo").fill("Nuevo Agente de Prueba");
     await page.getByLabel("Rol").selectOption("agent");
@@ -306,7 +306,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     const codes = (await page.locator("#codigos-recuperacion li").allTextContents()).map((c) => c.trim());
     expect(codes).toHaveLength(10);
     codes.forEach((c) => expect(c).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5}$/));
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     // A wrong code first: the error, the same secret still shown.
     const shown = ((await page.locator("#secreto").textContent()) ?? "").replace(/\s/g, "");
     const right = totpCode(shown, Date.now() / 1000);
@@ -314,7 +314,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     await page.getByRole("button", { name: "Activar y continuar" }).click();
     await expect(page.locator(".error-summary")).toContainText("El código no es correcto");
     await expect(page).toHaveTitle(/^Error: /);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     expect(await enrolFromPage(page)).toBe(shown);
     await expectStep(page, testInfo, /\/personal$/, "Solicitudes de llamada");
     await staffLogout(page, testInfo);
@@ -322,7 +322,7 @@ test.describe("Contacto · solicitud de llamada y consola del personal", () => {
     // Without the phone: a recovery code, good once.
     await staffPassword(page, testInfo, newcomer);
     await expect(h1(page)).toHaveText(VERIFY);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByLabel("Código de verificación").fill(codes[0].toLowerCase());
     await page.getByRole("button", { name: "Continuar" }).click();
     await expectStep(page, testInfo, /\/personal$/, "Solicitudes de llamada");

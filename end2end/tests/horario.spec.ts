@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoAxeViolations, jsEnabled, ready, step } from "./helpers";
+import { expectAccessiblePage, jsEnabled, ready, step } from "./helpers";
 
 test.describe("Horario de atención", () => {
   test("open or closed now, and the hours in the visitor's zone when it differs", async ({ browser }, testInfo) => {
@@ -36,7 +36,7 @@ test.describe("Horario de atención", () => {
         // Without JavaScript, or in Ecuador's own zone, only Ecuador's hours.
         await expect(local).toHaveCount(0);
       }
-      await expectNoAxeViolations(page, testInfo);
+      await expectAccessiblePage(page, testInfo);
       await ctx.close();
     }
   });

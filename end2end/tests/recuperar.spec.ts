@@ -1,7 +1,7 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { DEMO_CLAVE, Person, RECOVERY_PEOPLE, REPLACE_EMAIL_PEOPLE, answerFor, documentLoads, expectNoAxeViolations, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
+import { DEMO_CLAVE, Person, RECOVERY_PEOPLE, REPLACE_EMAIL_PEOPLE, answerFor, documentLoads, expectAccessiblePage, expectCodeLinkPage, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
@@ -27,7 +27,7 @@ async function identity(page: Page, testInfo: TestInfo, who: Person) {
   await page.getByRole("button", { name: "Continuar" }).click();
   await expect(page.locator(".error-summary")).toContainText("no coincide");
   await expect(page).toHaveTitle(/^Error: /);
-  await expectNoAxeViolations(page, testInfo);
+  await expectAccessiblePage(page, testInfo);
   await page.getByLabel("Día").fill(who.day);
   await page.getByLabel("Mes").fill(who.month);
   await page.getByRole("button", { name: "Continuar" }).click();
@@ -44,15 +44,16 @@ async function enterCode(page: Page, testInfo: TestInfo, who: Person, email: str
   await page.getByLabel("Escriba el código que le enviamos").fill(code === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: "Continuar" }).click();
   await expect(page.locator(".error-summary")).toContainText("no es correcto");
-  await expectNoAxeViolations(page, testInfo);
+  await expectAccessiblePage(page, testInfo);
   if (testInfo.project.name.startsWith("phone")) {
     // The mailed link lands on a page with one button, in the same flow.
     await page.goto(new URL(link).pathname + new URL(link).search);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Confirme el código de su correo");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("button", { name: "Confirmar el código" }).click();
   } else {
+    await expectCodeLinkPage(page, testInfo, link);
     await page.getByLabel("Escriba el código que le enviamos").fill(`${code.slice(0, 3)} ${code.slice(3)}`);
     await page.getByRole("button", { name: "Continuar" }).click();
   }
@@ -66,13 +67,13 @@ async function newClave(page: Page, testInfo: TestInfo, clave: string) {
   await field.fill("corta");
   await page.getByRole("button", { name: "Generar" }).click();
   await expect(page.locator(".error-summary")).toContainText("al menos 12 caracteres");
-  await expectNoAxeViolations(page, testInfo);
+  await expectAccessiblePage(page, testInfo);
   await field.fill(clave);
   if (jsEnabled(testInfo)) {
     await expect(page.locator(".strength-label")).toContainText("Seguridad:");
     await page.getByRole("button", { name: /Mostrar/ }).click();
     await expect(field).toHaveAttribute("type", "text");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("button", { name: /Ocultar/ }).click();
     await expect(field).toHaveAttribute("type", "password");
   }
@@ -115,7 +116,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await expect(labels).toHaveCount(2);
     await page.getByRole("button", { name: "Continuar" }).click();
     await expect(page.locator(".error-summary")).toContainText("Escriba su respuesta");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     for (const i of [0, 1]) {
       const q = (await labels.nth(i).textContent())!;
       await page.getByLabel(q).fill(answerFor(q).toUpperCase());
@@ -132,7 +133,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
 
     await login(page, testInfo, who.cedula, DEMO_CLAVE);
     await expect(page.locator(".error-summary")).toContainText("no son correctas");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await login(page, testInfo, who.cedula, clave);
     await expectStep(page, testInfo, /\/servicios$/, "Servicios en línea");
     await expect(page.locator(".affiliate-name")).toHaveText(who.name);
@@ -174,7 +175,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await page.goto(new URL(link).pathname + new URL(link).search);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("¿Usted no hizo este cambio?");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("button", { name: "Bloquear mi cuenta" }).click();
     await expect(h1(page)).toHaveText("Bloqueamos su cuenta");
     await expect(page.locator(".case-number")).toHaveText(/^\d+$/);
@@ -182,20 +183,20 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await login(page, testInfo, who.cedula, clave);
     await expect(h1(page)).toHaveText("Su cuenta está bloqueada");
     await expect(page.getByRole("link", { name: "Pedir que me llamen" })).toHaveAttribute("href", step("Callback").path);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
   });
 
   test("a later step cannot be opened early, and an expired flow explains itself", async ({ page }, testInfo) => {
     await page.goto(step("RecoveryNewClave").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Empiece de nuevo");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     const who = RECOVERY_PEOPLE[testInfo.project.name];
     await search(page, testInfo, { ...who, cedula: "1714307103" });
     await page.goto(step("RecoveryCode").path);
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Continúe su trámite");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("link", { name: "Continuar" }).click();
     await expect(page).toHaveURL(at("RecoveryIdentity"));
   });
@@ -225,7 +226,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
       await expect(dialog).toBeVisible();
       await expect(dialog).toHaveAccessibleDescription(warned);
       await expect(dialog.getByRole("button", { name: "Ampliar el tiempo" })).toBeFocused();
-      await expectNoAxeViolations(page, testInfo);
+      await expectAccessiblePage(page, testInfo);
       const loads = { count: 0 };
       page.on("framenavigated", (f) => {
         if (f === page.mainFrame()) loads.count += 1;
@@ -244,7 +245,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
       await expect(limit).toContainText("Le dimos más tiempo.");
     }
     await expect(limit.locator(".flow-deadline")).toHaveText(/^\d{2}:\d{2}$/);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
   });
 
   test("a flow left idle past its deadline says so, keeps nothing and starts again", async ({ page }, testInfo) => {
@@ -270,7 +271,7 @@ test.describe("Recuperar clave · pasos 2 a 8", () => {
     await page.getByRole("button", { name: "Continuar" }).click();
     await expect(h1(page)).toHaveText("Empiece de nuevo");
     await expect(page.getByText("Su trámite caducó por inactividad")).toBeVisible();
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("link", { name: "Volver a empezar" }).click();
     await expect(page).toHaveURL(/\/recuperar(\/buscar)?$/);
     await expect(page.getByLabel("¿Cuál es su número de cédula?")).toHaveValue("");

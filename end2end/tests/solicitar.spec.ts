@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { documentLoads, expectNoAxeViolations, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
+import { documentLoads, expectAccessiblePage, expectCodeLinkPage, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
@@ -88,7 +88,7 @@ test.describe("Solicitar clave", () => {
     await page.getByLabel("Escriba el código que le enviamos").fill(voided);
     await page.getByRole("button", { name: "Continuar" }).click();
     await expect(page.locator(".error-summary")).toContainText("correo más reciente");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     const { code } = await mailedCode(page, email, sentAt);
     await page.getByLabel("Escriba el código que le enviamos").fill(code);
     await page.getByRole("button", { name: "Continuar" }).click();
@@ -112,7 +112,7 @@ test.describe("Solicitar clave", () => {
     await proveIdentity(page, [who.day, who.month, who.year], "Z9999Z9999");
     await expect(page.locator(".error-summary")).toContainText("no coinciden");
     await expect(page).toHaveTitle(/^Error: /);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await proveIdentity(page, [who.day, who.month, who.year], who.dactilar.toLowerCase());
     await expectStep(page, testInfo, "RequestContact", "¿Cómo le contactamos?");
 
@@ -122,7 +122,7 @@ test.describe("Solicitar clave", () => {
     await page.getByRole("button", { name: "Enviar código" }).click();
     await expect(page.locator(".error-summary")).toContainText("celular");
     await expect(page.getByLabel("Correo electrónico")).toHaveValue(email);
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     const since = Date.now() - 2_000;
     await page.getByLabel("Celular (opcional)").fill("099 123 4567");
     await page.getByRole("button", { name: "Enviar código" }).click();
@@ -133,8 +133,10 @@ test.describe("Solicitar clave", () => {
       await page.goto(new URL(link).pathname + new URL(link).search);
       await ready(page, testInfo);
       await expect(h1(page)).toHaveText("Confirme el código de su correo");
+      await expectAccessiblePage(page, testInfo);
       await page.getByRole("button", { name: "Confirmar el código" }).click();
     } else {
+      await expectCodeLinkPage(page, testInfo, link);
       await page.getByLabel("Escriba el código que le enviamos").fill(code);
       await page.getByRole("button", { name: "Continuar" }).click();
     }
@@ -147,7 +149,7 @@ test.describe("Solicitar clave", () => {
     }
     await page.getByRole("button", { name: "Continuar" }).click();
     await expect(page.locator(".error-summary")).toContainText("ya está elegida");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByLabel("Pregunta 3", { exact: true }).selectOption({ index: 3 });
     for (const n of [1, 2, 3, 4]) {
       // Without JavaScript the answers are not sent back in the error's URL.
@@ -183,7 +185,7 @@ test.describe("Solicitar clave", () => {
     await search(page, testInfo, "1712345675");
     await proveIdentity(page, ["14", "3", "1985"], "V4443V4242");
     await expect(h1(page)).toHaveText("Usted ya tiene una clave");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("main").getByRole("link", { name: "Recuperar clave" }).click();
     // With JavaScript the start page is shown in place too: its title, the
     // focus on its h1 and its announcement (expectStep), no document load.
@@ -201,7 +203,7 @@ test.describe("Solicitar clave", () => {
     await page.getByLabel("Mes").fill("1");
     await page.getByRole("button", { name: "Continuar" }).click();
     await expect(h1(page)).toHaveText("Usted todavía no tiene una clave");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("main").getByRole("link", { name: "Solicitar clave" }).click();
     await expectStep(page, testInfo, "RequestStart", "Solicitar su clave por primera vez");
     if (jsEnabled(testInfo)) expect(loads(), "documents loaded, the second from step 1 of the recovery").toBe(2);
@@ -216,7 +218,7 @@ test.describe("Solicitar clave", () => {
     }
     await proveIdentity(page, ["1", "1", "1980"], "A1111A1111");
     await expect(h1(page)).toHaveText("No pudimos confirmar sus datos");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("link", { name: "Volver a empezar" }).click();
     await expect(page).toHaveURL(at("RequestSearch"));
     await search(page, testInfo, cedula);
@@ -226,11 +228,11 @@ test.describe("Solicitar clave", () => {
     await expect(h1(page)).toHaveText("Bloqueamos el acceso por un tiempo");
     await expect(page.locator(".lock-until strong")).toHaveText(/^\d{2}\/\d{2}\/\d{4} a las \d{2}:\d{2}$/);
     await expect(page.locator("main .office-hours")).toContainText("08:00 a 17:00");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
     await page.getByRole("link", { name: "Pedir que me llamen" }).click();
     await expect(page).toHaveURL(at("Callback"));
     await ready(page, testInfo);
     await expect(h1(page)).toHaveText("Pedir que le llamemos");
-    await expectNoAxeViolations(page, testInfo);
+    await expectAccessiblePage(page, testInfo);
   });
 });

@@ -81,6 +81,7 @@ pub fn CaptchaCheckbox(error: Option<String>, solved: Option<String>) -> impl In
                     name="robot"
                     value="si"
                     checked=ticked
+                    aria-invalid=has_error.then_some("true")
                     aria-describedby=if has_error {
                         "robot-status robot-error"
                     } else {
