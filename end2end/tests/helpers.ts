@@ -276,16 +276,21 @@ export async function mailedCode(page: Page, address: string, after = 0): Promis
 export async function expectCodeLinkPage(page: Page, testInfo: TestInfo, link: string) {
   const tab = await page.context().newPage();
   try {
-    await tab.goto(new URL(link).pathname + new URL(link).search);
-    await ready(tab, testInfo);
-    await expect(tab.getByRole("heading", { level: 1 })).toHaveText("Confirme el código de su correo");
-    await expectAccessiblePage(tab, testInfo);
+    await openCodeLink(tab, testInfo, link);
   } finally {
     await tab.close();
   }
 }
 
-/** A new step: its URL, its h1, focus on it (with JavaScript), and no axe violations. */
+/** The mailed link's page (a one-button page in the same flow), opened in `page` and checked like every page. */
+export async function openCodeLink(page: Page, testInfo: TestInfo, link: string) {
+  const url = new URL(link);
+  await page.goto(url.pathname + url.search);
+  await ready(page, testInfo);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirme el código de su correo");
+  await expectAccessiblePage(page, testInfo);
+}
+
 /**
  * The browser is at a step: `where` names a page of the step table (its
  * address, title and caption are checked as the table declares them) or is

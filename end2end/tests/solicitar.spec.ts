@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { documentLoads, expectAccessiblePage, expectCodeLinkPage, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
+import { documentLoads, expectAccessiblePage, expectCodeLinkPage, openCodeLink, expectStep, jsEnabled, mailedCode, newestMail, passCaptcha, ready, at, step } from "./helpers";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
@@ -130,10 +130,7 @@ test.describe("Solicitar clave", () => {
     await expectStep(page, testInfo, "RequestCode", "Escriba el código que le enviamos");
     const { code, link } = await mailedCode(page, email, since);
     if (testInfo.project.name.startsWith("phone")) {
-      await page.goto(new URL(link).pathname + new URL(link).search);
-      await ready(page, testInfo);
-      await expect(h1(page)).toHaveText("Confirme el código de su correo");
-      await expectAccessiblePage(page, testInfo);
+      await openCodeLink(page, testInfo, link);
       await page.getByRole("button", { name: "Confirmar el código" }).click();
     } else {
       await expectCodeLinkPage(page, testInfo, link);
