@@ -28,6 +28,8 @@ const phone = {
 // What only the browser's WASM does (the wizard's Back, Forward and failed
 // posts); without JavaScript each step is a page load the journeys walk.
 const withJavaScriptOnly = /wizard\.spec\.ts$/;
+// The keyboard-only journeys need a Tab key: desktop only.
+const withKeyboardOnly = /teclado\.spec\.ts$/;
 
 // Each journey runs with JavaScript and without, on a desktop and a phone.
 export default defineConfig({
@@ -43,7 +45,7 @@ export default defineConfig({
   projects: [
     { name: "desktop-js", use: { ...desktop, javaScriptEnabled: true } },
     { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: withJavaScriptOnly },
-    { name: "phone-js", use: { ...phone, javaScriptEnabled: true } },
-    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: withJavaScriptOnly },
+    { name: "phone-js", use: { ...phone, javaScriptEnabled: true }, testIgnore: withKeyboardOnly },
+    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: [withJavaScriptOnly, withKeyboardOnly] },
   ],
 });

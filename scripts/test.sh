@@ -84,5 +84,7 @@ stage "End-to-end tests (Chromium)"
 # showing that every page of the table was, on every project.
 (cd end2end && CLAVE_E2E_DB="$E2E_DIR/clave.sqlite3" CLAVE_A11Y_RECORD="$E2E_DIR/a11y-checked.tsv" \
   timeout 1800 npx playwright test)
+stage "Lighthouse accessibility (every page that needs nothing, phone and desktop)"
+(cd end2end && timeout 900 node lighthouse.mjs)
 stop_release_server
 stage_summary

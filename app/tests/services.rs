@@ -261,10 +261,11 @@ async fn the_demo_registry_loads_once_with_hashed_secrets() {
             Cedula::parse(&p.cedula).expect("demo cédulas are valid");
             assert!(p.email.ends_with("@example.com") || p.email.ends_with("@example.org"));
         }
-        // One locked at home; four abroad with a locked account (the
-        // call-back journeys), and one abroad who is not locked.
-        assert_eq!(people.iter().filter(|p| p.status == "locked").count(), 5);
-        assert_eq!(people.iter().filter(|p| p.country != "EC").count(), 5);
+        // One locked at home; six abroad with a locked account (the
+        // call-back journeys, two of them by keyboard alone), and one abroad
+        // who is not locked.
+        assert_eq!(people.iter().filter(|p| p.status == "locked").count(), 7);
+        assert_eq!(people.iter().filter(|p| p.country != "EC").count(), 7);
         assert!(people
             .iter()
             .any(|p| p.country != "EC" && p.status == "active"));

@@ -18,7 +18,8 @@ export function jsEnabled(testInfo: TestInfo): boolean {
  * sideways scroll and nothing clipped at 320 CSS px, nor with text at 200 %;
  * on the phone, every control at least 44×44 CSS px; every wrong field marked
  * invalid and described by its message, every error summary link leading to
- * a field; a visible focus indicator on every control. Without JavaScript the
+ * a field; a visible focus indicator on every control; nothing that moves
+ * when the person asks for reduced motion. Without JavaScript the
  * page cannot run axe, so its HTML is checked in a scripted copy; the layout
  * is always measured on such a copy, so the page under test keeps its size.
  */
@@ -50,6 +51,9 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
     if (isPhone(testInfo)) expect(await smallTargets(copy), "controls under 44×44 CSS px").toEqual([]);
     expect(await errorWiring(copy), "errors tied to their fields").toEqual([]);
     expect(await unseenFocus(copy), "controls without a visible focus indicator").toEqual([]);
+    await copy.emulateMedia({ reducedMotion: "reduce" });
+    expect(await motion(copy), "motion with prefers-reduced-motion: reduce").toEqual([]);
+    await copy.emulateMedia({ reducedMotion: null });
     // Nothing stays focused: a focused skip link is on screen, and wide.
     await copy.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await copy.evaluate(() => (document.documentElement.style.fontSize = "200%"));
@@ -65,14 +69,14 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
 /**
  * With CLAVE_A11Y_RECORD set (the test command), each page checked is noted
  * there, by its name in the page table, so that the run's teardown can show
- * that every page of the table was checked on every project.
+ * that every page of the table was checked on every project. Returns the name.
  */
-function recordChecked(page: Page, testInfo: TestInfo) {
-  const record = process.env.CLAVE_A11Y_RECORD;
-  if (!record) return;
+function recordChecked(page: Page, testInfo: TestInfo): string {
   const path = new URL(page.url()).pathname;
   const name = Object.keys(LISTED).find((n) => LISTED[n].path === path) ?? "NotFound";
-  appendFileSync(record, `${testInfo.project.name}\t${name}\n`);
+  const record = process.env.CLAVE_A11Y_RECORD;
+  if (record) appendFileSync(record, `${testInfo.project.name}\t${name}\n`);
+  return name;
 }
 
 export function isPhone(testInfo: TestInfo): boolean {
@@ -145,6 +149,25 @@ async function unseenFocus(page: Page): Promise<string[]> {
       })
       .map((el) => el.outerHTML.slice(0, 70)),
   );
+}
+
+/**
+ * What still moves when the person asked for less motion (WCAG 2.3.3):
+ * running animations, transitions that take time, smooth scrolling.
+ */
+async function motion(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`;
+    const takesTime = (durations: string) => durations.split(",").some((d) => parseFloat(d) > 0);
+    const found = document.getAnimations().map((a) => `an animation runs on ${name((a.effect as KeyframeEffect).target!)}`);
+    for (const el of [document.documentElement, ...document.querySelectorAll("body, body *")]) {
+      const style = getComputedStyle(el);
+      if (takesTime(style.transitionDuration)) found.push(`${name(el)} has a transition`);
+      if (style.animationName !== "none" && takesTime(style.animationDuration)) found.push(`${name(el)} has an animation`);
+      if (style.scrollBehavior === "smooth") found.push(`${name(el)} scrolls smoothly`);
+    }
+    return found;
+  });
 }
 
 /**

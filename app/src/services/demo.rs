@@ -35,7 +35,7 @@ pub struct DemoAffiliate {
     pub note: &'static str,
 }
 
-pub const DEMO_AFFILIATES: [DemoAffiliate; 19] = [
+pub const DEMO_AFFILIATES: [DemoAffiliate; 23] = [
     DemoAffiliate {
         cedula: "1712345675",
         given_names: "María José",
@@ -263,6 +263,54 @@ pub const DEMO_AFFILIATES: [DemoAffiliate; 19] = [
         has_clave: true,
         locked: true,
         note: "vive en el exterior, con clave y cuenta bloqueada (la desbloquea el personal)",
+    },
+    DemoAffiliate {
+        cedula: "1722233341",
+        given_names: "Rosa María",
+        surnames: "Llumiquinga Caiza",
+        birth_date: (1972, 5, 19),
+        codigo_dactilar: "K1212L3434",
+        email: "rosa.llumiquinga@example.com",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "sin clave (recorrido solo con teclado)",
+    },
+    DemoAffiliate {
+        cedula: "0911122232",
+        given_names: "Pedro Pablo",
+        surnames: "Chiriboga Ortiz",
+        birth_date: (1969, 9, 23),
+        codigo_dactilar: "M5656N7878",
+        email: "pedro.chiriboga@example.org",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "sin clave (recorrido solo con teclado)",
+    },
+    DemoAffiliate {
+        cedula: "1711199982",
+        given_names: "Marta Cecilia",
+        surnames: "Zambrano Loor",
+        birth_date: (1980, 2, 11),
+        codigo_dactilar: "P9090Q1212",
+        email: "marta.zambrano@example.com",
+        country: "ES",
+        has_clave: true,
+        locked: true,
+        note: "vive en el exterior, con clave y cuenta bloqueada (recorrido solo con teclado)",
+    },
+    DemoAffiliate {
+        cedula: "0808060602",
+        given_names: "Luis Fernando",
+        surnames: "Cevallos Mejía",
+        birth_date: (1964, 7, 6),
+        codigo_dactilar: "R3434S5656",
+        email: "luis.cevallos@example.org",
+        country: "US",
+        has_clave: true,
+        locked: true,
+        note: "vive en el exterior, con clave y cuenta bloqueada (recorrido solo con teclado)",
     },
 ];
 
