@@ -40,6 +40,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // What a screen reader gets, pinned per page (helpers.ts, expectPinnedAriaTree):
+  // a missing file fails; `npx playwright test --update-snapshots` rewrites them.
+  snapshotPathTemplate: "{testDir}/../aria/{projectName}/{testFileName}/{testName}/{arg}{ext}",
+  updateSnapshots: "none",
   reporter: [["list"]],
   use: { baseURL, locale: "es-EC", launchOptions, trace: "off" },
   projects: [

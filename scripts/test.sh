@@ -2,6 +2,15 @@
 # Runs every test: unit, property and differential tests, service tests on
 # SQLite and PostgreSQL, HTTP tests, and the Playwright journeys in Chromium.
 source "$(dirname "$0")/env.sh"
+# --update-aria: write the pinned screen-reader outlines (end2end/aria/) anew
+# instead of comparing the pages with them; review the diff like code.
+PLAYWRIGHT_ARGS=()
+if [ "${1:-}" = "--update-aria" ]; then
+  rm -rf "$ROOT/end2end/aria"
+  PLAYWRIGHT_ARGS=(--update-snapshots)
+elif [ $# -gt 0 ]; then
+  say "unknown argument $1 (the only one is --update-aria)"; exit 2
+fi
 stage "Install what is missing"
 ensure_rust_tools
 ensure_node_packages
@@ -83,7 +92,7 @@ stage "End-to-end tests (Chromium)"
 # Every page checked for accessibility is noted here; the run ends by
 # showing that every page of the table was, on every project.
 (cd end2end && CLAVE_E2E_DB="$E2E_DIR/clave.sqlite3" CLAVE_A11Y_RECORD="$E2E_DIR/a11y-checked.tsv" \
-  timeout 1800 npx playwright test)
+  timeout 2700 npx playwright test "${PLAYWRIGHT_ARGS[@]}")
 stage "Lighthouse accessibility (every page that needs nothing, phone and desktop)"
 (cd end2end && timeout 900 node lighthouse.mjs)
 stop_release_server

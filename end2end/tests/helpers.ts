@@ -32,7 +32,8 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
       .map((el) => el.outerHTML.slice(0, 80)),
   );
   expect(emptyRoles, "empty status or alert regions").toEqual([]);
-  recordChecked(page, testInfo);
+  const name = recordChecked(page, testInfo);
+  await expectPinnedAriaTree(page, testInfo, name);
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
   const ctx = await page.context().browser()!.newContext({ javaScriptEnabled: true, viewport });
   try {
@@ -48,6 +49,7 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
       (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
     );
     expect(summary, "axe violations").toEqual([]);
+    recordIncomplete(testInfo, name, results.incomplete);
     if (isPhone(testInfo)) expect(await smallTargets(copy), "controls under 44×44 CSS px").toEqual([]);
     expect(await errorWiring(copy), "errors tied to their fields").toEqual([]);
     expect(await unseenFocus(copy), "controls without a visible focus indicator").toEqual([]);
@@ -77,6 +79,79 @@ function recordChecked(page: Page, testInfo: TestInfo): string {
   const record = process.env.CLAVE_A11Y_RECORD;
   if (record) appendFileSync(record, `${testInfo.project.name}\t${name}\n`);
   return name;
+}
+
+/** Roles whose lines a screen reader's outline is made of; the rest (text, paragraphs, cells) is content. */
+const OUTLINE_ROLES = new Set([
+  "banner", "main", "contentinfo", "navigation", "region", "form", "search", "complementary", "heading",
+  "link", "button", "textbox", "checkbox", "radio", "radiogroup", "combobox", "spinbutton", "group",
+  "alert", "alertdialog", "dialog", "status", "img", "table", "list", "listitem", "timer", "log", "option",
+]);
+
+/**
+ * What a screen reader gets, pinned per page and state (Playwright's ARIA
+ * snapshot, under end2end/aria/<project>/<spec>/<test>/<page>[-n].aria.yml):
+ * landmarks, headings, controls with their names, values and states, and
+ * what live regions say. Text content, links' addresses, unselected options
+ * and the figures that change from run to run (digits, call-back references,
+ * whether the office is open now) are left out, so a diff is a change of
+ * the page, never of the clock. Every accessible name must read as words: a
+ * lower-case letter straight before a capital is two texts run together.
+ */
+async function expectPinnedAriaTree(page: Page, testInfo: TestInfo, name: string) {
+  const outline: string[] = [];
+  // The lines above this one, by indent, and whether each was kept: a kept
+  // line hangs under its nearest kept ancestor.
+  const above: { indent: number; kept: boolean }[] = [];
+  for (const line of (await page.locator("body").ariaSnapshot()).split("\n")) {
+    const m = /^( *)- ([a-z]+|\/[a-z]+|"[^"]*")(.*)$/.exec(line);
+    if (!m) continue;
+    const indent = m[1].length;
+    while (above.length > 0 && above[above.length - 1].indent >= indent) above.pop();
+    const role = m[2];
+    const kept = OUTLINE_ROLES.has(role) && (role !== "option" || m[3].includes("[selected]"));
+    above.push({ indent, kept });
+    if (!kept) continue;
+    // A list item's own text is content; a live region's is what it says.
+    const rest = (role === "listitem" ? m[3].replace(/:.*$/, "") : m[3]).replace(/:$/, "");
+    const depth = above.filter((a) => a.kept).length - 1;
+    outline.push(`${"  ".repeat(depth)}- ${role}${rest}`);
+  }
+  const tree = outline
+    .join("\n")
+    .replace(/CB-[2-9A-Z]{4}-[2-9A-Z]{4}/g, "CB-XXXX-XXXX")
+    .replace(/\b(Abierto|Cerrado) ahora/g, "Abierto o cerrado ahora")
+    .replace(/(?<!\[level=)\d+/g, "#");
+  // Which two of the four questions this step asks is drawn at random per flow.
+  const pinnedTree = name === "RecoveryQuestions" ? tree.replace(/textbox "¿[^"]*\?"/g, 'textbox "(una de sus preguntas)"') : tree;
+  const names = [...pinnedTree.matchAll(/"([^"]*)"/g)].map((q) => q[1]);
+  const runTogether = names.filter((accessibleName) => /[a-záéíóúñü][A-ZÁÉÍÓÚÑÜ]/.test(accessibleName));
+  expect(runTogether, "accessible names with two texts run together").toEqual([]);
+  // A decoration drawn by the stylesheet ("‹ Volver", "Comenzar ›") is read aloud as a symbol.
+  const decorated = names.filter((accessibleName) => /[‹›→←▸▶]/.test(accessibleName));
+  expect(decorated, "accessible names carrying a decorative symbol").toEqual([]);
+  const seen = (pinned.get(testInfo) ?? pinned.set(testInfo, new Map()).get(testInfo)!);
+  const n = (seen.get(name) ?? 0) + 1;
+  seen.set(name, n);
+  expect(`${pinnedTree}\n`).toMatchSnapshot(`${name}${n > 1 ? `-${n}` : ""}.aria.yml`);
+}
+
+/** How many times each page was pinned in a test, so that its states get their own files. */
+const pinned = new WeakMap<TestInfo, Map<string, number>>();
+
+/**
+ * What axe could not decide by itself ("incomplete": needs a person's
+ * review), noted beside the record of pages checked; the run's teardown
+ * prints it by rule.
+ */
+function recordIncomplete(testInfo: TestInfo, name: string, incomplete: { id: string; nodes: { target: unknown[] }[] }[]) {
+  const record = process.env.CLAVE_A11Y_RECORD;
+  if (!record) return;
+  for (const rule of incomplete) {
+    for (const node of rule.nodes) {
+      appendFileSync(`${record}.incomplete`, `${testInfo.project.name}\t${name}\t${rule.id}\t${node.target.join(" ")}\n`);
+    }
+  }
 }
 
 export function isPhone(testInfo: TestInfo): boolean {

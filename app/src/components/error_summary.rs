@@ -19,7 +19,7 @@ pub fn ErrorSummary(
 
     view! {
         <Show when=visible>
-            <div class="error-summary" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+            <div class="error-summary" tabindex="-1" autofocus>
                 <div role="alert">
                     <h2 class="error-summary-title" id="error-summary-title">
                         "Hay un problema"
