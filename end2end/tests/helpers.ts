@@ -53,9 +53,11 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
     if (isPhone(testInfo)) expect(await smallTargets(copy), "controls under 44×44 CSS px").toEqual([]);
     expect(await errorWiring(copy), "errors tied to their fields").toEqual([]);
     expect(await unseenFocus(copy), "controls without a visible focus indicator").toEqual([]);
-    await copy.emulateMedia({ reducedMotion: "reduce" });
-    expect(await motion(copy), "motion with prefers-reduced-motion: reduce").toEqual([]);
-    await copy.emulateMedia({ reducedMotion: null });
+    // With JavaScript the page itself, so that motion a script starts is seen too.
+    const moving = jsEnabled(testInfo) ? page : copy;
+    await moving.emulateMedia({ reducedMotion: "reduce" });
+    expect(await motion(moving), "motion with prefers-reduced-motion: reduce").toEqual([]);
+    await moving.emulateMedia({ reducedMotion: null });
     // Nothing stays focused: a focused skip link is on screen, and wide.
     await copy.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await copy.evaluate(() => (document.documentElement.style.fontSize = "200%"));
@@ -90,7 +92,7 @@ const OUTLINE_ROLES = new Set([
 
 /**
  * What a screen reader gets, pinned per page and state (Playwright's ARIA
- * snapshot, under end2end/aria/<project>/<spec>/<test>/<page>[-n].aria.yml):
+ * snapshot, under end2end/aria/<project>/<spec>/<test>/<page>[-n]-aria.yml, as Playwright names them):
  * landmarks, headings, controls with their names, values and states, and
  * what live regions say. Text content, links' addresses, unselected options
  * and the figures that change from run to run (digits, call-back references,

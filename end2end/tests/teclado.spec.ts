@@ -2,9 +2,11 @@ import { expect, Locator, Page, test, TestInfo } from "@playwright/test";
 import { at, jsEnabled, mailedCode, nextStaffCode, step, totpCode } from "./helpers";
 
 // Keyboard alone (SPEC §7, WCAG 2.1.1): every journey below is walked with
-// Tab, typing, Space and Enter — no click, fill, check or selectOption. A
-// control that Tab never reaches, or that does nothing from the keyboard,
-// fails the test by its name. Desktop projects only: a phone has no Tab key.
+// Tab, typing (Ctrl+A to replace), Space, arrow keys and Enter — no click,
+// fill, check or selectOption; only where a person starts (the home page,
+// step 1, the staff sign-in) is opened by its address, as if typed. A control
+// that Tab never reaches, or that does nothing from the keyboard, fails the
+// test by its name. Desktop projects only: a phone has no Tab key.
 
 /** Demo people kept for these journeys (README), one pair per desktop project. */
 const PEOPLE: Record<string, { newcomer: Newcomer; lockedAbroad: LockedAbroad }> = {
@@ -38,6 +40,7 @@ const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 
 /** Presses Tab until `target` has the focus; fails, naming it, if Tab never gets there. */
 async function tabTo(page: Page, target: Locator, what: string) {
+  await expect(target, `${what} is on the page`).toBeAttached({ timeout: 10_000 });
   for (let presses = 0; presses < 150; presses++) {
     if (await target.evaluate((el) => el === document.activeElement, null, { timeout: 10_000 })) return;
     await page.keyboard.press("Tab");
@@ -101,6 +104,7 @@ test.describe("Solo con el teclado", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Saltar al contenido principal" })).toBeFocused();
     await page.keyboard.press("Enter");
+    await expect(page.locator("#contenido")).toBeFocused();
     await activate(page, link(page, "Solicitar clave"), "Solicitar clave");
     await expect(h1(page)).toHaveText("Solicitar su clave por primera vez");
     await activate(page, link(page, "Comenzar"), "Comenzar");
