@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test, TestInfo } from "@playwright/test";
-import { at, jsEnabled, mailedCode, nextStaffCode, step, totpCode } from "./helpers";
+import { at, jsEnabled, mailedCode, nextStaffCode, ready, step, totpCode } from "./helpers";
 
 // Keyboard alone (SPEC §7, WCAG 2.1.1): every journey below is walked with
 // Tab, typing (Ctrl+A to replace), Space, arrow keys and Enter — no click,
@@ -84,8 +84,12 @@ async function choose(page: Page, label: string, start: string) {
   await expect(page.getByLabel(label, { exact: true }).locator("option:checked")).toHaveText(new RegExp(`^${start}`));
 }
 
-async function loaded(page: Page, testInfo: TestInfo) {
-  if (jsEnabled(testInfo)) await page.waitForFunction(() => document.body.dataset.hydrated === "true");
+/** Step 1 of either journey: the cédula, the robot box, *Buscar*; then the step that follows. */
+async function search(page: Page, testInfo: TestInfo, cedula: string, next: string) {
+  await typeInto(page, "¿Cuál es su número de cédula?", cedula);
+  await robot(page, testInfo);
+  await activate(page, button(page, "Buscar"), "Buscar");
+  await expect(h1(page)).toHaveText(next);
 }
 
 test.describe("Solo con el teclado", () => {
@@ -99,7 +103,7 @@ test.describe("Solo con el teclado", () => {
     const who = PEOPLE[testInfo.project.name].newcomer;
     const email = `teclado.${testInfo.project.name}@example.net`;
     await page.goto(step("Home").path);
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     // The skip link is the first stop and takes the focus to the content.
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Saltar al contenido principal" })).toBeFocused();
@@ -109,11 +113,8 @@ test.describe("Solo con el teclado", () => {
     await expect(h1(page)).toHaveText("Solicitar su clave por primera vez");
     await activate(page, link(page, "Comenzar"), "Comenzar");
     await expect(page).toHaveURL(at("RequestSearch"));
-    await loaded(page, testInfo);
-    await typeInto(page, "¿Cuál es su número de cédula?", who.cedula);
-    await robot(page, testInfo);
-    await activate(page, button(page, "Buscar"), "Buscar");
-    await expect(h1(page)).toHaveText("Confirme su identidad");
+    await ready(page, testInfo);
+    await search(page, testInfo, who.cedula, "Confirme su identidad");
 
     // A month that cannot be: the summary's link takes the focus to the month.
     await typeInto(page, "Día", who.date[0]);
@@ -158,7 +159,7 @@ test.describe("Solo con el teclado", () => {
     await expect(h1(page)).toHaveText("Su clave se ha creado correctamente");
     await activate(page, link(page, "Finalizar"), "Finalizar");
     await expect(page).toHaveURL(at("SignIn"));
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await typeInto(page, "Número de cédula", who.cedula);
     await typeInto(page, "Clave", `teclas del piano ${testInfo.project.name}`);
     await activate(page, button(page, "Ingresar"), "Ingresar");
@@ -173,16 +174,13 @@ test.describe("Solo con el teclado", () => {
     const email = `teclado.${testInfo.project.name}@example.net`;
     const clave = `flauta de caña ${testInfo.project.name}`;
     await page.goto(step("Home").path);
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await activate(page, link(page, "Recuperar clave"), "Recuperar clave");
     await expect(h1(page)).toHaveText("Recuperar su clave");
     await activate(page, link(page, "Comenzar"), "Comenzar");
     await expect(page).toHaveURL(at("RecoverySearch"));
-    await loaded(page, testInfo);
-    await typeInto(page, "¿Cuál es su número de cédula?", who.cedula);
-    await robot(page, testInfo);
-    await activate(page, button(page, "Buscar"), "Buscar");
-    await expect(h1(page)).toHaveText("¿Cuál es su fecha de nacimiento?");
+    await ready(page, testInfo);
+    await search(page, testInfo, who.cedula, "¿Cuál es su fecha de nacimiento?");
     await typeInto(page, "Día", who.date[0]);
     await typeInto(page, "Mes", who.date[1]);
     await activate(page, button(page, "Continuar"), "Continuar");
@@ -218,7 +216,7 @@ test.describe("Solo con el teclado", () => {
     await expect(h1(page)).toHaveText("Su clave se ha restablecido correctamente");
     await activate(page, link(page, "Finalizar"), "Finalizar");
     await expect(page).toHaveURL(at("SignIn"));
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await typeInto(page, "Número de cédula", who.cedula);
     await typeInto(page, "Clave", clave);
     await activate(page, button(page, "Ingresar"), "Ingresar");
@@ -229,18 +227,15 @@ test.describe("Solo con el teclado", () => {
     test.setTimeout(120_000);
     const who = PEOPLE[testInfo.project.name].lockedAbroad;
     await page.goto(step("RecoverySearch").path);
-    await loaded(page, testInfo);
-    await typeInto(page, "¿Cuál es su número de cédula?", who.cedula);
-    await robot(page, testInfo);
-    await activate(page, button(page, "Buscar"), "Buscar");
-    await expect(h1(page)).toHaveText("¿Cuál es su fecha de nacimiento?");
+    await ready(page, testInfo);
+    await search(page, testInfo, who.cedula, "¿Cuál es su fecha de nacimiento?");
     await typeInto(page, "Día", who.day);
     await typeInto(page, "Mes", who.month);
     await activate(page, button(page, "Continuar"), "Continuar");
     await expect(h1(page)).toHaveText("Su cuenta está bloqueada");
     await activate(page, link(page, "Pedir que me llamen"), "Pedir que me llamen");
     await expect(h1(page)).toHaveText("Pedir que le llamemos");
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await typeInto(page, "Número de cédula", who.cedula);
     await choose(page, "País del teléfono", who.country);
     await typeInto(page, "Número de teléfono", who.phone);
@@ -257,12 +252,12 @@ test.describe("Solo con el teclado", () => {
     // The agent signs in (the second factor from the app), finds the request and unlocks.
     const agent = `agente.${testInfo.project.name}`;
     await page.goto(step("StaffSignIn").path);
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await typeInto(page, "Usuario", agent);
     await typeInto(page, "Clave", STAFF_CLAVE);
     await activate(page, button(page, "Ingresar"), "Ingresar");
     await expect(page).toHaveURL(at("StaffFactor"));
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     if ((await h1(page).textContent()) === "Configure su segundo factor") {
       const secret = ((await page.locator("#secreto").textContent()) ?? "").replace(/\s/g, "");
       await typeInto(page, "Código de verificación", totpCode(secret, Date.now() / 1000));
@@ -272,10 +267,10 @@ test.describe("Solo con el teclado", () => {
       await activate(page, button(page, "Continuar"), "Continuar");
     }
     await expect(h1(page)).toHaveText("Solicitudes de llamada");
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await activate(page, link(page, `Ver historial y bloqueos de ${who.cedula}`), "the request's history link");
     await expect(h1(page)).toHaveText("Buscar afiliado");
-    await loaded(page, testInfo);
+    await ready(page, testInfo);
     await typeInto(page, "Motivo del desbloqueo", `Identidad confirmada por teléfono; solicitud ${reference}`);
     await activate(page, button(page, "Desbloquear"), "Desbloquear");
     await expect(page.getByText("Esta cédula no tiene bloqueos.")).toBeVisible();
