@@ -14,6 +14,11 @@ export default async function checkEveryPageWasChecked() {
       .filter((name) => !seen.has(`${project}\t${name}`))
       .map((name) => `${project}: ${name}`),
   );
+  // How many pages each project saw, so a run in one language only shows.
+  for (const project of projects) {
+    const checked = Object.keys(LISTED).filter((name) => seen.has(`${project}\t${name}`)).length;
+    console.log(`accessibility: ${project} checked ${checked} of ${Object.keys(LISTED).length} pages`);
+  }
   const incomplete = `${record}.incomplete`;
   if (existsSync(incomplete)) {
     // What axe left for a person to review, by rule: on how many pages, and where.

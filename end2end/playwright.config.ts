@@ -30,8 +30,11 @@ const phone = {
 const withJavaScriptOnly = /wizard\.spec\.ts$/;
 // The keyboard-only journeys need a Tab key: desktop only.
 const withKeyboardOnly = /teclado\.spec\.ts$/;
+// The journeys of a browser asking for English run on their own projects.
+const inEnglish = /english\.spec\.ts$/;
 
-// Each journey runs with JavaScript and without, on a desktop and a phone.
+// Each journey runs with JavaScript and without, on a desktop and a phone;
+// the English journeys with JavaScript and without on a desktop.
 export default defineConfig({
   testDir: "./tests",
   globalTeardown: "./a11y-coverage.ts",
@@ -47,9 +50,15 @@ export default defineConfig({
   reporter: [["list"]],
   use: { baseURL, locale: "es-EC", launchOptions, trace: "off" },
   projects: [
-    { name: "desktop-js", use: { ...desktop, javaScriptEnabled: true } },
-    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: withJavaScriptOnly },
-    { name: "phone-js", use: { ...phone, javaScriptEnabled: true }, testIgnore: withKeyboardOnly },
-    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false }, testIgnore: [withJavaScriptOnly, withKeyboardOnly] },
+    { name: "desktop-js", use: { ...desktop, javaScriptEnabled: true }, testIgnore: inEnglish },
+    { name: "desktop-nojs", use: { ...desktop, javaScriptEnabled: false }, testIgnore: [withJavaScriptOnly, inEnglish] },
+    { name: "phone-js", use: { ...phone, javaScriptEnabled: true }, testIgnore: [withKeyboardOnly, inEnglish] },
+    {
+      name: "phone-nojs",
+      use: { ...phone, javaScriptEnabled: false },
+      testIgnore: [withJavaScriptOnly, withKeyboardOnly, inEnglish],
+    },
+    { name: "desktop-js-en", use: { ...desktop, javaScriptEnabled: true, locale: "en-US" }, testMatch: inEnglish },
+    { name: "desktop-nojs-en", use: { ...desktop, javaScriptEnabled: false, locale: "en-US" }, testMatch: inEnglish },
   ],
 });

@@ -78,7 +78,7 @@ CLAVE_IP_FLOW_STARTS_PER_HOUR=100000 CLAVE_NOJS_IP_FLOW_STARTS_PER_HOUR=100000 \
   CLAVE_IP_CALLBACKS_PER_HOUR=100000 \
   CLAVE_SMTP_URL="$CLAVE_TEST_SMTP_URL" start_release_server "$E2E_DIR"
 # Staff accounts for the console journeys, made the way an operator makes them.
-for project in desktop-js desktop-nojs phone-js phone-nojs; do
+for project in desktop-js desktop-nojs phone-js phone-nojs desktop-js-en desktop-nojs-en; do
   for role in agent supervisor; do
     name="agente.$project"
     [ "$role" = supervisor ] && name="supervisor.$project"

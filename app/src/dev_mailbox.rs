@@ -5,6 +5,7 @@
 use crate::components::layout::PageTitle;
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -54,30 +55,41 @@ pub async fn dev_mail() -> Result<Option<Vec<DevMailItem>>, AppError> {
 
 #[component]
 pub fn DevMailboxPage() -> impl IntoView {
+    let l = lang();
     let mail = Resource::new_blocking(|| (), |_| dev_mail());
     view! {
-        <PageTitle text=Step::DevMailbox.title_es()/>
-        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+        <PageTitle text=Step::DevMailbox.title(l)/>
+        <Suspense fallback=move || view! { <p>{l.pick("Cargando…", "Loading…")}</p> }>
             {move || mail.get().map(|r| match r {
                 Ok(Some(list)) => view! {
                     <div class="dev-banner">
-                        <strong>"Solo para desarrollo. "</strong>
-                        "Estos correos no se enviaron a nadie: el servidor funciona sin servidor de correo y los deja aquí. En producción esta página no existe."
+                        <strong>{l.pick("Solo para desarrollo. ", "Development only. ")}</strong>
+                        {l.pick(
+                            "Estos correos no se enviaron a nadie: el servidor funciona sin servidor de correo y los deja aquí. En producción esta página no existe.",
+                            "These e-mails were not sent to anyone: the server runs without a mail server and leaves them here. This page does not exist in production.",
+                        )}
                     </div>
-                    <h1 tabindex="-1">"Buzón de desarrollo"</h1>
-                    <p><a href=PAGE>"Actualizar"</a></p>
+                    <h1 tabindex="-1">{l.pick("Buzón de desarrollo", "Development mailbox")}</h1>
+                    <p><a href=PAGE>{l.pick("Actualizar", "Refresh")}</a></p>
                     {if list.is_empty() {
-                        view! { <p>"Todavía no hay correos."</p> }.into_any()
+                        view! { <p>{l.pick("Todavía no hay correos.", "No e-mails yet.")}</p> }.into_any()
                     } else {
                         view! {
                             <ol class="mail-list">
                                 {list.into_iter().map(|m| view! {
                                     <li class="mail-item">
                                         <h2 class="mail-subject">{m.subject}</h2>
-                                        <p>"Para: " <span class="mail-to">{m.to}</span></p>
+                                        <p>{l.pick("Para: ", "To: ")} <span class="mail-to">{m.to}</span></p>
                                         <pre class="mail-body">{m.text}</pre>
-                                        {m.links.into_iter().map(|l| view! {
-                                            <p><a href=l.clone() rel="noreferrer">{format!("Abrir el enlace del correo {}", m.id)}</a></p>
+                                        {m.links.into_iter().map(|link| view! {
+                                            <p>
+                                                <a href=link rel="noreferrer">
+                                                    {l.pick(
+                                                        format!("Abrir el enlace del correo {}", m.id),
+                                                        format!("Open the link in e-mail {}", m.id),
+                                                    )}
+                                                </a>
+                                            </p>
                                         }).collect_view()}
                                     </li>
                                 }).collect_view()}
@@ -86,8 +98,13 @@ pub fn DevMailboxPage() -> impl IntoView {
                     }}
                 }.into_any(),
                 _ => view! {
-                    <h1 tabindex="-1">"No encontramos esa página"</h1>
-                    <p>"El buzón de desarrollo solo existe en el modo de desarrollo."</p>
+                    <h1 tabindex="-1">{l.pick("No encontramos esa página", "We could not find that page")}</h1>
+                    <p>
+                        {l.pick(
+                            "El buzón de desarrollo solo existe en el modo de desarrollo.",
+                            "The development mailbox only exists in development mode.",
+                        )}
+                    </p>
                 }.into_any(),
             })}
         </Suspense>

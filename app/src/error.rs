@@ -5,6 +5,7 @@
 //! what the user typed. Internal failures carry no detail: they are logged on the
 //! server and shown as one generic Spanish sentence.
 
+use crate::lang::Lang;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -75,14 +76,16 @@ pub struct LockNotice {
 }
 
 impl LockNotice {
-    pub fn why_es(&self) -> &'static str {
+    pub fn why(&self, lang: Lang) -> &'static str {
         match self.reason {
-            LockReason::IdentityChecks => {
-                "Con esta cédula se escribieron varias veces datos que no coinciden con nuestro registro (fecha de nacimiento, código dactilar o respuestas de seguridad). Para protegerla, por un tiempo no se puede recuperar ni solicitar la clave con ella."
-            }
-            LockReason::Logins => {
-                "Con esta cédula se escribió varias veces una clave equivocada. Para proteger la cuenta, por un tiempo no se puede ingresar con ella. Si olvidó su clave, recupérela: eso también quita este bloqueo."
-            }
+            LockReason::IdentityChecks => lang.pick(
+                "Con esta cédula se escribieron varias veces datos que no coinciden con nuestro registro (fecha de nacimiento, código dactilar o respuestas de seguridad). Para protegerla, por un tiempo no se puede recuperar ni solicitar la clave con ella.",
+                "Details that do not match our records (date of birth, fingerprint code or security answers) were entered several times with this ID number. To protect it, you cannot recover or get a password with it for a while.",
+            ),
+            LockReason::Logins => lang.pick(
+                "Con esta cédula se escribió varias veces una clave equivocada. Para proteger la cuenta, por un tiempo no se puede ingresar con ella. Si olvidó su clave, recupérela: eso también quita este bloqueo.",
+                "A wrong password was entered several times with this ID number. To protect the account, you cannot sign in with it for a while. If you forgot your password, recover it: that also removes this lock.",
+            ),
         }
     }
 }
@@ -185,48 +188,63 @@ impl AppError {
         }
     }
 
-    /// A sentence for errors that are not about one field.
-    pub fn general_message(&self) -> Option<&'static str> {
+    /// A sentence for errors that are not about one field, in `lang`.
+    pub fn general_message(&self, lang: Lang) -> Option<&'static str> {
         match self {
             AppError::Form(_) | AppError::RateLimited(_) => None,
-            AppError::Busy(_) => Some(
+            AppError::Busy(_) => Some(lang.pick(
                 "En este momento hay muchas personas usando el sistema y no pudimos revisar sus datos. No se contó como intento: espere unos segundos y vuelva a enviar el formulario.",
-            ),
-            AppError::Unavailable => Some(
+                "Many people are using the system right now and we could not check your details. This did not count as an attempt: wait a few seconds and send the form again.",
+            )),
+            AppError::Unavailable => Some(lang.pick(
                 "En este momento el sistema no está disponible. No se guardó ni se contó nada de este envío: espere un minuto y vuelva a enviar el formulario.",
-            ),
-            AppError::Locked(notice) => Some(notice.why_es()),
-            AppError::NoClaveYet => Some(
+                "The system is not available right now. Nothing from this submission was saved or counted: wait a minute and send the form again.",
+            )),
+            AppError::Locked(notice) => Some(notice.why(lang)),
+            AppError::NoClaveYet => Some(lang.pick(
                 "Esta cédula todavía no tiene una clave, así que no hay nada que recuperar. Puede crear su primera clave con «Solicitar clave».",
-            ),
-            AppError::HasClave => Some(
+                "This ID number does not have a password yet, so there is nothing to recover. You can create your first password with “Get a password”.",
+            )),
+            AppError::HasClave => Some(lang.pick(
                 "Esta cédula ya tiene una clave. Si no la recuerda, puede crear una nueva con «Recuperar clave».",
-            ),
-            AppError::FlowExpired => Some(
+                "This ID number already has a password. If you do not remember it, you can create a new one with “Recover your password”.",
+            )),
+            AppError::FlowExpired => Some(lang.pick(
                 "Su trámite caducó por inactividad. Por seguridad debe empezar de nuevo.",
-            ),
-            AppError::WrongStep { .. } => {
-                Some("Ese paso no corresponde ahora. Continúe su trámite desde el paso en el que se quedó.")
-            }
-            AppError::FlowFailed => Some(
+                "Your request expired because it was not used for a while. For your security, you need to start again.",
+            )),
+            AppError::WrongStep { .. } => Some(lang.pick(
+                "Ese paso no corresponde ahora. Continúe su trámite desde el paso en el que se quedó.",
+                "That step is not the one to do now. Continue your request from the step where you left off.",
+            )),
+            AppError::FlowFailed => Some(lang.pick(
                 "Por seguridad terminamos este trámite después de varios datos incorrectos. Puede empezar de nuevo o pedir que le llamemos.",
-            ),
-            AppError::SignedOut => Some(
+                "For your security, we ended this request after several incorrect details. You can start again or ask us to call you.",
+            )),
+            AppError::SignedOut => Some(lang.pick(
                 "Su sesión terminó. Por seguridad cerramos las sesiones sin actividad; ingrese otra vez.",
-            ),
-            AppError::StaffSignedOut => Some(
+                "Your session ended. For your security, we close inactive sessions; sign in again.",
+            )),
+            AppError::StaffSignedOut => Some(lang.pick(
                 "Su sesión del personal terminó o no ha ingresado. Ingrese con su usuario del personal.",
-            ),
-            AppError::Forbidden => Some(
+                "Your staff session ended or you have not signed in. Sign in with your staff user name.",
+            )),
+            AppError::Forbidden => Some(lang.pick(
                 "No tiene permiso para esta página o esta acción. Si cree que debería tenerlo, hable con su supervisor.",
-            ),
-            AppError::NotFound => Some("No encontramos lo que busca. Puede que otra persona ya lo haya cambiado."),
-            AppError::AccountLocked => Some(
+                "You do not have permission for this page or action. If you think you should, talk to your supervisor.",
+            )),
+            AppError::NotFound => Some(lang.pick(
+                "No encontramos lo que busca. Puede que otra persona ya lo haya cambiado.",
+                "We could not find what you are looking for. Someone else may have changed it already.",
+            )),
+            AppError::AccountLocked => Some(lang.pick(
                 "Su cuenta está bloqueada por seguridad. Para desbloquearla, pida que le llamemos o acérquese a una oficina del Instituto.",
-            ),
-            AppError::Internal | AppError::ServerFn(_) => Some(
+                "Your account is locked for security. To unlock it, ask us to call you or visit an office of the Institute.",
+            )),
+            AppError::Internal | AppError::ServerFn(_) => Some(lang.pick(
                 "No pudimos completar la solicitud por un problema del sistema. Inténtelo de nuevo en unos minutos.",
-            ),
+                "We could not complete your request because of a system problem. Try again in a few minutes.",
+            )),
         }
     }
 

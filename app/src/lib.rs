@@ -14,6 +14,7 @@ pub mod dev_mailbox;
 /// The rules in plain Rust, a crate of their own (`domain/`).
 pub use domain;
 pub mod error;
+pub mod lang;
 pub mod pages;
 pub mod recovery;
 pub mod request;
@@ -42,7 +43,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="es">
+        <html lang=lang::lang().tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -64,11 +65,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let l = lang::lang();
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Meta name="description" content="Solicite o recupere su clave de servicios en línea."/>
-        <Title text="Clave de servicios en línea"/>
+        <Meta
+            name="description"
+            content=l.pick(
+                "Solicite o recupere su clave de servicios en línea.",
+                "Get or recover your online services password.",
+            )
+        />
+        <Title text=l.pick("Clave de servicios en línea", "Online services password")/>
         <Router>
             <components::layout::Layout>
                 <Routes fallback=pages::NotFound>

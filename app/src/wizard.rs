@@ -22,6 +22,10 @@
 //! life by the page's loader (`components::island_scripts`). An answer that
 //! leaves the journeys (a link to the login, say) is a normal page load.
 //!
+//! The language switch in the header (outside `main`) is replaced by the
+//! shown page's, so it names that page; its button posting elsewhere is left
+//! to the browser: a change of language is a page load.
+//!
 //! When a post cannot be answered — the server unreachable, too slow, or too
 //! busy (503 with `Retry-After`) — nothing is replaced: what was typed stays,
 //! the live region and a message above the form say so, and the same button
@@ -54,7 +58,12 @@ mod client {
         MouseEvent, Response, SubmitEvent, SupportedType, Url, UrlSearchParams,
     };
 
-    const UNREACHABLE: &str = "No pudimos comunicarnos con el servidor. Lo que escribió sigue aquí: revise su conexión y vuelva a intentarlo.";
+    fn unreachable() -> &'static str {
+        crate::lang::lang().pick(
+            "No pudimos comunicarnos con el servidor. Lo que escribió sigue aquí: revise su conexión y vuelva a intentarlo.",
+            "We could not reach the server. What you typed is still here: check your connection and try again.",
+        )
+    }
 
     thread_local! {
         /// A step is being fetched: a second click waits for it.
@@ -145,6 +154,14 @@ mod client {
         if form.method() != "post" || form.closest("main").ok()?.is_none() {
             return None;
         }
+        // A button posting elsewhere (the language switch): the browser's own
+        // page load, which renders the whole page anew.
+        if ev
+            .submitter()
+            .is_some_and(|b| b.has_attribute("formaction"))
+        {
+            return None;
+        }
         let action = Url::new(&form.action()).ok()?;
         if action.origin() != window().location().origin().ok()? {
             return None;
@@ -201,7 +218,7 @@ mod client {
             let posting = visit.body.is_some();
             match browser::send(&visit.url, visit.body.as_ref(), "text/html").await {
                 Ok(answer) => show(answer, visit.push, posting, said).await,
-                Err(()) => problem(UNREACHABLE, said),
+                Err(()) => problem(unreachable(), said),
             }
             BUSY.set(false);
         });
@@ -224,8 +241,9 @@ mod client {
                 .and_then(|s| s.trim().parse::<u32>().ok())
                 .unwrap_or(10);
             return problem(
-                &format!(
-                    "El sistema está muy ocupado en este momento. Lo que escribió sigue aquí: vuelva a intentarlo en {wait} segundos."
+                &crate::lang::lang().pick(
+                    format!("El sistema está muy ocupado en este momento. Lo que escribió sigue aquí: vuelva a intentarlo en {wait} segundos."),
+                    format!("The system is very busy right now. What you typed is still here: try again in {wait} seconds."),
                 ),
                 said,
             );
@@ -236,7 +254,7 @@ mod client {
             return;
         };
         let Ok(text) = browser::text(&answer).await else {
-            return problem(UNREACHABLE, said);
+            return problem(unreachable(), said);
         };
         let Some(parsed) = DomParser::new()
             .ok()
@@ -257,6 +275,14 @@ mod client {
             let _ = body.dataset().set("hydrated", "false");
         }
         let _ = old_main.replace_with_with_node_1(&new_main);
+        // The language switch names this page and whether its form is the
+        // step's: the shown page's, now.
+        if let (Some(new_switch), Some(old_switch)) = (
+            parsed.query_selector(".language-switch").ok().flatten(),
+            doc.query_selector(".language-switch").ok().flatten(),
+        ) {
+            let _ = old_switch.replace_with_with_node_1(&new_switch);
+        }
         let title = parsed.title();
         doc.set_title(&title);
         if push {
@@ -293,8 +319,9 @@ mod client {
         use crate::components::layout::{ERROR_PREFIX, TITLE_SUFFIX};
         let shown = title.strip_prefix(ERROR_PREFIX).unwrap_or(title);
         let shown = shown.strip_suffix(TITLE_SUFFIX).unwrap_or(shown);
+        let l = crate::lang::lang();
         match Step::at(path) {
-            Some(step) if step.title_es() == shown => step.announcement_es(),
+            Some(step) if step.title(l) == shown => step.announcement(l),
             _ => shown.to_owned(),
         }
     }

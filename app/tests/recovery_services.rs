@@ -5,6 +5,7 @@
 use app::domain::cedula::Cedula;
 use app::domain::code::{CodeDeadReason, CodeOutcome, MAX_WRONG_TRIES};
 use app::domain::flow::FlowKind;
+use app::lang::Lang;
 use app::services::account::{self, LoginOutcome};
 use app::services::code::{self, SendRefusal};
 use app::services::mail::{self, Transport};
@@ -577,7 +578,7 @@ async fn no_fui_yo_restores_the_email_locks_and_opens_a_case() {
 #[tokio::test]
 async fn the_dev_mailbox_delivers_at_once_and_smtp_failures_are_retried() {
     for (name, db) in test_support::each_backend().await {
-        let body = mail::code_mail(mail::Locale::Es, "123456", "10:42", "https://x/y");
+        let body = mail::code_mail(Lang::Es, "123456", "10:42", "https://x/y");
         mail::enqueue(
             &db,
             app::domain::stored::MailKind::Code,
@@ -640,6 +641,69 @@ async fn the_dev_mailbox_delivers_at_once_and_smtp_failures_are_retried() {
                 .unwrap(),
             1,
             "{name}: delivered once the server is back"
+        );
+    }
+}
+
+/// A mail queued in English is written in English then, and its row keeps
+/// the language; the worker reads it back and delivers it. The Spanish mail
+/// is the same as ever.
+#[tokio::test]
+async fn a_mail_queued_in_english_is_written_and_kept_in_english() {
+    use app::domain::stored::MailKind;
+    for (name, db) in test_support::each_backend().await {
+        let queued = [
+            (
+                "en@example.com",
+                mail::code_mail(Lang::En, "246810", "10:42", "https://x/y"),
+                MailKind::Code,
+            ),
+            (
+                "en@example.com",
+                mail::clave_changed_mail(Lang::En, "10:42", "https://x/n"),
+                MailKind::ClaveChanged,
+            ),
+            (
+                "es@example.com",
+                mail::code_mail(Lang::Es, "246810", "10:42", "https://x/y"),
+                MailKind::Code,
+            ),
+        ];
+        for (to, body, kind) in queued {
+            mail::enqueue(&db, kind, to, body, NOW).await.unwrap();
+        }
+        let rows = mail_outbox::Entity::find().all(&db).await.unwrap();
+        let row = |to: &str, kind: &str| {
+            rows.iter()
+                .find(|r| r.to_address == to && r.kind == kind)
+                .unwrap_or_else(|| panic!("{name}: no {kind} mail to {to}"))
+                .clone()
+        };
+        let code = row("en@example.com", "code");
+        assert_eq!(code.lang, "en", "{name}");
+        assert_eq!(mail::lang_of(&code).unwrap(), Lang::En);
+        assert_eq!(code.subject, "Your verification code is 246810", "{name}");
+        assert!(code.body_text.contains("until 10:42 (Ecuador time)"));
+        assert!(code.body_html.contains(
+            "<a href=\"https://x/y\" style=\"color:#1d70b8\">Use the code from this link</a>"
+        ));
+        let changed = row("en@example.com", "clave_changed");
+        assert_eq!(changed.lang, "en", "{name}");
+        assert_eq!(changed.subject, "Your online services password has changed");
+        assert!(changed.body_text.ends_with("It was not me: https://x/n"));
+        let spanish = row("es@example.com", "code");
+        assert_eq!(spanish.lang, "es", "{name}");
+        assert_eq!(mail::lang_of(&spanish).unwrap(), Lang::Es);
+        assert_eq!(spanish.subject, "Su código de verificación es 246810");
+        assert!(spanish
+            .body_text
+            .contains("hasta las 10:42 (hora de Ecuador)."));
+        assert_eq!(
+            mail::deliver_due(&db, &Transport::DevMailbox, NOW)
+                .await
+                .unwrap(),
+            3,
+            "{name}: every language delivers"
         );
     }
 }
@@ -713,7 +777,7 @@ async fn the_worker_delivers_over_smtp_and_forgets_subject_and_body() {
     let transport = Transport::from_settings(&s).unwrap();
     for (name, db) in test_support::each_backend().await {
         let to = format!("smtp.{name}.{}@example.org", std::process::id());
-        let body = mail::code_mail(mail::Locale::Es, "654321", "10:42", "https://x/y");
+        let body = mail::code_mail(Lang::Es, "654321", "10:42", "https://x/y");
         mail::enqueue(&db, app::domain::stored::MailKind::Code, &to, body, NOW)
             .await
             .unwrap();

@@ -9,7 +9,8 @@ use app::domain::staff::{Role, SessionStage};
 use app::domain::stored::{
     AffiliateStatus, CaseKind, CaseStatus, Delivery, MailKind, NoticeKind, Stored,
 };
-use app::services::{flow, test_support};
+use app::lang::Lang;
+use app::services::{flow, mail, test_support};
 use chrono::NaiveDate;
 use entity::{
     affiliate, callback_request, mail_outbox, notice, recovery_flow, staff_account, staff_case,
@@ -153,6 +154,9 @@ async fn insert(db: &DatabaseConnection, column: &str, value: &str) -> Result<()
                     Set(None)
                 },
                 last_error: Set(None),
+                // The schema's default: this row is also written at migration
+                // 8, before the outbox had a language.
+                lang: NotSet,
             })
             .exec(db)
             .await?;
@@ -281,6 +285,111 @@ async fn a_flow_with_an_unknown_stored_state_is_an_error_not_a_default() {
     }
 }
 
+/// An outbox row written in `lang` (its code as stored); its id.
+async fn insert_mail_in(db: &DatabaseConnection, lang: &str) -> Result<i32, DbErr> {
+    let inserted = mail_outbox::Entity::insert(mail_outbox::ActiveModel {
+        id: NotSet,
+        kind: Set(MailKind::Code.stored().into()),
+        to_address: Set(format!("{}@example.org", unique("idioma"))),
+        subject: Set("s".into()),
+        body_text: Set("t".into()),
+        body_html: Set("h".into()),
+        created_at: Set(NOW),
+        attempts: Set(0),
+        next_attempt_at: Set(NOW),
+        locked_until: Set(None),
+        sent_at: Set(None),
+        delivered_via: Set(None),
+        last_error: Set(None),
+        lang: Set(lang.to_owned()),
+    })
+    .exec(db)
+    .await?;
+    Ok(inserted.last_insert_id)
+}
+
+/// Puts `lang` into a queued mail past the schema's check, as a damaged
+/// database or a newer version's row would have it; the mail's id.
+async fn force_mail_lang(db: &DatabaseConnection, lang: &str) -> i32 {
+    let id = insert_mail_in(db, Lang::Es.code()).await.unwrap();
+    let update = format!("UPDATE mail_outbox SET lang = '{lang}' WHERE id = {id}");
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            // One connection: the pragma and the update on the same one.
+            use sea_orm::TransactionTrait;
+            let txn = db.begin().await.unwrap();
+            txn.execute_unprepared("PRAGMA ignore_check_constraints = ON")
+                .await
+                .unwrap();
+            txn.execute_unprepared(&update).await.unwrap();
+            txn.execute_unprepared("PRAGMA ignore_check_constraints = OFF")
+                .await
+                .unwrap();
+            txn.commit().await.unwrap();
+        }
+        _ => {
+            db.execute_unprepared("ALTER TABLE mail_outbox DROP CONSTRAINT mail_outbox_lang_check")
+                .await
+                .unwrap();
+            db.execute_unprepared(&update).await.unwrap();
+        }
+    }
+    id
+}
+
+/// The outbox's language (migration 10): the schema takes the codes of
+/// `Lang` and refuses anything else; a row that holds another anyway is an
+/// error when read, never a Spanish mail, and the worker leaves it unsent
+/// (its error kept) while it delivers the others.
+#[tokio::test]
+async fn a_mail_language_outside_es_and_en_is_refused_not_defaulted() {
+    for (name, db) in test_support::each_backend().await {
+        for lang in Lang::ALL {
+            insert_mail_in(&db, lang.code())
+                .await
+                .unwrap_or_else(|e| panic!("{name}: {:?} refused: {e}", lang.code()));
+        }
+        for bogus in ["fr", "", "ES", "en ", "es-EC"] {
+            assert!(
+                insert_mail_in(&db, bogus).await.is_err(),
+                "{name}: mail_outbox.lang took {bogus:?}"
+            );
+        }
+        let id = force_mail_lang(&db, "fr").await;
+        let row = mail_outbox::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        match mail::lang_of(&row) {
+            Err(DbErr::Type(message)) => assert_eq!(
+                message, "mail_outbox.lang holds \"fr\", none of its values",
+                "{name}"
+            ),
+            other => panic!("{name}: an unknown language was read as {other:?}"),
+        }
+        assert_eq!(
+            mail::deliver_due(&db, &mail::Transport::DevMailbox, NOW)
+                .await
+                .unwrap(),
+            Lang::ALL.len(),
+            "{name}: the others are delivered"
+        );
+        let row = mail_outbox::Entity::find_by_id(id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.sent_at.is_none(), "{name}: not sent");
+        assert_eq!(row.attempts, 1, "{name}");
+        let error = row.last_error.unwrap_or_default();
+        assert!(
+            error.contains("mail_outbox.lang holds \"fr\""),
+            "{name}: {error}"
+        );
+    }
+}
+
 /// An SQLite database at migration 8 with rows in it.
 async fn sqlite_at_migration_8() -> DatabaseConnection {
     use migration::MigratorTrait;
@@ -329,7 +438,7 @@ async fn an_sqlite_database_with_rows_upgrades_and_an_unknown_value_stops_it() {
             .await
             .unwrap()
             .len(),
-        1,
-        "migration 9 is still to do"
+        2,
+        "migration 9 is still to do, and 10 after it"
     );
 }

@@ -5,6 +5,8 @@
 //! Each field gets its own message, so the error summary can link to the
 //! field that needs fixing (SPEC §7).
 
+use crate::lang::Text;
+
 /// Form field name of the day.
 pub const DAY: &str = "day";
 /// Form field name of the month.
@@ -17,18 +19,36 @@ pub const YEAR: &str = "year";
 pub struct FieldProblem {
     /// [`DAY`] or [`MONTH`].
     pub field: &'static str,
-    pub message: &'static str,
+    pub message: Text,
 }
 
 /// Every problem of a form, in the order of its fields.
 pub type FormProblems = Vec<FieldProblem>;
 
-const DAY_EMPTY: &str = "Escriba el día en que nació.";
-const DAY_NOT_NUMBER: &str = "Escriba el día con números, por ejemplo 9.";
-const DAY_OUT_OF_RANGE: &str = "El día debe ser un número del 1 al 31.";
-const MONTH_EMPTY: &str = "Escriba el mes en que nació.";
-const MONTH_NOT_NUMBER: &str = "Escriba el mes con números, por ejemplo 4 para abril.";
-const MONTH_OUT_OF_RANGE: &str = "El mes debe ser un número del 1 al 12.";
+const DAY_EMPTY: Text = Text {
+    es: "Escriba el día en que nació.",
+    en: "Enter the day you were born.",
+};
+const DAY_NOT_NUMBER: Text = Text {
+    es: "Escriba el día con números, por ejemplo 9.",
+    en: "Enter the day in numbers, for example 9.",
+};
+const DAY_OUT_OF_RANGE: Text = Text {
+    es: "El día debe ser un número del 1 al 31.",
+    en: "The day must be a number from 1 to 31.",
+};
+const MONTH_EMPTY: Text = Text {
+    es: "Escriba el mes en que nació.",
+    en: "Enter the month you were born.",
+};
+const MONTH_NOT_NUMBER: Text = Text {
+    es: "Escriba el mes con números, por ejemplo 4 para abril.",
+    en: "Enter the month in numbers, for example 4 for April.",
+};
+const MONTH_OUT_OF_RANGE: Text = Text {
+    es: "El mes debe ser un número del 1 al 12.",
+    en: "The month must be a number from 1 to 12.",
+};
 
 /// Parses the two fields into `(day, month)`. 29 February is allowed: the
 /// year is not asked.
@@ -65,10 +85,22 @@ pub fn parse_day_month(day: &str, month: &str) -> Result<(u32, u32), FormProblem
     }
 }
 
-const YEAR_EMPTY: &str = "Escriba el año en que nació.";
-const YEAR_NOT_NUMBER: &str = "Escriba el año con cuatro números, por ejemplo 1960.";
-const YEAR_OUT_OF_RANGE: &str = "Revise el año: debe tener cuatro números, por ejemplo 1960.";
-const NOT_LEAP: &str = "Ese año febrero tuvo 28 días. Revise el día.";
+const YEAR_EMPTY: Text = Text {
+    es: "Escriba el año en que nació.",
+    en: "Enter the year you were born.",
+};
+const YEAR_NOT_NUMBER: Text = Text {
+    es: "Escriba el año con cuatro números, por ejemplo 1960.",
+    en: "Enter the year in four digits, for example 1960.",
+};
+const YEAR_OUT_OF_RANGE: Text = Text {
+    es: "Revise el año: debe tener cuatro números, por ejemplo 1960.",
+    en: "Check the year: it must have four digits, for example 1960.",
+};
+const NOT_LEAP: Text = Text {
+    es: "Ese año febrero tuvo 28 días. Revise el día.",
+    en: "February had 28 days that year. Check the day.",
+};
 
 /// The earliest birth year accepted.
 pub const MIN_YEAR: i32 = 1900;
@@ -150,15 +182,31 @@ fn parse_field(input: &str, max: u32) -> Result<u32, FieldError> {
 
 /// The message when `month` has fewer than `day` days, counting February as
 /// 29 because the year is unknown.
-fn too_many_days(day: u32, month: u32) -> Option<&'static str> {
-    match (month, day) {
-        (2, 30..) => Some("Febrero tiene como máximo 29 días. Revise el día."),
-        (4, 31) => Some("Abril tiene 30 días. Revise el día."),
-        (6, 31) => Some("Junio tiene 30 días. Revise el día."),
-        (9, 31) => Some("Septiembre tiene 30 días. Revise el día."),
-        (11, 31) => Some("Noviembre tiene 30 días. Revise el día."),
-        _ => None,
-    }
+fn too_many_days(day: u32, month: u32) -> Option<Text> {
+    let (es, en) = match (month, day) {
+        (2, 30..) => (
+            "Febrero tiene como máximo 29 días. Revise el día.",
+            "February has at most 29 days. Check the day.",
+        ),
+        (4, 31) => (
+            "Abril tiene 30 días. Revise el día.",
+            "April has 30 days. Check the day.",
+        ),
+        (6, 31) => (
+            "Junio tiene 30 días. Revise el día.",
+            "June has 30 days. Check the day.",
+        ),
+        (9, 31) => (
+            "Septiembre tiene 30 días. Revise el día.",
+            "September has 30 days. Check the day.",
+        ),
+        (11, 31) => (
+            "Noviembre tiene 30 días. Revise el día.",
+            "November has 30 days. Check the day.",
+        ),
+        _ => return None,
+    };
+    Some(Text { es, en })
 }
 
 #[cfg(test)]
@@ -166,7 +214,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn problems(day: &str, month: &str) -> Vec<(&'static str, &'static str)> {
+    fn problems(day: &str, month: &str) -> Vec<(&'static str, Text)> {
         match parse_day_month(day, month) {
             Ok(v) => panic!("{day:?}/{month:?} should be refused, got {v:?}"),
             Err(p) => p.into_iter().map(|p| (p.field, p.message)).collect(),
@@ -244,7 +292,8 @@ mod tests {
             let p = problems(d, m);
             assert_eq!(p.len(), 1, "{d}/{m}");
             assert_eq!(p[0].0, DAY, "{d}/{m}");
-            assert!(p[0].1.contains("Revise el día"), "{d}/{m}");
+            assert!(p[0].1.es.contains("Revise el día"), "{d}/{m}");
+            assert!(p[0].1.en.contains("Check the day"), "{d}/{m}");
         }
         for m in ["1", "3", "5", "7", "8", "10", "12"] {
             assert_eq!(parse_day_month("31", m), Ok((31, m.parse().unwrap())));
@@ -259,7 +308,7 @@ mod tests {
         assert_eq!(parse_full_date("14", "3", "1985", 2026), Ok((1985, 3, 14)));
         assert_eq!(parse_full_date("29", "2", "2000", 2026), Ok((2000, 2, 29)));
         assert_eq!(parse_full_date("29", "02", "1996", 2026), Ok((1996, 2, 29)));
-        let one = |d: &str, m: &str, y: &str| -> Vec<(&'static str, &'static str)> {
+        let one = |d: &str, m: &str, y: &str| -> Vec<(&'static str, Text)> {
             parse_full_date(d, m, y, 2026)
                 .expect_err("refused")
                 .into_iter()
@@ -267,6 +316,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(one("29", "2", "1900"), vec![(DAY, NOT_LEAP)]);
+        assert_eq!(
+            NOT_LEAP.get(crate::lang::Lang::En),
+            "February had 28 days that year. Check the day."
+        );
         assert_eq!(one("29", "2", "2023"), vec![(DAY, NOT_LEAP)]);
         assert_eq!(one("1", "1", ""), vec![(YEAR, YEAR_EMPTY)]);
         assert_eq!(one("1", "1", "mil"), vec![(YEAR, YEAR_NOT_NUMBER)]);

@@ -4,51 +4,259 @@
 
 use super::office_hours::{hhmm, CLOSES, MIDDAY, OPENS};
 use super::stored::Stored;
+use crate::lang::{Lang, Text};
 
-/// Countries offered, with their Spanish names, in Spanish alphabetical order:
-/// Ecuador and the countries where most Ecuadorians abroad live, then the
-/// rest of the Americas and Europe. ISO 3166-1 alpha-2 codes.
-pub const COUNTRIES: [(&str, &str); 32] = [
-    ("DE", "Alemania"),
-    ("AR", "Argentina"),
-    ("AU", "Australia"),
-    ("AT", "Austria"),
-    ("BE", "Bélgica"),
-    ("BO", "Bolivia"),
-    ("BR", "Brasil"),
-    ("CA", "Canadá"),
-    ("CL", "Chile"),
-    ("CN", "China"),
-    ("CO", "Colombia"),
-    ("CR", "Costa Rica"),
-    ("CU", "Cuba"),
-    ("EC", "Ecuador"),
-    ("SV", "El Salvador"),
-    ("ES", "España"),
-    ("US", "Estados Unidos"),
-    ("FR", "Francia"),
-    ("GT", "Guatemala"),
-    ("IT", "Italia"),
-    ("JP", "Japón"),
-    ("MX", "México"),
-    ("NL", "Países Bajos"),
-    ("PA", "Panamá"),
-    ("PY", "Paraguay"),
-    ("PE", "Perú"),
-    ("PT", "Portugal"),
-    ("GB", "Reino Unido"),
-    ("DO", "República Dominicana"),
-    ("SE", "Suecia"),
-    ("CH", "Suiza"),
-    ("UY", "Uruguay"),
+/// Countries offered, with their Spanish and English names, in Spanish
+/// alphabetical order: Ecuador and the countries where most Ecuadorians abroad
+/// live, then the rest of the Americas and Europe. ISO 3166-1 alpha-2 codes.
+pub const COUNTRIES: [(&str, Text); 32] = [
+    (
+        "DE",
+        Text {
+            es: "Alemania",
+            en: "Germany",
+        },
+    ),
+    (
+        "AR",
+        Text {
+            es: "Argentina",
+            en: "Argentina",
+        },
+    ),
+    (
+        "AU",
+        Text {
+            es: "Australia",
+            en: "Australia",
+        },
+    ),
+    (
+        "AT",
+        Text {
+            es: "Austria",
+            en: "Austria",
+        },
+    ),
+    (
+        "BE",
+        Text {
+            es: "Bélgica",
+            en: "Belgium",
+        },
+    ),
+    (
+        "BO",
+        Text {
+            es: "Bolivia",
+            en: "Bolivia",
+        },
+    ),
+    (
+        "BR",
+        Text {
+            es: "Brasil",
+            en: "Brazil",
+        },
+    ),
+    (
+        "CA",
+        Text {
+            es: "Canadá",
+            en: "Canada",
+        },
+    ),
+    (
+        "CL",
+        Text {
+            es: "Chile",
+            en: "Chile",
+        },
+    ),
+    (
+        "CN",
+        Text {
+            es: "China",
+            en: "China",
+        },
+    ),
+    (
+        "CO",
+        Text {
+            es: "Colombia",
+            en: "Colombia",
+        },
+    ),
+    (
+        "CR",
+        Text {
+            es: "Costa Rica",
+            en: "Costa Rica",
+        },
+    ),
+    (
+        "CU",
+        Text {
+            es: "Cuba",
+            en: "Cuba",
+        },
+    ),
+    (
+        "EC",
+        Text {
+            es: "Ecuador",
+            en: "Ecuador",
+        },
+    ),
+    (
+        "SV",
+        Text {
+            es: "El Salvador",
+            en: "El Salvador",
+        },
+    ),
+    (
+        "ES",
+        Text {
+            es: "España",
+            en: "Spain",
+        },
+    ),
+    (
+        "US",
+        Text {
+            es: "Estados Unidos",
+            en: "United States",
+        },
+    ),
+    (
+        "FR",
+        Text {
+            es: "Francia",
+            en: "France",
+        },
+    ),
+    (
+        "GT",
+        Text {
+            es: "Guatemala",
+            en: "Guatemala",
+        },
+    ),
+    (
+        "IT",
+        Text {
+            es: "Italia",
+            en: "Italy",
+        },
+    ),
+    (
+        "JP",
+        Text {
+            es: "Japón",
+            en: "Japan",
+        },
+    ),
+    (
+        "MX",
+        Text {
+            es: "México",
+            en: "Mexico",
+        },
+    ),
+    (
+        "NL",
+        Text {
+            es: "Países Bajos",
+            en: "Netherlands",
+        },
+    ),
+    (
+        "PA",
+        Text {
+            es: "Panamá",
+            en: "Panama",
+        },
+    ),
+    (
+        "PY",
+        Text {
+            es: "Paraguay",
+            en: "Paraguay",
+        },
+    ),
+    (
+        "PE",
+        Text {
+            es: "Perú",
+            en: "Peru",
+        },
+    ),
+    (
+        "PT",
+        Text {
+            es: "Portugal",
+            en: "Portugal",
+        },
+    ),
+    (
+        "GB",
+        Text {
+            es: "Reino Unido",
+            en: "United Kingdom",
+        },
+    ),
+    (
+        "DO",
+        Text {
+            es: "República Dominicana",
+            en: "Dominican Republic",
+        },
+    ),
+    (
+        "SE",
+        Text {
+            es: "Suecia",
+            en: "Sweden",
+        },
+    ),
+    (
+        "CH",
+        Text {
+            es: "Suiza",
+            en: "Switzerland",
+        },
+    ),
+    (
+        "UY",
+        Text {
+            es: "Uruguay",
+            en: "Uruguay",
+        },
+    ),
 ];
 
-/// The Spanish name of an offered country.
-pub fn country_name(code: &str) -> Option<&'static str> {
+/// The name of an offered country, in `lang`.
+pub fn country_name(code: &str, lang: Lang) -> Option<&'static str> {
     COUNTRIES
         .iter()
         .find(|(c, _)| *c == code)
-        .map(|(_, name)| *name)
+        .map(|(_, name)| name.get(lang))
+}
+
+/// The offered countries as `(code, name)`, in the alphabetical order of
+/// `lang`'s names (a select's options).
+pub fn countries(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let mut list: Vec<(&'static str, &'static str)> = COUNTRIES
+        .iter()
+        .map(|(code, name)| (*code, name.get(lang)))
+        .collect();
+    // The table is in Spanish order already (accents folded); the English
+    // names are plain ASCII.
+    if lang == Lang::En {
+        list.sort_by_key(|(_, name)| *name);
+    }
+    list
 }
 
 /// When the person would like to be called, in Ecuador time (office hours
@@ -94,14 +302,21 @@ impl TimeWindow {
     }
 
     /// "En la mañana, de 08:00 a 12:00 (hora de Ecuador)".
-    pub fn label_es(self) -> String {
+    pub fn label(self, lang: Lang) -> String {
         let when = match self {
-            TimeWindow::Morning => "En la mañana",
-            TimeWindow::Afternoon => "En la tarde",
-            TimeWindow::Any => "A cualquier hora de atención",
+            TimeWindow::Morning => lang.pick("En la mañana", "In the morning"),
+            TimeWindow::Afternoon => lang.pick("En la tarde", "In the afternoon"),
+            TimeWindow::Any => lang.pick(
+                "A cualquier hora de atención",
+                "Any time during opening hours",
+            ),
         };
         let (from, to) = self.hours();
-        format!("{when}, de {} a {} (hora de Ecuador)", hhmm(from), hhmm(to))
+        let (from, to) = (hhmm(from), hhmm(to));
+        lang.pick(
+            format!("{when}, de {from} a {to} (hora de Ecuador)"),
+            format!("{when}, {from} to {to} (Ecuador time)"),
+        )
     }
 }
 
@@ -154,12 +369,12 @@ impl CallbackStatus {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub fn label_es(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            CallbackStatus::Open => "Pendiente",
-            CallbackStatus::Claimed => "Asignada",
-            CallbackStatus::Contacted => "Contactada",
-            CallbackStatus::Resolved => "Resuelta",
+            CallbackStatus::Open => lang.pick("Pendiente", "Pending"),
+            CallbackStatus::Claimed => lang.pick("Asignada", "Assigned"),
+            CallbackStatus::Contacted => lang.pick("Contactada", "Contacted"),
+            CallbackStatus::Resolved => lang.pick("Resuelta", "Resolved"),
         }
     }
 
@@ -208,13 +423,20 @@ pub fn normalise_reference(input: &str) -> Option<String> {
 /// The most a note or a reason may hold.
 pub const MAX_NOTE_CHARS: usize = 500;
 
-/// A staff note or reason, trimmed; refused when empty or too long.
-pub fn staff_note(input: &str) -> Result<String, &'static str> {
+/// A staff note or reason, trimmed; refused, with the message that says why,
+/// when empty or too long.
+pub fn staff_note(input: &str) -> Result<String, Text> {
     let note = input.trim();
     if note.chars().count() < 5 {
-        Err("Escriba el motivo (al menos 5 caracteres).")
+        Err(Text {
+            es: "Escriba el motivo (al menos 5 caracteres).",
+            en: "Enter the reason (at least 5 characters).",
+        })
     } else if note.chars().count() > MAX_NOTE_CHARS {
-        Err("El texto es demasiado largo: use como máximo 500 caracteres.")
+        Err(Text {
+            es: "El texto es demasiado largo: use como máximo 500 caracteres.",
+            en: "The text is too long: use 500 characters at most.",
+        })
     } else {
         Ok(note.to_owned())
     }
@@ -227,7 +449,7 @@ mod tests {
 
     #[test]
     fn countries_are_sorted_unique_and_include_where_ecuadorians_live() {
-        let names: Vec<&str> = COUNTRIES.iter().map(|(_, n)| *n).collect();
+        let names: Vec<&str> = COUNTRIES.iter().map(|(_, n)| n.es).collect();
         let key = |n: &str| {
             n.chars()
                 .map(|c| match c {
@@ -248,9 +470,29 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), COUNTRIES.len());
         for code in ["EC", "ES", "US", "IT"] {
-            assert!(country_name(code).is_some(), "{code}");
+            assert!(country_name(code, Lang::Es).is_some(), "{code}");
         }
-        assert_eq!(country_name("XX"), None);
+        assert_eq!(country_name("XX", Lang::Es), None);
+        assert_eq!(country_name("ES", Lang::Es), Some("España"));
+        assert_eq!(country_name("ES", Lang::En), Some("Spain"));
+        assert_eq!(country_name("DE", Lang::En), Some("Germany"));
+    }
+
+    #[test]
+    fn each_language_lists_the_same_countries_in_its_own_order() {
+        let spanish = countries(Lang::Es);
+        assert_eq!(spanish[0], ("DE", "Alemania"));
+        assert_eq!(spanish.len(), COUNTRIES.len());
+        let english = countries(Lang::En);
+        // By hand: the first and last in English.
+        assert_eq!(english[0], ("AR", "Argentina"));
+        assert_eq!(english[english.len() - 1], ("UY", "Uruguay"));
+        assert!(english.windows(2).all(|w| w[0].1 < w[1].1));
+        let mut a: Vec<&str> = spanish.iter().map(|(c, _)| *c).collect();
+        let mut b: Vec<&str> = english.iter().map(|(c, _)| *c).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b);
     }
 
     #[test]
@@ -283,27 +525,48 @@ mod tests {
     fn windows_read_from_the_office_hours() {
         // As SPEC §2.3 gives the hours, written out by hand.
         assert_eq!(
-            TimeWindow::Morning.label_es(),
+            TimeWindow::Morning.label(Lang::Es),
             "En la mañana, de 08:00 a 12:00 (hora de Ecuador)"
         );
         assert_eq!(
-            TimeWindow::Afternoon.label_es(),
+            TimeWindow::Afternoon.label(Lang::Es),
             "En la tarde, de 12:00 a 17:00 (hora de Ecuador)"
         );
         assert_eq!(
-            TimeWindow::Any.label_es(),
+            TimeWindow::Any.label(Lang::Es),
             "A cualquier hora de atención, de 08:00 a 17:00 (hora de Ecuador)"
         );
         assert_eq!(
-            crate::office_hours::hours_es(),
+            crate::office_hours::hours(Lang::Es),
             "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)"
         );
+        assert_eq!(
+            TimeWindow::Morning.label(Lang::En),
+            "In the morning, 08:00 to 12:00 (Ecuador time)"
+        );
+        assert_eq!(
+            TimeWindow::Any.label(Lang::En),
+            "Any time during opening hours, 08:00 to 17:00 (Ecuador time)"
+        );
+        assert_eq!(
+            crate::office_hours::hours(Lang::En),
+            "Monday to Sunday, 08:00 to 17:00 (Ecuador time)"
+        );
+        assert_eq!(CallbackStatus::Claimed.label(Lang::Es), "Asignada");
+        assert_eq!(CallbackStatus::Claimed.label(Lang::En), "Assigned");
     }
 
     #[test]
     fn notes_need_a_few_words_and_have_a_limit() {
         assert!(staff_note("   ").is_err());
-        assert!(staff_note("ok").is_err());
+        assert_eq!(
+            staff_note("ok").map_err(|m| m.get(Lang::Es)),
+            Err("Escriba el motivo (al menos 5 caracteres).")
+        );
+        assert_eq!(
+            staff_note("ok").map_err(|m| m.get(Lang::En)),
+            Err("Enter the reason (at least 5 characters).")
+        );
         assert_eq!(
             staff_note("  Llamada hecha, identidad confirmada ").as_deref(),
             Ok("Llamada hecha, identidad confirmada")

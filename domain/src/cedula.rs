@@ -24,6 +24,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::lang::Lang;
+
 /// A validated cédula: exactly 10 ASCII digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Cedula(String);
@@ -75,41 +77,35 @@ impl FromStr for Cedula {
 }
 
 impl CedulaError {
-    /// Plain-Spanish message telling the user which rule failed.
-    pub fn message_es(&self) -> &'static str {
+    /// Plain message telling the user which rule failed, in `lang`.
+    pub fn message(&self, lang: Lang) -> &'static str {
         match self {
-            CedulaError::Empty => "Ingrese su número de cédula.",
-            CedulaError::Length => "La cédula debe tener 10 dígitos.",
-            CedulaError::Digits => {
-                "La cédula solo puede tener números (puede usar espacios o guiones)."
-            }
-            CedulaError::Province => {
-                "Los dos primeros dígitos deben ser un código de provincia: del 01 al 24, 30 o 50."
-            }
-            CedulaError::ThirdDigit => "El tercer dígito de la cédula debe estar entre 0 y 6.",
-            CedulaError::CheckDigit => {
+            CedulaError::Empty => lang.pick(
+                "Ingrese su número de cédula.",
+                "Enter your ID number (cédula).",
+            ),
+            CedulaError::Length => lang.pick(
+                "La cédula debe tener 10 dígitos.",
+                "Your ID number must have 10 digits.",
+            ),
+            CedulaError::Digits => lang.pick(
+                "La cédula solo puede tener números (puede usar espacios o guiones).",
+                "Your ID number can only have digits (you can use spaces or hyphens).",
+            ),
+            CedulaError::Province => lang.pick(
+                "Los dos primeros dígitos deben ser un código de provincia: del 01 al 24, 30 o 50.",
+                "The first two digits must be a province code: 01 to 24, 30 or 50.",
+            ),
+            CedulaError::ThirdDigit => lang.pick(
+                "El tercer dígito de la cédula debe estar entre 0 y 6.",
+                "The third digit of your ID number must be between 0 and 6.",
+            ),
+            CedulaError::CheckDigit => lang.pick(
                 "El número de cédula no es válido: el último dígito no coincide. \
-                 Revíselo con su cédula."
-            }
-        }
-    }
-
-    /// Plain-English message telling the user which rule failed.
-    pub fn message_en(&self) -> &'static str {
-        match self {
-            CedulaError::Empty => "Enter your cédula number.",
-            CedulaError::Length => "The cédula must have 10 digits.",
-            CedulaError::Digits => {
-                "The cédula may only contain digits (spaces and hyphens are allowed)."
-            }
-            CedulaError::Province => {
-                "The first two digits must be a province code: 01 to 24, 30 or 50."
-            }
-            CedulaError::ThirdDigit => "The third digit of the cédula must be between 0 and 6.",
-            CedulaError::CheckDigit => {
-                "This cédula number is not valid: the last digit does not match. \
-                 Please check it against your ID card."
-            }
+                 Revíselo con su cédula.",
+                "This ID number is not valid: the last digit does not match. \
+                 Check it against your ID card (cédula).",
+            ),
         }
     }
 
@@ -126,9 +122,10 @@ impl CedulaError {
     }
 }
 
+/// The Spanish message (for logs and `?`); pages use [`CedulaError::message`].
 impl fmt::Display for CedulaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message_es())
+        f.write_str(self.message(Lang::Es))
     }
 }
 
@@ -395,12 +392,18 @@ mod tests {
         ];
         for (e, name) in all.iter().zip(names) {
             assert_eq!(e.stdnum_name(), name);
-            assert!(!e.message_es().is_empty());
-            assert!(!e.message_en().is_empty());
-            assert_eq!(e.to_string(), e.message_es());
+            assert!(!e.message(Lang::Es).is_empty());
+            assert!(!e.message(Lang::En).is_empty());
+            assert_ne!(e.message(Lang::Es), e.message(Lang::En));
+            assert_eq!(e.to_string(), e.message(Lang::Es));
         }
-        assert_eq!(Empty.message_es(), "Ingrese su número de cédula.");
-        assert_eq!(Length.message_es(), "La cédula debe tener 10 dígitos.");
+        assert_eq!(Empty.message(Lang::Es), "Ingrese su número de cédula.");
+        assert_eq!(Length.message(Lang::Es), "La cédula debe tener 10 dígitos.");
+        assert_eq!(Empty.message(Lang::En), "Enter your ID number (cédula).");
+        assert_eq!(
+            Length.message(Lang::En),
+            "Your ID number must have 10 digits."
+        );
     }
 
     #[test]

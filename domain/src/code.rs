@@ -6,6 +6,7 @@
 //! constant time and counting sends per hour belong to the services layer,
 //! which feeds the results into [`check`] and [`resend_allowed`].
 
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -61,22 +62,28 @@ pub enum CodeInputError {
 }
 
 impl CodeInputError {
-    pub fn message_es(&self) -> &'static str {
+    pub fn message(&self, lang: Lang) -> &'static str {
         match self {
-            CodeInputError::Empty => "Escriba el código de 6 dígitos que le enviamos por correo.",
-            CodeInputError::NotDigits => {
-                "El código solo tiene números. Escriba los 6 dígitos que le enviamos por correo."
-            }
-            CodeInputError::WrongLength => {
-                "El código tiene 6 dígitos. Revise el correo y escríbalos todos."
-            }
+            CodeInputError::Empty => lang.pick(
+                "Escriba el código de 6 dígitos que le enviamos por correo.",
+                "Enter the 6-digit code we sent you by e-mail.",
+            ),
+            CodeInputError::NotDigits => lang.pick(
+                "El código solo tiene números. Escriba los 6 dígitos que le enviamos por correo.",
+                "The code only has digits. Enter the 6 digits we sent you by e-mail.",
+            ),
+            CodeInputError::WrongLength => lang.pick(
+                "El código tiene 6 dígitos. Revise el correo y escríbalos todos.",
+                "The code has 6 digits. Check the e-mail and enter all of them.",
+            ),
         }
     }
 }
 
+/// The Spanish message (for logs and `?`); pages use [`CodeInputError::message`].
 impl fmt::Display for CodeInputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message_es())
+        f.write_str(self.message(Lang::Es))
     }
 }
 
@@ -306,15 +313,21 @@ mod tests {
     }
 
     #[test]
-    fn every_error_has_a_spanish_message() {
+    fn every_error_has_a_message_in_both_languages() {
         for e in [
             CodeInputError::Empty,
             CodeInputError::NotDigits,
             CodeInputError::WrongLength,
         ] {
-            assert!(e.message_es().contains('6'), "{e:?}");
-            assert!(e.message_es().ends_with('.'));
+            for lang in Lang::ALL {
+                assert!(e.message(lang).contains('6'), "{e:?}");
+                assert!(e.message(lang).ends_with('.'));
+            }
         }
+        assert_eq!(
+            CodeInputError::Empty.message(Lang::En),
+            "Enter the 6-digit code we sent you by e-mail."
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! Case, spaces and hyphens do not matter; fullwidth characters count as their
 //! ASCII forms.
 
+use crate::lang::Lang;
+
 /// A well-formed código dactilar, upper-case, without separators.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodigoDactilar(String);
@@ -17,15 +19,20 @@ pub enum DactilarError {
 }
 
 impl DactilarError {
-    pub fn message_es(self) -> &'static str {
+    pub fn message(self, lang: Lang) -> &'static str {
         match self {
-            DactilarError::Empty => "Escriba el código dactilar que está en el reverso de su cédula.",
-            DactilarError::Length => {
-                "El código dactilar tiene 10 caracteres: una letra, cuatro números, una letra y cuatro números."
-            }
-            DactilarError::Pattern => {
-                "Revise el código dactilar: es una letra, cuatro números, una letra y cuatro números, por ejemplo V4443V4242."
-            }
+            DactilarError::Empty => lang.pick(
+                "Escriba el código dactilar que está en el reverso de su cédula.",
+                "Enter the fingerprint code (código dactilar) on the back of your ID card.",
+            ),
+            DactilarError::Length => lang.pick(
+                "El código dactilar tiene 10 caracteres: una letra, cuatro números, una letra y cuatro números.",
+                "The fingerprint code has 10 characters: a letter, four digits, a letter and four digits.",
+            ),
+            DactilarError::Pattern => lang.pick(
+                "Revise el código dactilar: es una letra, cuatro números, una letra y cuatro números, por ejemplo V4443V4242.",
+                "Check the fingerprint code: it is a letter, four digits, a letter and four digits, for example V4443V4242.",
+            ),
         }
     }
 }
@@ -129,7 +136,8 @@ mod tests {
             DactilarError::Length,
             DactilarError::Pattern,
         ] {
-            assert!(e.message_es().contains("código dactilar"));
+            assert!(e.message(Lang::Es).contains("código dactilar"));
+            assert!(e.message(Lang::En).contains("fingerprint code"));
         }
     }
 

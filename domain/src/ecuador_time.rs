@@ -7,6 +7,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::America::Guayaquil;
 
+use crate::lang::Lang;
+
 fn format(t: DateTime<Utc>, pattern: &str) -> String {
     t.with_timezone(&Guayaquil).format(pattern).to_string()
 }
@@ -25,10 +27,10 @@ pub fn clock(unix: i64) -> String {
     from_unix(unix).map(clock_at).unwrap_or_default()
 }
 
-/// "26/11/2026 a las 14:30".
-pub fn date_time(unix: i64) -> String {
+/// "26/11/2026 a las 14:30" ("26/11/2026 at 14:30").
+pub fn date_time(unix: i64, lang: Lang) -> String {
     from_unix(unix)
-        .map(|t| format(t, "%d/%m/%Y a las %H:%M"))
+        .map(|t| format(t, lang.pick("%d/%m/%Y a las %H:%M", "%d/%m/%Y at %H:%M")))
         .unwrap_or_default()
 }
 
@@ -48,7 +50,8 @@ mod tests {
         // 2026-11-26 19:30:00 UTC, worked out by hand: 14:30 in Ecuador.
         let unix = 1_795_721_400;
         assert_eq!(clock(unix), "14:30");
-        assert_eq!(date_time(unix), "26/11/2026 a las 14:30");
+        assert_eq!(date_time(unix, Lang::Es), "26/11/2026 a las 14:30");
+        assert_eq!(date_time(unix, Lang::En), "26/11/2026 at 14:30");
         assert_eq!(date(unix), "2026-11-26");
         // 03:00 UTC is still the day before in Ecuador.
         assert_eq!(date(1_795_748_400), "2026-11-26");

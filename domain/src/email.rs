@@ -2,11 +2,19 @@
 //! domain, no spaces, at most 254 characters). Whether it is theirs is proved
 //! by the code mailed to it, not here.
 
-pub const EMPTY: &str = "Escriba su correo electrónico.";
-pub const MALFORMED: &str = "Escriba el correo completo, por ejemplo nombre@ejemplo.com.";
+use crate::lang::Text;
+
+pub const EMPTY: Text = Text {
+    es: "Escriba su correo electrónico.",
+    en: "Enter your e-mail address.",
+};
+pub const MALFORMED: Text = Text {
+    es: "Escriba el correo completo, por ejemplo nombre@ejemplo.com.",
+    en: "Enter the full e-mail address, for example name@example.com.",
+};
 
 /// The trimmed address, or the message that says what is wrong.
-pub fn parse(input: &str) -> Result<String, &'static str> {
+pub fn parse(input: &str) -> Result<String, Text> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(EMPTY);
@@ -45,6 +53,10 @@ mod tests {
     #[test]
     fn the_rest_is_refused_with_a_message() {
         assert_eq!(parse("   "), Err(EMPTY));
+        assert_eq!(
+            EMPTY.get(crate::lang::Lang::En),
+            "Enter your e-mail address."
+        );
         for bad in [
             "ana",
             "ana@",

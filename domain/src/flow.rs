@@ -19,6 +19,7 @@
 
 use super::steps::Step;
 use super::stored::Stored;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
 /// Which flow a user is in: the same steps serve both where they are the same.
@@ -66,8 +67,8 @@ impl FlowKind {
     }
 
     /// The flow's name as the pages say it.
-    pub fn name_es(self) -> &'static str {
-        Step::start(self).page().journey.name_es()
+    pub fn name(self, lang: Lang) -> &'static str {
+        Step::start(self).page().journey.name(lang)
     }
 }
 
@@ -598,6 +599,8 @@ mod tests {
             }
         }
         assert_eq!(FlowKind::from_form(Some("otro")), FlowKind::Recovery);
+        assert_eq!(FlowKind::Request.name(Lang::Es), "Solicitar clave");
+        assert_eq!(FlowKind::Request.name(Lang::En), "Get a password");
         assert_eq!(FlowKind::from_form(None), FlowKind::Recovery);
     }
 

@@ -20,6 +20,7 @@ pub mod ecuador_time;
 pub mod email;
 pub mod flow;
 pub mod guesses;
+pub mod lang;
 pub mod mask;
 pub mod office_hours;
 pub mod password;

@@ -10,6 +10,8 @@
 #[cfg(feature = "server")]
 pub use server::*;
 
+use crate::lang::Lang;
+
 /// Opening and closing, Ecuador clock time (every day of the week).
 pub const OPENS: (u32, u32) = (8, 0);
 pub const CLOSES: (u32, u32) = (17, 0);
@@ -22,11 +24,11 @@ pub fn hhmm((h, m): (u32, u32)) -> String {
 }
 
 /// "lunes a domingo, de 08:00 a 17:00 (hora de Ecuador)".
-pub fn hours_es() -> String {
-    format!(
-        "lunes a domingo, de {} a {} (hora de Ecuador)",
-        hhmm(OPENS),
-        hhmm(CLOSES)
+pub fn hours(lang: Lang) -> String {
+    let (opens, closes) = (hhmm(OPENS), hhmm(CLOSES));
+    lang.pick(
+        format!("lunes a domingo, de {opens} a {closes} (hora de Ecuador)"),
+        format!("Monday to Sunday, {opens} to {closes} (Ecuador time)"),
     )
 }
 

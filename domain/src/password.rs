@@ -14,6 +14,7 @@
 #[cfg(feature = "server")]
 use crate::answer;
 use crate::guesses::Lists;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 #[cfg(feature = "server")]
@@ -93,28 +94,47 @@ pub enum PasswordProblem {
 }
 
 impl PasswordProblem {
-    pub fn message_es(&self) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         match self {
-            PasswordProblem::TooShort { min } => {
-                format!("La clave debe tener al menos {min} caracteres.")
-            }
-            PasswordProblem::TooLong => {
-                format!("La clave puede tener como máximo {MAX_CHARS} caracteres. Escriba una más corta.")
-            }
-            PasswordProblem::ContainsCedula => {
-                "La clave no debe contener su número de cédula.".to_owned()
-            }
-            PasswordProblem::ContainsBirthDate => {
-                "La clave no debe contener su fecha de nacimiento.".to_owned()
-            }
-            PasswordProblem::ContainsName => {
-                "La clave no debe contener sus nombres ni sus apellidos.".to_owned()
-            }
-            PasswordProblem::ContainsInstitute => {
-                "La clave no debe contener el nombre del Instituto (IESS).".to_owned()
-            }
-            PasswordProblem::Common => "Esta clave es muy conocida y fácil de adivinar. \
-                 Elija otra, por ejemplo tres o cuatro palabras que solo usted relacione."
+            PasswordProblem::TooShort { min } => lang.pick(
+                format!("La clave debe tener al menos {min} caracteres."),
+                format!("Your password must have at least {min} characters."),
+            ),
+            PasswordProblem::TooLong => lang.pick(
+                format!("La clave puede tener como máximo {MAX_CHARS} caracteres. Escriba una más corta."),
+                format!("Your password can have at most {MAX_CHARS} characters. Enter a shorter one."),
+            ),
+            PasswordProblem::ContainsCedula => lang
+                .pick(
+                    "La clave no debe contener su número de cédula.",
+                    "Your password must not contain your ID number.",
+                )
+                .to_owned(),
+            PasswordProblem::ContainsBirthDate => lang
+                .pick(
+                    "La clave no debe contener su fecha de nacimiento.",
+                    "Your password must not contain your date of birth.",
+                )
+                .to_owned(),
+            PasswordProblem::ContainsName => lang
+                .pick(
+                    "La clave no debe contener sus nombres ni sus apellidos.",
+                    "Your password must not contain your names or surnames.",
+                )
+                .to_owned(),
+            PasswordProblem::ContainsInstitute => lang
+                .pick(
+                    "La clave no debe contener el nombre del Instituto (IESS).",
+                    "Your password must not contain the Institute's name (IESS).",
+                )
+                .to_owned(),
+            PasswordProblem::Common => lang
+                .pick(
+                    "Esta clave es muy conocida y fácil de adivinar. \
+                     Elija otra, por ejemplo tres o cuatro palabras que solo usted relacione.",
+                    "This password is well known and easy to guess. \
+                     Choose another one, for example three or four words that only you would put together.",
+                )
                 .to_owned(),
         }
     }
@@ -179,17 +199,28 @@ impl PasswordPolicy {
     }
 
     /// The rules, shown before the user types (SPEC §2.1 step 6).
-    pub fn rules_es(&self) -> Vec<String> {
+    pub fn rules(&self, lang: Lang) -> Vec<String> {
+        let min = self.min_chars;
         vec![
-            format!(
-                "Use al menos {} caracteres (hasta {MAX_CHARS}).",
-                self.min_chars
+            lang.pick(
+                format!("Use al menos {min} caracteres (hasta {MAX_CHARS})."),
+                format!("Use at least {min} characters (up to {MAX_CHARS})."),
             ),
-            "Puede usar espacios, tildes, números y símbolos; ninguno es obligatorio.".to_owned(),
-            "No use su cédula, su fecha de nacimiento, sus nombres o apellidos ni el nombre del IESS."
-                .to_owned(),
-            "Evite claves conocidas. Tres o cuatro palabras que solo usted relacione son fáciles de recordar y difíciles de adivinar."
-                .to_owned(),
+            lang.pick(
+                "Puede usar espacios, tildes, números y símbolos; ninguno es obligatorio.",
+                "You can use spaces, accents, digits and symbols; none of them is required.",
+            )
+            .to_owned(),
+            lang.pick(
+                "No use su cédula, su fecha de nacimiento, sus nombres o apellidos ni el nombre del IESS.",
+                "Do not use your ID number, your date of birth, your names or surnames, or the name of the IESS.",
+            )
+            .to_owned(),
+            lang.pick(
+                "Evite claves conocidas. Tres o cuatro palabras que solo usted relacione son fáciles de recordar y difíciles de adivinar.",
+                "Avoid well-known passwords. Three or four words that only you would put together are easy to remember and hard to guess.",
+            )
+            .to_owned(),
         ]
     }
 }
@@ -441,32 +472,51 @@ fn keyboard_walks(chars: &[char]) -> Vec<bool> {
 }
 
 impl Strength {
-    pub fn label_es(&self) -> String {
+    pub fn label(&self, lang: Lang) -> String {
         match self {
-            Strength::Empty => "Sin escribir".to_owned(),
-            Strength::TooShort { missing: 1 } => "Muy corta: falta 1 carácter".to_owned(),
-            Strength::TooShort { missing } => format!("Muy corta: faltan {missing} caracteres"),
-            Strength::Weak => "Débil".to_owned(),
-            Strength::Fair => "Aceptable".to_owned(),
-            Strength::Strong => "Fuerte".to_owned(),
+            Strength::Empty => lang.pick("Sin escribir", "Not typed yet").to_owned(),
+            Strength::TooShort { missing: 1 } => lang
+                .pick(
+                    "Muy corta: falta 1 carácter",
+                    "Too short: 1 more character needed",
+                )
+                .to_owned(),
+            Strength::TooShort { missing } => lang.pick(
+                format!("Muy corta: faltan {missing} caracteres"),
+                format!("Too short: {missing} more characters needed"),
+            ),
+            Strength::Weak => lang.pick("Débil", "Weak").to_owned(),
+            Strength::Fair => lang.pick("Aceptable", "Fair").to_owned(),
+            Strength::Strong => lang.pick("Fuerte", "Strong").to_owned(),
         }
     }
 
-    pub fn hint_es(&self) -> &'static str {
+    pub fn hint(&self, lang: Lang) -> &'static str {
         match self {
-            Strength::Empty => {
-                "Le sugerimos una frase de tres o cuatro palabras, separadas por espacios."
-            }
-            Strength::TooShort { .. } => {
-                "Siga escribiendo. Tres o cuatro palabras seguidas alcanzan el largo con facilidad."
-            }
-            Strength::Weak => {
+            Strength::Empty => lang.pick(
+                "Le sugerimos una frase de tres o cuatro palabras, separadas por espacios.",
+                "We suggest a phrase of three or four words, separated by spaces.",
+            ),
+            Strength::TooShort { .. } => lang.pick(
+                "Siga escribiendo. Tres o cuatro palabras seguidas alcanzan el largo con facilidad.",
+                "Keep typing. Three or four words in a row easily reach the length.",
+            ),
+            Strength::Weak => lang.pick(
                 "Es fácil de adivinar. Evite palabras y nombres conocidos, años, \
                  repeticiones y secuencias como 1234; pruebe con tres o cuatro \
-                 palabras que solo usted relacione."
-            }
-            Strength::Fair => "Aceptable. Añadir otra palabra la hace más segura.",
-            Strength::Strong => "Buena clave. Anótela en un lugar seguro y no la comparta.",
+                 palabras que solo usted relacione.",
+                "It is easy to guess. Avoid well-known words and names, years, \
+                 repetitions and sequences like 1234; try three or four \
+                 words that only you would put together.",
+            ),
+            Strength::Fair => lang.pick(
+                "Aceptable. Añadir otra palabra la hace más segura.",
+                "Acceptable. Adding another word makes it stronger.",
+            ),
+            Strength::Strong => lang.pick(
+                "Buena clave. Anótela en un lugar seguro y no la comparta.",
+                "Good password. Write it down somewhere safe and do not share it.",
+            ),
         }
     }
 }
@@ -736,12 +786,19 @@ mod tests {
     }
 
     #[test]
-    fn messages_are_spanish_and_carry_the_numbers() {
+    fn messages_are_in_both_languages_and_carry_the_numbers() {
         assert_eq!(
-            PasswordProblem::TooShort { min: 12 }.message_es(),
+            PasswordProblem::TooShort { min: 12 }.message(Lang::Es),
             "La clave debe tener al menos 12 caracteres."
         );
-        assert!(PasswordProblem::TooLong.message_es().contains("256"));
+        assert_eq!(
+            PasswordProblem::TooShort { min: 12 }.message(Lang::En),
+            "Your password must have at least 12 characters."
+        );
+        for lang in Lang::ALL {
+            assert!(PasswordProblem::TooLong.message(lang).contains("256"));
+            assert!(PasswordPolicy::default().rules(lang)[0].contains("12"));
+        }
         for p in [
             PasswordProblem::ContainsCedula,
             PasswordProblem::ContainsBirthDate,
@@ -749,11 +806,11 @@ mod tests {
             PasswordProblem::ContainsInstitute,
             PasswordProblem::Common,
         ] {
-            assert!(
-                p.message_es().starts_with("La clave") || p.message_es().starts_with("Esta clave")
-            );
+            let es = p.message(Lang::Es);
+            assert!(es.starts_with("La clave") || es.starts_with("Esta clave"));
+            let en = p.message(Lang::En);
+            assert!(en.starts_with("Your password") || en.starts_with("This password"));
         }
-        assert!(PasswordPolicy::default().rules_es()[0].contains("12"));
     }
 
     #[test]
@@ -789,14 +846,23 @@ mod tests {
     #[test]
     fn strength_labels_and_hints() {
         assert_eq!(
-            Strength::TooShort { missing: 1 }.label_es(),
+            Strength::TooShort { missing: 1 }.label(Lang::Es),
             "Muy corta: falta 1 carácter"
         );
         assert_eq!(
-            Strength::TooShort { missing: 4 }.label_es(),
+            Strength::TooShort { missing: 4 }.label(Lang::Es),
             "Muy corta: faltan 4 caracteres"
         );
-        assert!(Strength::Empty.hint_es().contains("tres o cuatro palabras"));
+        assert_eq!(
+            Strength::TooShort { missing: 4 }.label(Lang::En),
+            "Too short: 4 more characters needed"
+        );
+        assert!(Strength::Empty
+            .hint(Lang::Es)
+            .contains("tres o cuatro palabras"));
+        assert!(Strength::Empty
+            .hint(Lang::En)
+            .contains("three or four words"));
         for s in [
             Strength::Empty,
             Strength::TooShort { missing: 2 },
@@ -804,8 +870,10 @@ mod tests {
             Strength::Fair,
             Strength::Strong,
         ] {
-            assert!(!s.label_es().is_empty());
-            assert!(!s.hint_es().is_empty());
+            for lang in Lang::ALL {
+                assert!(!s.label(lang).is_empty());
+                assert!(!s.hint(lang).is_empty());
+            }
         }
     }
 

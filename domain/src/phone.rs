@@ -5,6 +5,7 @@
 //! Server only: the metadata is too heavy for the WASM bundle; the browser
 //! checks only that something plausible was typed.
 
+use crate::lang::Lang;
 use phonenumber::{country, Mode, Type};
 
 /// Longer input is refused before parsing.
@@ -21,17 +22,20 @@ pub enum PhoneError {
 }
 
 impl PhoneError {
-    pub fn message_es(self) -> &'static str {
+    pub fn message(self, lang: Lang) -> &'static str {
         match self {
-            PhoneError::Invalid => {
-                "Revise el número de celular: escríbalo como 099 123 4567, o con el código de su país si es del exterior, por ejemplo +34 612 345 678."
-            }
-            PhoneError::NotMobile => {
-                "Ese número parece de un teléfono fijo o de un servicio. Escriba un número de celular."
-            }
-            PhoneError::OtherCountry => {
-                "Ese número no es del país que eligió. Elija el país del número, o escríbalo completo con el código de su país (por ejemplo +34 para España)."
-            }
+            PhoneError::Invalid => lang.pick(
+                "Revise el número de celular: escríbalo como 099 123 4567, o con el código de su país si es del exterior, por ejemplo +34 612 345 678.",
+                "Check the mobile phone number: write it as 099 123 4567, or with your country code if it is from abroad, for example +34 612 345 678.",
+            ),
+            PhoneError::NotMobile => lang.pick(
+                "Ese número parece de un teléfono fijo o de un servicio. Escriba un número de celular.",
+                "That number looks like a landline or a service number. Enter a mobile phone number.",
+            ),
+            PhoneError::OtherCountry => lang.pick(
+                "Ese número no es del país que eligió. Elija el país del número, o escríbalo completo con el código de su país (por ejemplo +34 para España).",
+                "That number is not from the country you chose. Choose the number's country, or write it in full with its country code (for example +34 for Spain).",
+            ),
         }
     }
 }
@@ -120,6 +124,12 @@ mod tests {
     fn landlines_and_nonsense_are_refused_with_their_reason() {
         // A Quito landline.
         assert_eq!(parse_mobile("02 250 1234"), Err(PhoneError::NotMobile));
+        assert!(PhoneError::NotMobile
+            .message(Lang::Es)
+            .contains("número de celular"));
+        assert!(PhoneError::NotMobile
+            .message(Lang::En)
+            .contains("mobile phone number"));
         for input in [
             "",
             "   ",

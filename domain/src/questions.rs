@@ -5,6 +5,8 @@
 
 #[cfg(feature = "server")]
 use super::answer::normalise;
+#[cfg(feature = "server")]
+use crate::lang::Lang;
 
 /// How many questions an affiliate chooses.
 pub const TO_CHOOSE: usize = 4;
@@ -27,10 +29,12 @@ pub struct ChoiceProblem {
 
 #[cfg(feature = "server")]
 /// Checks the four `(question id as typed, answer)` pairs against the
-/// `catalogue` of active question ids; returns `(question id, answer)` pairs.
+/// `catalogue` of active question ids; returns `(question id, answer)` pairs,
+/// or the problems in `lang`.
 pub fn check_choice(
     picks: &[(String, String)],
     catalogue: &[i32],
+    lang: Lang,
 ) -> Result<Vec<(i32, String)>, Vec<ChoiceProblem>> {
     let mut problems = Vec::new();
     let mut chosen: Vec<(i32, String)> = Vec::new();
@@ -44,56 +48,75 @@ pub fn check_choice(
             "" => {
                 problem(
                     QUESTION_FIELDS[i].to_owned(),
-                    format!("Elija la pregunta {n}."),
+                    lang.pick(
+                        format!("Elija la pregunta {n}."),
+                        format!("Choose question {n}."),
+                    ),
                 );
                 None
             }
-            q => {
-                match q.parse::<i32>().ok().filter(|id| catalogue.contains(id)) {
-                    None => {
-                        problem(
-                            QUESTION_FIELDS[i].to_owned(),
-                            format!("Elija la pregunta {n} de la lista."),
-                        );
-                        None
-                    }
-                    Some(id) if chosen.iter().any(|(c, _)| *c == id) => {
-                        problem(
+            q => match q.parse::<i32>().ok().filter(|id| catalogue.contains(id)) {
+                None => {
+                    problem(
                         QUESTION_FIELDS[i].to_owned(),
-                        format!("La pregunta {n} ya está elegida arriba. Elija una pregunta distinta."),
+                        lang.pick(
+                            format!("Elija la pregunta {n} de la lista."),
+                            format!("Choose question {n} from the list."),
+                        ),
                     );
-                        None
-                    }
-                    Some(id) => Some(id),
+                    None
                 }
-            }
+                Some(id) if chosen.iter().any(|(c, _)| *c == id) => {
+                    problem(
+                        QUESTION_FIELDS[i].to_owned(),
+                        lang.pick(
+                            format!("La pregunta {n} ya está elegida arriba. Elija una pregunta distinta."),
+                            format!("Question {n} is already chosen above. Choose a different question."),
+                        ),
+                    );
+                    None
+                }
+                Some(id) => Some(id),
+            },
         };
         let normalised = normalise(&a);
         let length = normalised.chars().count();
         let answer_ok = if normalised.is_empty() {
             problem(
                 ANSWER_FIELDS[i].to_owned(),
-                format!("Escriba su respuesta a la pregunta {n}."),
+                lang.pick(
+                    format!("Escriba su respuesta a la pregunta {n}."),
+                    format!("Enter your answer to question {n}."),
+                ),
             );
             false
         } else if length < MIN_ANSWER_CHARS {
             problem(
                 ANSWER_FIELDS[i].to_owned(),
-                format!(
-                    "La respuesta {n} debe tener al menos {MIN_ANSWER_CHARS} letras o números."
+                lang.pick(
+                    format!(
+                        "La respuesta {n} debe tener al menos {MIN_ANSWER_CHARS} letras o números."
+                    ),
+                    format!("Answer {n} must have at least {MIN_ANSWER_CHARS} letters or digits."),
                 ),
             );
             false
         } else if a.chars().count() > MAX_ANSWER_CHARS {
             problem(
                 ANSWER_FIELDS[i].to_owned(),
-                format!("La respuesta {n} puede tener hasta {MAX_ANSWER_CHARS} caracteres."),
+                lang.pick(
+                    format!("La respuesta {n} puede tener hasta {MAX_ANSWER_CHARS} caracteres."),
+                    format!("Answer {n} can have up to {MAX_ANSWER_CHARS} characters."),
+                ),
             );
             false
         } else if seen_answers.contains(&normalised) {
             problem(
                 ANSWER_FIELDS[i].to_owned(),
-                format!("La respuesta {n} es igual a otra. Use una respuesta distinta para cada pregunta."),
+                lang.pick(
+                    format!("La respuesta {n} es igual a otra. Use una respuesta distinta para cada pregunta."),
+                    format!("Answer {n} is the same as another one. Use a different answer for each question."),
+                ),
             );
             false
         } else {
@@ -145,6 +168,7 @@ mod tests {
                 ("6", "Carmita"),
             ]),
             &CATALOGUE,
+            Lang::Es,
         );
         assert_eq!(
             ok,
@@ -162,6 +186,7 @@ mod tests {
         let r = check_choice(
             &picks(&[("1", "uno"), ("2", "dos"), ("1", "tres"), ("4", "cuatro")]),
             &CATALOGUE,
+            Lang::Es,
         );
         assert_eq!(fields(r), vec!["pregunta3"]);
     }
@@ -171,9 +196,10 @@ mod tests {
         let r = check_choice(
             &picks(&[("", "uno"), ("99", "dos"), ("abc", "tres"), ("4", "cuatro")]),
             &CATALOGUE,
+            Lang::Es,
         );
         assert_eq!(fields(r), vec!["pregunta1", "pregunta2", "pregunta3"]);
-        assert_eq!(fields(check_choice(&[], &CATALOGUE)).len(), 8);
+        assert_eq!(fields(check_choice(&[], &CATALOGUE, Lang::Es)).len(), 8);
     }
 
     #[test]
@@ -182,6 +208,7 @@ mod tests {
         let r = check_choice(
             &picks(&[("1", "  "), ("2", "x"), ("3", &long), ("4", "cuatro")]),
             &CATALOGUE,
+            Lang::Es,
         );
         assert_eq!(fields(r), vec!["respuesta1", "respuesta2", "respuesta3"]);
         let r = check_choice(
@@ -192,8 +219,33 @@ mod tests {
                 ("4", "otra"),
             ]),
             &CATALOGUE,
+            Lang::Es,
         );
         assert_eq!(fields(r), vec!["respuesta2", "respuesta3"]);
+    }
+
+    #[test]
+    fn problems_are_told_in_the_language_asked() {
+        let p = |lang| {
+            check_choice(&picks(&[("1", "uno"), ("1", "uno")]), &CATALOGUE, lang)
+                .expect_err("refused")
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            p(Lang::Es)[0],
+            "La pregunta 2 ya está elegida arriba. Elija una pregunta distinta."
+        );
+        assert_eq!(
+            p(Lang::En)[0],
+            "Question 2 is already chosen above. Choose a different question."
+        );
+        assert_eq!(
+            p(Lang::En)[1],
+            "Answer 2 is the same as another one. Use a different answer for each question."
+        );
+        assert_eq!(p(Lang::En)[2], "Choose question 3.");
     }
 
     proptest! {
@@ -201,7 +253,7 @@ mod tests {
         fn never_panics_and_accepted_choices_are_distinct(
             items in proptest::collection::vec(("[0-9]{0,2}", "\\PC{0,12}"), 0..6)
         ) {
-            if let Ok(chosen) = check_choice(&items, &CATALOGUE) {
+            if let Ok(chosen) = check_choice(&items, &CATALOGUE, Lang::Es) {
                 prop_assert_eq!(chosen.len(), TO_CHOOSE);
                 for (i, (q, _)) in chosen.iter().enumerate() {
                     prop_assert!(CATALOGUE.contains(q));

@@ -2,6 +2,7 @@
 //! rules for user names. Plain Rust, unit-tested on its own.
 
 use super::stored::{stored_enum, Stored};
+use crate::lang::{Lang, Text};
 
 /// A staff user's role. Supervisors may do everything agents do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -35,10 +36,10 @@ impl Role {
         }
     }
 
-    pub fn label_es(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Role::Agent => "Agente",
-            Role::Supervisor => "Supervisor/a",
+            Role::Agent => lang.pick("Agente", "Agent"),
+            Role::Supervisor => lang.pick("Supervisor/a", "Supervisor"),
         }
     }
 
@@ -50,7 +51,7 @@ impl Role {
 
 /// A user name: 3 to 32 lower-case ASCII letters, digits, dots, hyphens or
 /// underscores, starting with a letter (it appears in the audit log).
-pub fn parse_username(input: &str) -> Result<String, &'static str> {
+pub fn parse_username(input: &str) -> Result<String, Text> {
     let name = input.trim().to_ascii_lowercase();
     let ok_chars = name
         .bytes()
@@ -59,7 +60,10 @@ pub fn parse_username(input: &str) -> Result<String, &'static str> {
     if (3..=32).contains(&name.len()) && ok_chars && starts_with_letter {
         Ok(name)
     } else {
-        Err("El usuario debe tener de 3 a 32 letras sin tildes, números, puntos o guiones, y empezar con una letra.")
+        Err(Text {
+            es: "El usuario debe tener de 3 a 32 letras sin tildes, números, puntos o guiones, y empezar con una letra.",
+            en: "The user name must have 3 to 32 letters without accents, digits, dots or hyphens, and start with a letter.",
+        })
     }
 }
 
@@ -86,15 +90,16 @@ pub enum FactorInput {
 
 /// Reads the factor field: six digits, or a ten-character recovery code;
 /// spaces and hyphens anywhere are ignored, letters in either case.
-pub fn parse_factor_input(input: &str) -> Result<FactorInput, &'static str> {
+pub fn parse_factor_input(input: &str) -> Result<FactorInput, Text> {
     let typed: String = input
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
     if typed.is_empty() {
-        return Err(
-            "Escriba el código de su aplicación de autenticación o un código de recuperación.",
-        );
+        return Err(Text {
+            es: "Escriba el código de su aplicación de autenticación o un código de recuperación.",
+            en: "Enter the code from your authenticator app or a recovery code.",
+        });
     }
     if typed.len() == 6 && typed.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(FactorInput::Totp(typed));
@@ -107,7 +112,10 @@ pub fn parse_factor_input(input: &str) -> Result<FactorInput, &'static str> {
     {
         return Ok(FactorInput::Recovery(upper));
     }
-    Err("El código tiene 6 cifras (su aplicación de autenticación) o 10 letras y cifras (un código de recuperación).")
+    Err(Text {
+        es: "El código tiene 6 cifras (su aplicación de autenticación) o 10 letras y cifras (un código de recuperación).",
+        en: "The code has 6 digits (your authenticator app) or 10 letters and digits (a recovery code).",
+    })
 }
 
 /// A recovery code as it is shown: two groups of five.
@@ -131,6 +139,9 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("admin"), None);
+        assert_eq!(Role::Supervisor.label(Lang::Es), "Supervisor/a");
+        assert_eq!(Role::Supervisor.label(Lang::En), "Supervisor");
+        assert_eq!(Role::Agent.label(Lang::En), "Agent");
     }
 
     #[test]

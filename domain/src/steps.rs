@@ -7,6 +7,7 @@
 //! nowhere else.
 
 use super::flow::{FlowKind, FlowState};
+use crate::lang::{Lang, Text};
 
 /// The journeys of SPEC §2, each with its own steps, and the pages around
 /// them.
@@ -31,15 +32,18 @@ pub enum Journey {
 
 impl Journey {
     /// The name a step's caption starts with.
-    pub fn name_es(self) -> &'static str {
+    pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Journey::Recovery => "Recuperar clave",
-            Journey::RecoveryWithoutEmail => "Recuperar clave sin acceso al correo",
-            Journey::Request => "Solicitar clave",
-            Journey::Callback => "Pedir que le llamemos",
-            Journey::Account => "Servicios en línea",
-            Journey::Staff => "Consola del personal",
-            Journey::Site => "Clave",
+            Journey::Recovery => lang.pick("Recuperar clave", "Recover your password"),
+            Journey::RecoveryWithoutEmail => lang.pick(
+                "Recuperar clave sin acceso al correo",
+                "Recover your password without access to your e-mail",
+            ),
+            Journey::Request => lang.pick("Solicitar clave", "Get a password"),
+            Journey::Callback => lang.pick("Pedir que le llamemos", "Ask us to call you"),
+            Journey::Account => lang.pick("Servicios en línea", "Online services"),
+            Journey::Staff => lang.pick("Consola del personal", "Staff console"),
+            Journey::Site => lang.pick("Clave", "Online services password"),
         }
     }
 
@@ -122,12 +126,15 @@ pub struct Page {
     pub journey: Journey,
     pub path: &'static str,
     /// The document's title (the browser tab, what a screen reader says first).
-    pub title_es: &'static str,
+    pub title: Text,
     pub place: Place,
     pub back: Option<Step>,
     /// The flow states this page serves; the first page listing a state is
     /// where a flow in that state is sent.
     pub states: &'static [FlowState],
+    /// The page's form has typed values worth keeping when the language
+    /// changes: it carries the id the switch's button names.
+    pub form: bool,
     pub needs: Needs,
 }
 
@@ -171,7 +178,10 @@ pub enum Step {
 
 /// The title of the page any other path answers (404); it has no path of its
 /// own.
-pub const NOT_FOUND_TITLE_ES: &str = "Página no encontrada";
+pub const NOT_FOUND_TITLE: Text = Text {
+    es: "Página no encontrada",
+    en: "Page not found",
+};
 
 use FlowState as S;
 use Journey as J;
@@ -184,330 +194,462 @@ pub const PAGES: [Page; 33] = [
         step: T::RecoveryStart,
         journey: J::Recovery,
         path: "/recuperar",
-        title_es: "Recuperar clave",
+        title: Text {
+            es: "Recuperar clave",
+            en: "Recover your password",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Nothing,
     },
     Page {
         step: T::RecoverySearch,
         journey: J::Recovery,
         path: "/recuperar/buscar",
-        title_es: "Buscar su cédula – Recuperar clave",
+        title: Text {
+            es: "Buscar su cédula – Recuperar clave",
+            en: "Find your ID number – Recover your password",
+        },
         place: P::Step(1),
         back: Some(T::RecoveryStart),
         states: &[],
+        form: true,
         needs: N::Nothing,
     },
     Page {
         step: T::RecoveryIdentity,
         journey: J::Recovery,
         path: "/recuperar/identidad",
-        title_es: "Su fecha de nacimiento – Recuperar clave",
+        title: Text {
+            es: "Su fecha de nacimiento – Recuperar clave",
+            en: "Your date of birth – Recover your password",
+        },
         place: P::Step(2),
         back: Some(T::RecoverySearch),
         states: &[S::IdentityPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryConfirm,
         journey: J::Recovery,
         path: "/recuperar/confirmar",
-        title_es: "Confirme sus datos – Recuperar clave",
+        title: Text {
+            es: "Confirme sus datos – Recuperar clave",
+            en: "Confirm your details – Recover your password",
+        },
         place: P::Step(3),
         back: Some(T::RecoveryIdentity),
         states: &[S::ConfirmPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryAllAnswers,
         journey: J::RecoveryWithoutEmail,
         path: "/recuperar/sin-correo",
-        title_es: "Sus cuatro preguntas – Recuperar clave sin su correo",
+        title: Text {
+            es: "Sus cuatro preguntas – Recuperar clave sin su correo",
+            en: "Your four questions – Recover your password without your e-mail",
+        },
         place: P::Unnumbered,
         back: Some(T::RecoveryConfirm),
         states: &[S::AllAnswersPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryNewEmail,
         journey: J::RecoveryWithoutEmail,
         path: "/recuperar/nuevo-correo",
-        title_es: "Su nuevo correo – Recuperar clave",
+        title: Text {
+            es: "Su nuevo correo – Recuperar clave",
+            en: "Your new e-mail address – Recover your password",
+        },
         place: P::Unnumbered,
         back: Some(T::RecoveryAllAnswers),
         states: &[S::NewEmailPending],
+        form: true,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryCode,
         journey: J::Recovery,
         path: "/recuperar/codigo",
-        title_es: "Código de verificación – Recuperar clave",
+        title: Text {
+            es: "Código de verificación – Recuperar clave",
+            en: "Verification code – Recover your password",
+        },
         place: P::Step(4),
         back: Some(T::RecoveryConfirm),
         states: &[S::CodePending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryCodeLink,
         journey: J::Recovery,
         path: "/recuperar/codigo/enlace",
-        title_es: "Confirmar el código – Recuperar clave",
+        title: Text {
+            es: "Confirmar el código – Recuperar clave",
+            en: "Confirm the code – Recover your password",
+        },
         place: P::Outside,
         back: None,
         states: &[S::CodePending],
+        form: false,
         needs: N::Link,
     },
     Page {
         step: T::RecoveryQuestions,
         journey: J::Recovery,
         path: "/recuperar/preguntas",
-        title_es: "Preguntas de seguridad – Recuperar clave",
+        title: Text {
+            es: "Preguntas de seguridad – Recuperar clave",
+            en: "Security questions – Recover your password",
+        },
         place: P::Step(5),
         back: Some(T::RecoveryCode),
         states: &[S::QuestionsPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryNewClave,
         journey: J::Recovery,
         path: "/recuperar/nueva-clave",
-        title_es: "Su nueva clave – Recuperar clave",
+        title: Text {
+            es: "Su nueva clave – Recuperar clave",
+            en: "Your new password – Recover your password",
+        },
         place: P::Step(6),
         back: Some(T::RecoveryQuestions),
         states: &[S::PasswordPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RecoveryDone,
         journey: J::Recovery,
         path: "/recuperar/listo",
-        title_es: "Clave restablecida – Recuperar clave",
+        title: Text {
+            es: "Clave restablecida – Recuperar clave",
+            en: "Password reset – Recover your password",
+        },
         place: P::Outside,
         back: None,
         states: &[S::Done],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RequestStart,
         journey: J::Request,
         path: "/solicitar",
-        title_es: "Solicitar clave",
+        title: Text {
+            es: "Solicitar clave",
+            en: "Get a password",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Nothing,
     },
     Page {
         step: T::RequestSearch,
         journey: J::Request,
         path: "/solicitar/buscar",
-        title_es: "Buscar su cédula – Solicitar clave",
+        title: Text {
+            es: "Buscar su cédula – Solicitar clave",
+            en: "Find your ID number – Get a password",
+        },
         place: P::Step(1),
         back: Some(T::RequestStart),
         states: &[],
+        form: true,
         needs: N::Nothing,
     },
     Page {
         step: T::RequestIdentity,
         journey: J::Request,
         path: "/solicitar/identidad",
-        title_es: "Confirme su identidad – Solicitar clave",
+        title: Text {
+            es: "Confirme su identidad – Solicitar clave",
+            en: "Confirm your identity – Get a password",
+        },
         place: P::Step(2),
         back: Some(T::RequestSearch),
         states: &[S::IdentityPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RequestContact,
         journey: J::Request,
         path: "/solicitar/contacto",
-        title_es: "Sus datos de contacto – Solicitar clave",
+        title: Text {
+            es: "Sus datos de contacto – Solicitar clave",
+            en: "Your contact details – Get a password",
+        },
         place: P::Step(3),
         back: Some(T::RequestIdentity),
         states: &[S::ContactPending],
+        form: true,
         needs: N::Flow,
     },
     Page {
         step: T::RequestCode,
         journey: J::Request,
         path: "/solicitar/codigo",
-        title_es: "Código de verificación – Solicitar clave",
+        title: Text {
+            es: "Código de verificación – Solicitar clave",
+            en: "Verification code – Get a password",
+        },
         place: P::Step(4),
         back: Some(T::RequestContact),
         states: &[S::CodePending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RequestCodeLink,
         journey: J::Request,
         path: "/solicitar/codigo/enlace",
-        title_es: "Confirmar el código – Solicitar clave",
+        title: Text {
+            es: "Confirmar el código – Solicitar clave",
+            en: "Confirm the code – Get a password",
+        },
         place: P::Outside,
         back: None,
         states: &[S::CodePending],
+        form: false,
         needs: N::Link,
     },
     Page {
         step: T::RequestQuestions,
         journey: J::Request,
         path: "/solicitar/preguntas",
-        title_es: "Sus preguntas de seguridad – Solicitar clave",
+        title: Text {
+            es: "Sus preguntas de seguridad – Solicitar clave",
+            en: "Your security questions – Get a password",
+        },
         place: P::Step(5),
         back: Some(T::RequestCode),
         states: &[S::ChooseQuestionsPending],
+        form: true,
         needs: N::Flow,
     },
     Page {
         step: T::RequestNewClave,
         journey: J::Request,
         path: "/solicitar/nueva-clave",
-        title_es: "Su nueva clave – Solicitar clave",
+        title: Text {
+            es: "Su nueva clave – Solicitar clave",
+            en: "Your new password – Get a password",
+        },
         place: P::Step(6),
         back: Some(T::RequestQuestions),
         states: &[S::PasswordPending],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::RequestDone,
         journey: J::Request,
         path: "/solicitar/listo",
-        title_es: "Clave creada – Solicitar clave",
+        title: Text {
+            es: "Clave creada – Solicitar clave",
+            en: "Password created – Get a password",
+        },
         place: P::Outside,
         back: None,
         states: &[S::Done],
+        form: false,
         needs: N::Flow,
     },
     Page {
         step: T::Contact,
         journey: J::Callback,
         path: "/contacto",
-        title_es: "Contacto",
+        title: Text {
+            es: "Contacto",
+            en: "Contact us",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Nothing,
     },
     Page {
         step: T::Callback,
         journey: J::Callback,
         path: "/contacto/llamada",
-        title_es: "Pedir que le llamemos",
+        title: Text {
+            es: "Pedir que le llamemos",
+            en: "Ask us to call you",
+        },
         place: P::Outside,
         back: Some(T::Contact),
         states: &[],
+        form: true,
         needs: N::Nothing,
     },
     Page {
         step: T::CallbackReceipt,
         journey: J::Callback,
         path: "/contacto/recibida",
-        title_es: "Solicitud recibida",
+        title: Text {
+            es: "Solicitud recibida",
+            en: "Request received",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Link,
     },
     Page {
         step: T::SignIn,
         journey: J::Account,
         path: "/ingresar",
-        title_es: "Ingresar",
+        title: Text {
+            es: "Ingresar",
+            en: "Sign in",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: true,
         needs: N::Nothing,
     },
     Page {
         step: T::Services,
         journey: J::Account,
         path: "/servicios",
-        title_es: "Servicios en línea",
+        title: Text {
+            es: "Servicios en línea",
+            en: "Online services",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Session,
     },
     Page {
         step: T::NotMe,
         journey: J::Account,
         path: "/no-fui-yo",
-        title_es: "No fui yo",
+        title: Text {
+            es: "No fui yo",
+            en: "It was not me",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Link,
     },
     Page {
         step: T::StaffSignIn,
         journey: J::Staff,
         path: "/personal/ingresar",
-        title_es: "Ingresar – Consola del personal",
+        title: Text {
+            es: "Ingresar – Consola del personal",
+            en: "Sign in – Staff console",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: true,
         needs: N::Nothing,
     },
     Page {
         step: T::StaffFactor,
         journey: J::Staff,
         path: "/personal/verificar",
-        title_es: "Código de verificación – Consola del personal",
+        title: Text {
+            es: "Código de verificación – Consola del personal",
+            en: "Verification code – Staff console",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::StaffPassword,
     },
     Page {
         step: T::StaffQueue,
         journey: J::Staff,
         path: "/personal",
-        title_es: "Solicitudes y casos – Consola del personal",
+        title: Text {
+            es: "Solicitudes y casos – Consola del personal",
+            en: "Requests and cases – Staff console",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::StaffSession,
     },
     Page {
         step: T::StaffAffiliate,
         journey: J::Staff,
         path: "/personal/afiliado",
-        title_es: "Buscar afiliado – Consola del personal",
+        title: Text {
+            es: "Buscar afiliado – Consola del personal",
+            en: "Find a member – Staff console",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::StaffSession,
     },
     Page {
         step: T::StaffSupervision,
         journey: J::Staff,
         path: "/personal/supervision",
-        title_es: "Supervisión – Consola del personal",
+        title: Text {
+            es: "Supervisión – Consola del personal",
+            en: "Supervision – Staff console",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Supervisor,
     },
     Page {
         step: T::Home,
         journey: J::Site,
         path: "/",
-        title_es: "Inicio",
+        title: Text {
+            es: "Inicio",
+            en: "Home",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Nothing,
     },
     Page {
         step: T::DevMailbox,
         journey: J::Site,
         path: "/dev/correo",
-        title_es: "Buzón de desarrollo",
+        title: Text {
+            es: "Buzón de desarrollo",
+            en: "Development mailbox",
+        },
         place: P::Outside,
         back: None,
         states: &[],
+        form: false,
         needs: N::Development,
     },
 ];
@@ -521,8 +663,8 @@ impl Step {
         self.page().path
     }
 
-    pub fn title_es(self) -> &'static str {
-        self.page().title_es
+    pub fn title(self, lang: Lang) -> &'static str {
+        self.page().title.get(lang)
     }
 
     /// Where "Volver" leads.
@@ -553,25 +695,35 @@ impl Step {
     /// What a screen reader is told when the wizard shows this page in place:
     /// "Paso 2 de 6: Su fecha de nacimiento – Recuperar clave", or the title
     /// alone for a page outside the numbered steps.
-    pub fn announcement_es(self) -> String {
+    pub fn announcement(self, lang: Lang) -> String {
         let page = self.page();
+        let title = page.title.get(lang);
         match page.place {
-            Place::Step(n) => format!("Paso {n} de {}: {}", page.journey.steps(), page.title_es),
-            _ => page.title_es.to_owned(),
+            Place::Step(n) => {
+                let m = page.journey.steps();
+                lang.pick(
+                    format!("Paso {n} de {m}: {title}"),
+                    format!("Step {n} of {m}: {title}"),
+                )
+            }
+            _ => title.to_owned(),
         }
     }
 
     /// "Recuperar clave · paso 2 de 6", the branch's name, or nothing.
-    pub fn caption_es(self) -> Option<String> {
+    pub fn caption(self, lang: Lang) -> Option<String> {
         let page = self.page();
+        let name = page.journey.name(lang);
         match page.place {
             Place::Outside => None,
-            Place::Unnumbered => Some(page.journey.name_es().to_owned()),
-            Place::Step(n) => Some(format!(
-                "{} · paso {n} de {}",
-                page.journey.name_es(),
-                page.journey.steps()
-            )),
+            Place::Unnumbered => Some(name.to_owned()),
+            Place::Step(n) => {
+                let m = page.journey.steps();
+                Some(lang.pick(
+                    format!("{name} · paso {n} de {m}"),
+                    format!("{name} · step {n} of {m}"),
+                ))
+            }
         }
     }
 
@@ -658,18 +810,31 @@ mod tests {
             assert_eq!(numbers, [1, 2, 3, 4, 5, 6], "{journey:?}");
         }
         assert_eq!(
-            Step::RecoveryIdentity.caption_es().as_deref(),
+            Step::RecoveryIdentity.caption(Lang::Es).as_deref(),
             Some("Recuperar clave · paso 2 de 6")
         );
         assert_eq!(
-            Step::RequestNewClave.caption_es().as_deref(),
+            Step::RequestNewClave.caption(Lang::Es).as_deref(),
             Some("Solicitar clave · paso 6 de 6")
         );
         assert_eq!(
-            Step::RecoveryNewEmail.caption_es().as_deref(),
+            Step::RecoveryNewEmail.caption(Lang::Es).as_deref(),
             Some("Recuperar clave sin acceso al correo")
         );
-        assert_eq!(Step::RecoveryDone.caption_es(), None);
+        assert_eq!(Step::RecoveryDone.caption(Lang::Es), None);
+        assert_eq!(
+            Step::RecoveryIdentity.caption(Lang::En).as_deref(),
+            Some("Recover your password · step 2 of 6")
+        );
+        assert_eq!(
+            Step::RequestNewClave.caption(Lang::En).as_deref(),
+            Some("Get a password · step 6 of 6")
+        );
+        assert_eq!(
+            Step::RecoveryNewEmail.caption(Lang::En).as_deref(),
+            Some("Recover your password without access to your e-mail")
+        );
+        assert_eq!(Step::RecoveryDone.caption(Lang::En), None);
     }
 
     #[test]
@@ -775,17 +940,31 @@ mod tests {
         assert_eq!(Step::at("/recuperar/codigo"), Some(Step::RecoveryCode));
         assert_eq!(Step::at("/recuperar/codigo/"), None);
         assert_eq!(
-            Step::RecoveryIdentity.announcement_es(),
+            Step::RecoveryIdentity.announcement(Lang::Es),
             "Paso 2 de 6: Su fecha de nacimiento – Recuperar clave"
         );
         assert_eq!(
-            Step::RequestNewClave.announcement_es(),
+            Step::RequestNewClave.announcement(Lang::Es),
             "Paso 6 de 6: Su nueva clave – Solicitar clave"
         );
         assert_eq!(
-            Step::RecoveryNewEmail.announcement_es(),
+            Step::RecoveryNewEmail.announcement(Lang::Es),
             "Su nuevo correo – Recuperar clave"
         );
+        assert_eq!(
+            Step::RecoveryIdentity.announcement(Lang::En),
+            "Step 2 of 6: Your date of birth – Recover your password"
+        );
+        assert_eq!(
+            Step::RequestNewClave.announcement(Lang::En),
+            "Step 6 of 6: Your new password – Get a password"
+        );
+        assert_eq!(
+            Step::RecoveryNewEmail.announcement(Lang::En),
+            "Your new e-mail address – Recover your password"
+        );
+        assert_eq!(Step::Home.title(Lang::En), "Home");
+        assert_eq!(Step::Home.title(Lang::Es), "Inicio");
     }
 
     #[test]
@@ -832,11 +1011,13 @@ mod tests {
 
     #[test]
     fn titles_are_unique() {
-        for (i, a) in PAGES.iter().enumerate() {
-            for b in &PAGES[i + 1..] {
-                assert_ne!(a.title_es, b.title_es);
+        for lang in Lang::ALL {
+            for (i, a) in PAGES.iter().enumerate() {
+                for b in &PAGES[i + 1..] {
+                    assert_ne!(a.title.get(lang), b.title.get(lang));
+                }
+                assert_ne!(a.title.get(lang), NOT_FOUND_TITLE.get(lang));
             }
-            assert_ne!(a.title_es, NOT_FOUND_TITLE_ES);
         }
     }
 

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::lang::Lang;
+
 /// A stored value that is none of its column's values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownValue {
@@ -137,11 +139,20 @@ impl CaseKind {
     }
 
     /// What staff read about it.
-    pub fn detail_es(self) -> &'static str {
+    pub fn detail(self, lang: Lang) -> &'static str {
         match self {
-            CaseKind::NotMeEmailChanged => "La persona indica que no cambió el correo; se restauró el anterior y se bloqueó la cuenta.",
-            CaseKind::NotMeClaveChanged => "La persona indica que no cambió la clave; se bloqueó la cuenta.",
-            CaseKind::NotMeClaveCreated => "La persona indica que no pidió la clave; se bloqueó la cuenta.",
+            CaseKind::NotMeEmailChanged => lang.pick(
+                "La persona indica que no cambió el correo; se restauró el anterior y se bloqueó la cuenta.",
+                "The person says they did not change the e-mail address; the previous one was restored and the account was locked.",
+            ),
+            CaseKind::NotMeClaveChanged => lang.pick(
+                "La persona indica que no cambió la clave; se bloqueó la cuenta.",
+                "The person says they did not change the password; the account was locked.",
+            ),
+            CaseKind::NotMeClaveCreated => lang.pick(
+                "La persona indica que no pidió la clave; se bloqueó la cuenta.",
+                "The person says they did not ask for the password; the account was locked.",
+            ),
         }
     }
 }

@@ -3,14 +3,17 @@ import { jsEnabled, ready, step } from "./helpers";
 
 /**
  * The WASM as served (brotli) may not grow past this: just above what the
- * release build reaches with islands (138 969 bytes with the wizard and the
+ * release build reaches with islands (142 227 bytes with every island's text
+ * in Spanish and English, 8 December 2026 — the English twins cost 2 816
+ * bytes: the step table's titles the wizard announces, the clave hint's and
+ * live checks' messages, the robot check, the time limit; 138 969 with the wizard and the
  * clave hint's heads of the Spanish word lists, 5 December 2026; 132 781
  * without the lists; 139 854 before the wizard, when the islands called the
  * server functions' typed clients; it was 617 082 when the whole app
  * hydrated), so a heavier crate cannot creep in unnoticed. Lower it as the
  * bundle shrinks.
  */
-const WASM_BR_CEILING = 140_000;
+const WASM_BR_CEILING = 143_000;
 
 test.describe("What a first visit downloads", () => {
   test("the stylesheet, script and WASM carry their hash, come precompressed and are kept a year; the page is not stored", async ({

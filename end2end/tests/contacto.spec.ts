@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { expectAccessiblePage, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step } from "./helpers";
+import { expectAccessiblePage, expectStep, jsEnabled, mailedCode, nextStaffCode, passCaptcha, ready, totpCode, step, STAFF_CLAVE } from "./helpers";
 
 /** Demo people living abroad with a clave and a locked account, one per project. */
 const LOCKED_ABROAD: Record<string, { cedula: string; day: string; month: string; email: string; country: string; phone: string; e164: string }> = {
@@ -9,8 +9,6 @@ const LOCKED_ABROAD: Record<string, { cedula: string; day: string; month: string
   "phone-nojs": { cedula: "0105554448", day: "3", month: "4", email: "manuel.cedeno@example.com", country: "España", phone: "+34 699 11 22 33", e164: "+34699112233" },
 };
 
-/** Staff accounts made by scripts/test.sh with `clave create-staff`, one pair per project. */
-export const STAFF_CLAVE = "faro lejano junto al Chimborazo";
 const agentOf = (testInfo: TestInfo) => `agente.${testInfo.project.name}`;
 const supervisorOf = (testInfo: TestInfo) => `supervisor.${testInfo.project.name}`;
 

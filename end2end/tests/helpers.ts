@@ -8,6 +8,16 @@ export const DEMO_WITH_CLAVE = "1712345675";
 /** Well-formed but not in the registry: must behave exactly like a registered one. */
 export const UNREGISTERED = "1714307103";
 
+/** Whether the project's browser asks for English (the `-en` projects). */
+export function inEnglish(testInfo: TestInfo): boolean {
+  return String(testInfo.project.use.locale ?? "").startsWith("en");
+}
+
+/** The text of the project's language: Spanish, or English on the `-en` projects. */
+export function say(testInfo: TestInfo, es: string, en: string): string {
+  return inEnglish(testInfo) ? en : es;
+}
+
 export function jsEnabled(testInfo: TestInfo): boolean {
   return testInfo.project.use.javaScriptEnabled !== false;
 }
@@ -32,6 +42,14 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
       .map((el) => el.outerHTML.slice(0, 80)),
   );
   expect(emptyRoles, "empty status or alert regions").toEqual([]);
+  // The language switch works here: its button belongs to a form and comes
+  // back to this very page (after a step shown in place, too).
+  const back = await page.evaluate(() => {
+    const button = document.querySelector<HTMLButtonElement>(".language-switch-button");
+    if (!button?.form) return null;
+    return new URL(button.formAction).searchParams.get("volver");
+  });
+  expect(back, "where the language switch comes back to").toBe(new URL(page.url()).pathname + new URL(page.url()).search);
   const name = recordChecked(page, testInfo);
   await expectPinnedAriaTree(page, testInfo, name);
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
@@ -125,7 +143,9 @@ async function expectPinnedAriaTree(page: Page, testInfo: TestInfo, name: string
     .replace(/\b(Abierto|Cerrado) ahora/g, "Abierto o cerrado ahora")
     .replace(/(?<!\[level=)\d+/g, "#");
   // Which two of the four questions this step asks is drawn at random per flow.
-  const pinnedTree = name === "RecoveryQuestions" ? tree.replace(/textbox "¿[^"]*\?"/g, 'textbox "(una de sus preguntas)"') : tree;
+  // Which two of the four questions are asked is drawn at random: a question, in either language, stands as one.
+  const pinnedTree =
+    name === "RecoveryQuestions" ? tree.replace(/textbox "(¿[^"]*|(What|Which|Who|Where|When|How)\b[^"]*)\?"/g, 'textbox "(una de sus preguntas)"') : tree;
   const names = [...pinnedTree.matchAll(/"([^"]*)"/g)].map((q) => q[1]);
   const runTogether = names.filter((accessibleName) => /[a-záéíóúñü][A-ZÁÉÍÓÚÑÜ]/.test(accessibleName));
   expect(runTogether, "accessible names with two texts run together").toEqual([]);
@@ -276,9 +296,11 @@ function stripScripts(html: string): string {
 export async function passCaptcha(page: Page, testInfo: TestInfo) {
   // A step shown in place brings its captcha to life after it appears.
   await ready(page, testInfo);
-  await page.getByLabel("No soy un robot").check();
+  await page.getByLabel(say(testInfo, "No soy un robot", "I'm not a robot")).check();
   if (jsEnabled(testInfo)) {
-    await expect(page.locator("#robot-status")).toHaveText(/Verificado/, { timeout: 30_000 });
+    await expect(page.locator("#robot-status")).toHaveText(say(testInfo, "Verificado. Puede continuar.", "Verified. You can continue."), {
+      timeout: 30_000,
+    });
   }
 }
 
@@ -315,12 +337,15 @@ export const REPLACE_EMAIL_PEOPLE: Record<string, Person> = {
 
 export const DEMO_CLAVE = "cielo claro sobre el Cotopaxi";
 
+/** The staff accounts' clave: scripts/test.sh makes an agent and a supervisor per project with `clave create-staff`. */
+export const STAFF_CLAVE = "faro lejano junto al Chimborazo";
+
 /** The demo answers, by a fragment of each of the first four catalogue questions. */
 const ANSWERS: [RegExp, string][] = [
-  [/mejor amigo/, "Andrea"],
-  [/calle/, "Olmedo"],
-  [/primer plato/, "Locro de papa"],
-  [/profesor/, "Carmita"],
+  [/mejor amigo|best childhood friend/, "Andrea"],
+  [/calle|street/, "Olmedo"],
+  [/primer plato|first dish/, "Locro de papa"],
+  [/profesor|teacher/, "Carmita"],
 ];
 
 export function answerFor(question: string): string {
@@ -362,7 +387,7 @@ export async function newestMail(page: Page, address: string, subject: RegExp, a
 
 /** The 6-digit code of the newest code mail to `address`. */
 export async function mailedCode(page: Page, address: string, after = 0): Promise<{ code: string; link: string }> {
-  const mail = await newestMail(page, address, /código/, after);
+  const mail = await newestMail(page, address, /código|code/, after);
   const code = /(\d{6})/.exec(mail.subject)![1];
   const link = /(https?:\/\/\S+\/(?:recuperar|solicitar)\/codigo\/enlace\?codigo=\d{6})/.exec(mail.text)![1];
   return { code, link };
@@ -387,7 +412,9 @@ export async function openCodeLink(page: Page, testInfo: TestInfo, link: string)
   const url = new URL(link);
   await page.goto(url.pathname + url.search);
   await ready(page, testInfo);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirme el código de su correo");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    say(testInfo, "Confirme el código de su correo", "Confirm the code from your e-mail"),
+  );
   await expectAccessiblePage(page, testInfo);
 }
 
@@ -406,9 +433,11 @@ export async function expectStep(
 ) {
   if (typeof where === "string") {
     const s = step(where);
+    const english = inEnglish(testInfo);
     await expect(page).toHaveURL(at(where));
-    await expect(page).toHaveTitle(`${s.title} – Clave`);
-    if (s.caption) await expect(page.locator("main .caption").first()).toHaveText(s.caption);
+    await expect(page).toHaveTitle(`${english ? s.title_en : s.title} – Clave`);
+    const caption = english ? s.caption_en : s.caption;
+    if (caption) await expect(page.locator("main .caption").first()).toHaveText(caption);
   } else {
     await expect(page).toHaveURL(where);
   }
@@ -423,13 +452,19 @@ export async function expectStep(
   if (refused) await expect(summary).toBeFocused();
   if (inPlace || (await shownInPlace(page, testInfo))) {
     if (!refused) await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
-    if (typeof where === "string") await expect(page.locator(".wizard-status")).toHaveText(announcement(step(where)));
+    if (typeof where === "string") {
+      await expect(page.locator(".wizard-status")).toHaveText(announcement(step(where), inEnglish(testInfo)));
+    }
   }
   await expectAccessiblePage(page, testInfo);
 }
 
 /** What the wizard says on showing `s`, written from the step table's caption and title. */
-function announcement(s: StepPage): string {
+function announcement(s: StepPage, english: boolean): string {
+  if (english) {
+    const place = s.caption_en ? /step (\d+) of (\d+)$/.exec(s.caption_en) : null;
+    return place ? `Step ${place[1]} of ${place[2]}: ${s.title_en}` : s.title_en;
+  }
   const place = s.caption ? /paso (\d+) de (\d+)$/.exec(s.caption) : null;
   return place ? `Paso ${place[1]} de ${place[2]}: ${s.title}` : s.title;
 }
@@ -523,7 +558,15 @@ export async function nextStaffCode(username: string): Promise<string> {
 export type Needs = "Nothing" | "Flow" | "Link" | "Session" | "StaffPassword" | "StaffSession" | "Supervisor" | "Development";
 
 /** A page of the page table, as the server declares it (`clave steps`); the 404 page has no path. */
-type Listed = { path: string | null; title: string; caption: string | null; back: string | null; needs: Needs };
+type Listed = {
+  path: string | null;
+  title: string;
+  title_en: string;
+  caption: string | null;
+  caption_en: string | null;
+  back: string | null;
+  needs: Needs;
+};
 export type StepPage = Listed & { path: string };
 
 export const LISTED: Record<string, Listed> = JSON.parse(

@@ -1,5 +1,5 @@
 import { expect, Locator, Page, test, TestInfo } from "@playwright/test";
-import { at, jsEnabled, mailedCode, nextStaffCode, ready, step, totpCode } from "./helpers";
+import { at, jsEnabled, mailedCode, nextStaffCode, ready, step, totpCode, STAFF_CLAVE } from "./helpers";
 
 // Keyboard alone (SPEC §7, WCAG 2.1.1): every journey below is walked with
 // Tab, typing (Ctrl+A to replace), Space, arrow keys and Enter — no click,
@@ -34,7 +34,6 @@ interface LockedAbroad {
   phone: string;
 }
 
-const STAFF_CLAVE = "faro lejano junto al Chimborazo";
 
 const h1 = (page: Page) => page.getByRole("heading", { level: 1 });
 

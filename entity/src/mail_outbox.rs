@@ -20,6 +20,9 @@ pub struct Model {
     /// `smtp` or `dev` (the development mailbox).
     pub delivered_via: Option<String>,
     pub last_error: Option<String>,
+    /// The language the mail is written in, as `Lang::code` stores it (`es`
+    /// or `en`); read back through `Lang::from_code`, anything else refused.
+    pub lang: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261203_000006_form_echo;
 mod m20261203_000007_callback_reference;
 mod m20261203_000008_staff_factor;
 mod m20261203_000009_enum_checks;
+mod m20261208_000010_mail_lang;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_callback_reference::Migration),
             Box::new(m20261203_000008_staff_factor::Migration),
             Box::new(m20261203_000009_enum_checks::Migration),
+            Box::new(m20261208_000010_mail_lang::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
@@ -62,6 +62,7 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
     let ops = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route(app::lang::SWITCH_PATH, post(app::web::switch_language))
         .with_state(state.clone());
 
     Router::new()
@@ -76,6 +77,10 @@ pub fn app(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             bring_back_typed_values,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::web::choose_language,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
         .layer(middleware::from_fn(mark_signed_in_pages))

@@ -1,5 +1,9 @@
 //! The outbox worker: delivers due mail every second, until shutdown. Told to
 //! stop, it finishes the mail it is sending and claims no other.
+//!
+//! A mail was written when it was queued, in the language of the person who
+//! caused it; the worker sends it as written, in its row's language (a row
+//! whose language is none of ours fails and waits, see `mail::lang_of`).
 
 use app::services::mail::{deliver_due_while, Transport};
 use app::services::now_unix;

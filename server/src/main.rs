@@ -162,13 +162,16 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             reset_staff_factor(&open().await?, &username).await
         }
         Command::Steps => {
+            use app::domain::lang::Lang;
             let mut pages: serde_json::Map<String, serde_json::Value> = app::domain::steps::PAGES
                 .iter()
                 .map(|p| {
                     let page = serde_json::json!({
                         "path": p.path,
-                        "title": p.title_es,
-                        "caption": p.step.caption_es(),
+                        "title": p.title.es,
+                        "title_en": p.title.en,
+                        "caption": p.step.caption(Lang::Es),
+                        "caption_en": p.step.caption(Lang::En),
                         "back": p.step.back_path(),
                         "needs": format!("{:?}", p.needs),
                     });
@@ -178,8 +181,10 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
             // Any path outside the table answers this page.
             let not_found = serde_json::json!({
                 "path": null,
-                "title": app::domain::steps::NOT_FOUND_TITLE_ES,
+                "title": app::domain::steps::NOT_FOUND_TITLE.es,
+                "title_en": app::domain::steps::NOT_FOUND_TITLE.en,
                 "caption": null,
+                "caption_en": null,
                 "back": null,
                 "needs": "Nothing",
             });
@@ -321,7 +326,7 @@ async fn create_staff(
     use app::domain::password::normalise;
     use app::domain::staff::{parse_username, Role};
     use std::io::{BufRead, IsTerminal};
-    let username = parse_username(username)?;
+    let username = parse_username(username).map_err(|m| m.es)?;
     let role = Role::parse(role).ok_or("--role must be agent or supervisor")?;
     let name = name.trim();
     if !(3..=120).contains(&name.chars().count()) {
@@ -370,7 +375,7 @@ async fn reset_staff_factor(
     conn: &sea_orm::DatabaseConnection,
     username: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let username = app::domain::staff::parse_username(username)?;
+    let username = app::domain::staff::parse_username(username).map_err(|m| m.es)?;
     if !app::services::staff_factor::reset(conn, &username).await? {
         return Err(format!("{username} has no second factor to reset").into());
     }

@@ -50,7 +50,7 @@ async fn pages_carry_the_security_headers() {
     let h = harness(test_support::sqlite().await, &[]).await;
     let (status, headers, body) = send(&h.app, get("/recuperar/buscar")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<html lang=\"es\""));
+    assert!(body.contains("<html lang=\"es-EC\""));
     assert!(body.contains("novalidate"));
     assert!(body.contains("autocomplete=\"username\""));
     assert!(body.contains("inputmode=\"numeric\""));

@@ -223,7 +223,7 @@ async fn five_hundred_mails_over_two_instances_arrive_once_each() {
     let now = app::services::now_unix();
     let to = |i: usize| format!("lote.{}.{i}@example.org", std::process::id());
     for i in 0..MAILS {
-        let body = mail::code_mail(mail::Locale::Es, "123456", "10:42", "https://x/y");
+        let body = mail::code_mail(app::lang::Lang::Es, "123456", "10:42", "https://x/y");
         mail::enqueue(&db, app::domain::stored::MailKind::Code, &to(i), body, now)
             .await
             .unwrap();

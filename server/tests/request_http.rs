@@ -98,6 +98,7 @@ async fn to_questions(h: &Harness) -> String {
     assert_eq!(loc, "/solicitar/codigo", "{s} {body}");
     let mail = newest_mail(h, NEW_EMAIL, "code").await.expect("code mail");
     assert!(mail.body_text.contains("/solicitar/codigo/enlace?codigo="));
+    assert_eq!(mail.lang, "es", "a Spanish page's mail is Spanish");
     let code: String = mail.subject.chars().filter(char::is_ascii_digit).collect();
     let (s, loc, body) = post(
         h,
@@ -746,6 +747,55 @@ async fn a_forged_host_header_never_reaches_a_mailed_link() {
     assert!(mail.body_text.contains(&link), "{}", mail.body_text);
     assert!(mail.body_html.contains(&link));
     assert!(!mail.body_text.contains("evil.example") && !mail.body_html.contains("evil.example"));
+}
+
+/// A code asked for from an English page is written in English when it is
+/// queued, and its outbox row keeps the language; the link is the same.
+#[tokio::test]
+async fn a_code_asked_for_on_an_english_page_is_mailed_in_english() {
+    for (name, db) in test_support::each_backend().await {
+        let h = harness(db, ROOMY).await;
+        let cookie = start(&h, ROSA, "solicitar").await;
+        let english = format!(
+            "{cookie}; {}=en",
+            app::web::language_cookie_name(&h.settings)
+        );
+        let (s, loc, body) = identity(&h, &english, ROSA_DATE, ROSA_DACTILAR).await;
+        assert_eq!(loc, "/solicitar/contacto", "{name}: {s} {body}");
+        let (s, loc, body) = post(
+            &h,
+            "/api/solicitar/contacto",
+            &english,
+            &[("correo", NEW_EMAIL), ("telefono", "099 123 4567")],
+        )
+        .await;
+        assert_eq!(loc, "/solicitar/codigo", "{name}: {s} {body}");
+        let mail = newest_mail(&h, NEW_EMAIL, "code").await.expect("code mail");
+        assert_eq!(mail.lang, "en", "{name}");
+        let code: String = mail.subject.chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(
+            mail.subject,
+            format!("Your verification code is {code}"),
+            "{name}"
+        );
+        assert!(
+            mail.body_text.contains(&format!(
+                "Your verification code for your online services password is: {code}"
+            )),
+            "{name}: {}",
+            mail.body_text
+        );
+        assert!(mail.body_text.contains("/solicitar/codigo/enlace?codigo="));
+        assert!(
+            mail.body_html
+                .starts_with("<!DOCTYPE html><html lang=\"en\">"),
+            "{name}"
+        );
+        assert!(
+            !mail.body_text.contains("Su código"),
+            "{name}: no Spanish left"
+        );
+    }
 }
 
 /// Two tabs, two request flows for one person, both at the last step: the

@@ -17,21 +17,30 @@ use crate::components::text_field::TextField;
 use crate::domain::cedula::Cedula;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 pub const PAGE: &str = Step::SignIn.path();
-pub const WRONG: &str = "La cédula o la clave no son correctas. Revise ambas e inténtelo otra vez.";
+pub fn wrong(l: Lang) -> &'static str {
+    l.pick(
+        "La cédula o la clave no son correctas. Revise ambas e inténtelo otra vez.",
+        "The ID number or the password is not right. Check both and try again.",
+    )
+}
 
-pub fn validate_form(cedula: &str, clave: &str) -> Result<Cedula, FormErrors> {
+pub fn validate_form(cedula: &str, clave: &str, lang: Lang) -> Result<Cedula, FormErrors> {
     let mut errors = FormErrors::default().with_value("cedula", cedula);
     let parsed = Cedula::parse(cedula);
     if let Err(e) = &parsed {
-        errors = errors.error("cedula", e.message_es());
+        errors = errors.error("cedula", e.message(lang));
     }
     if clave.is_empty() {
-        errors = errors.error("clave", "Escriba su clave.");
+        errors = errors.error(
+            "clave",
+            lang.pick("Escriba su clave.", "Enter your password."),
+        );
     }
     match parsed {
         Ok(c) if errors.is_empty() => Ok(c),
@@ -63,7 +72,8 @@ mod server {
     pub async fn ingresar(cedula: String, clave: String) -> Result<(), AppError> {
         let cedula: String = cedula.chars().take(64).collect();
         let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
-        let valid = validate_form(&cedula, &clave).map_err(AppError::Form)?;
+        let l = lang();
+        let valid = validate_form(&cedula, &clave, l).map_err(AppError::Form)?;
         crate::web::audit_cedula(valid.as_str());
         let keep = || FormErrors::default().with_value("cedula", &cedula);
         let st = state();
@@ -80,7 +90,7 @@ mod server {
         .map_err(internal("rate limit"))?
         else {
             return Err(AppError::RateLimited(
-                keep().error("cedula", crate::shared_steps::buscar::TOO_MANY_STARTS),
+                keep().error("cedula", crate::shared_steps::buscar::too_many_starts(l)),
             ));
         };
         match account::login(
@@ -99,7 +109,7 @@ mod server {
                 leptos_axum::redirect(super::super::servicios::PAGE);
                 Ok(())
             }
-            LoginOutcome::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
+            LoginOutcome::Wrong => Err(AppError::Form(keep().error("clave", wrong(l)))),
             LoginOutcome::Locked { until } => Err(locked(LockReason::Logins, until)),
             LoginOutcome::AccountLocked => Err(AppError::AccountLocked),
             LoginOutcome::Busy => {
@@ -119,19 +129,25 @@ pub fn IngresarPage() -> impl IntoView {
     let form = FormState::of(action);
     let query = use_query_map();
     let signed_out = move || query.with(|q| q.get("salio").is_some());
+    let l = lang();
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
-        <PageTitle text=Step::SignIn.title_es() error=form.has_error()/>
+        <PageTitle text=Step::SignIn.title(l) error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
         <p class="status-message" aria-live="polite" aria-atomic="true">
-            {move || signed_out().then_some("Usted salió de los servicios en línea.")}
+            {move || {
+                signed_out().then_some(l.pick(
+                    "Usted salió de los servicios en línea.",
+                    "You have signed out of online services.",
+                ))
+            }}
         </p>
-        <h1 tabindex="-1">"Ingresar a los servicios en línea"</h1>
-        <ActionForm action=action attr:novalidate="" attr:class="form">
+        <h1 tabindex="-1">{l.pick("Ingresar a los servicios en línea", "Sign in to online services")}</h1>
+        <ActionForm action=action attr:id=crate::lang::STEP_FORM_ID attr:novalidate="" attr:class="form">
             <TextField
                 id="cedula"
-                label="Número de cédula"
-                hint="Los 10 dígitos de su cédula."
+                label=l.pick("Número de cédula", "ID number (cédula)")
+                hint=l.pick("Los 10 dígitos de su cédula.", "The 10 digits of your ID number.")
                 error=form.field_error("cedula")
                 value=form.value("cedula")
                 inputmode="numeric"
@@ -140,19 +156,23 @@ pub fn IngresarPage() -> impl IntoView {
             />
             <PasswordInput
                 id="clave"
-                label="Clave"
+                label=l.pick("Clave", "Password")
                 error=form.field_error("clave")
                 autocomplete="current-password"
             />
             <button type="submit" class="button">
-                "Ingresar"
+                {l.pick("Ingresar", "Sign in")}
             </button>
         </ActionForm>
         <p>
-            <A href=Step::RecoveryStart.path()>"¿Olvidó su clave? Recupérela"</A>
+            <A href=Step::RecoveryStart.path()>
+                {l.pick("¿Olvidó su clave? Recupérela", "Forgot your password? Recover it")}
+            </A>
         </p>
         <p>
-            <A href=Step::RequestStart.path()>"¿Nunca ha tenido clave? Solicítela"</A>
+            <A href=Step::RequestStart.path()>
+                {l.pick("¿Nunca ha tenido clave? Solicítela", "Never had a password? Get one")}
+            </A>
         </p>
         </UnlessFlowProblem>
     }

@@ -10,6 +10,7 @@
 use crate::components::layout::{OfficeHours, PageTitle};
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -48,34 +49,57 @@ pub fn NoFuiYoPage() -> impl IntoView {
     let case = move || query.with(|q| q.get("caso"));
     let action = ServerAction::<NoFuiYo>::new();
     let live = Resource::new_blocking(token, notice_view);
+    let l = lang();
     view! {
         {move || match case() {
             Some(c) if c != "no" => view! {
-                <PageTitle text="Cuenta bloqueada por seguridad"/>
-                <h1 tabindex="-1">"Bloqueamos su cuenta"</h1>
-                <p>"Cerramos todas las sesiones y, si alguien cambió su correo, volvimos a poner el anterior."</p>
-                <p>"Número de caso: " <strong class="case-number">{c}</strong></p>
-                <p>"Nuestro personal se pondrá en contacto con usted. También puede llamarnos y dar ese número."</p>
+                <PageTitle text=l.pick("Cuenta bloqueada por seguridad", "Account locked for security")/>
+                <h1 tabindex="-1">{l.pick("Bloqueamos su cuenta", "We have locked your account")}</h1>
+                <p>
+                    {l.pick(
+                        "Cerramos todas las sesiones y, si alguien cambió su correo, volvimos a poner el anterior.",
+                        "We signed out every session and, if someone changed your e-mail address, we put the previous one back.",
+                    )}
+                </p>
+                <p>{l.pick("Número de caso: ", "Case number: ")} <strong class="case-number">{c}</strong></p>
+                <p>
+                    {l.pick(
+                        "Nuestro personal se pondrá en contacto con usted. También puede llamarnos y dar ese número.",
+                        "Our staff will contact you. You can also call us and give that number.",
+                    )}
+                </p>
                 <OfficeHours/>
             }.into_any(),
             _ => view! {
-                <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+                <Suspense fallback=move || view! { <p>{l.pick("Cargando…", "Loading…")}</p> }>
                     {move || live.get().map(|ok| {
                         if matches!(ok, Ok(true)) && case().is_none() {
                             view! {
-                                <PageTitle text=Step::NotMe.title_es()/>
-                                <h1 tabindex="-1">"¿Usted no hizo este cambio?"</h1>
-                                <p>"Si pulsa el botón, bloquearemos su cuenta para que nadie pueda usarla, cerraremos todas las sesiones y volveremos a poner su correo anterior si lo cambiaron. Nuestro personal le ayudará a recuperar el acceso."</p>
+                                <PageTitle text=Step::NotMe.title(l)/>
+                                <h1 tabindex="-1">{l.pick("¿Usted no hizo este cambio?", "Did you not make this change?")}</h1>
+                                <p>
+                                    {l.pick(
+                                        "Si pulsa el botón, bloquearemos su cuenta para que nadie pueda usarla, cerraremos todas las sesiones y volveremos a poner su correo anterior si lo cambiaron. Nuestro personal le ayudará a recuperar el acceso.",
+                                        "If you press the button, we will lock your account so that nobody can use it, sign out every session and put your previous e-mail address back if it was changed. Our staff will help you get access again.",
+                                    )}
+                                </p>
                                 <ActionForm action=action attr:novalidate="">
                                     <input type="hidden" name="t" value=token/>
-                                    <button type="submit" class="button button-warning">"Bloquear mi cuenta"</button>
+                                    <button type="submit" class="button button-warning">
+                                        {l.pick("Bloquear mi cuenta", "Lock my account")}
+                                    </button>
                                 </ActionForm>
                             }.into_any()
                         } else {
                             view! {
-                                <PageTitle text="Enlace no válido"/>
-                                <h1 tabindex="-1">"Este enlace ya no funciona"</h1>
-                                <p>"El enlace ya se usó o pasaron más de 10 días. Si alguien usa su cuenta sin permiso, llámenos en el horario de atención."</p>
+                                <PageTitle text=l.pick("Enlace no válido", "Link not valid")/>
+                                <h1 tabindex="-1">{l.pick("Este enlace ya no funciona", "This link no longer works")}</h1>
+                                <p>
+                                    {l.pick(
+                                        "El enlace ya se usó o pasaron más de 10 días. Si alguien usa su cuenta sin permiso, llámenos en el horario de atención.",
+                                        "The link has already been used or is more than 10 days old. If someone is using your account without permission, call us during opening hours.",
+                                    )}
+                                </p>
                                 <OfficeHours/>
                             }.into_any()
                         }

@@ -9,6 +9,7 @@
 use crate::components::layout::PageTitle;
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use crate::shared_steps::tiempo::{Deadline, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -81,8 +82,9 @@ pub async fn salir() -> Result<(), AppError> {
 #[component]
 pub fn ServiciosPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| home_view());
+    let l = lang();
     view! {
-        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+        <Suspense fallback=move || view! { <p>{l.pick("Cargando…", "Loading…")}</p> }>
             {move || {
                 data.get()
                     .map(|r| match r {
@@ -96,16 +98,20 @@ pub fn ServiciosPage() -> impl IntoView {
 
 #[component]
 fn SignedOut(error: AppError) -> impl IntoView {
+    let l = lang();
     let message = match error {
-        AppError::SignedOut => error.general_message().unwrap_or_default(),
-        _ => "No pudimos abrir sus servicios en línea. Ingrese otra vez.",
+        AppError::SignedOut => error.general_message(l).unwrap_or_default(),
+        _ => l.pick(
+            "No pudimos abrir sus servicios en línea. Ingrese otra vez.",
+            "We could not open your online services. Sign in again.",
+        ),
     };
     view! {
-        <PageTitle text="Sesión terminada"/>
-        <h1 tabindex="-1">"Su sesión terminó"</h1>
+        <PageTitle text=l.pick("Sesión terminada", "Session ended")/>
+        <h1 tabindex="-1">{l.pick("Su sesión terminó", "Your session has ended")}</h1>
         <p>{message}</p>
         <p>
-            <A href=Step::SignIn.path() attr:class="button">"Ingresar"</A>
+            <A href=Step::SignIn.path() attr:class="button">{l.pick("Ingresar", "Sign in")}</A>
         </p>
     }
 }
@@ -113,21 +119,26 @@ fn SignedOut(error: AppError) -> impl IntoView {
 #[component]
 fn Home(data: HomeData) -> impl IntoView {
     let salir = ServerAction::<Salir>::new();
+    let l = lang();
     view! {
-        <PageTitle text=Step::Services.title_es()/>
-        <h1 tabindex="-1">"Servicios en línea"</h1>
-        <p class="lead">"Bienvenido o bienvenida, " <strong class="affiliate-name">{data.name}</strong> "."</p>
-        <h2>"¿Qué desea hacer?"</h2>
+        <PageTitle text=Step::Services.title(l)/>
+        <h1 tabindex="-1">{l.pick("Servicios en línea", "Online services")}</h1>
+        <p class="lead">
+            {l.pick("Bienvenido o bienvenida, ", "Welcome, ")}
+            <strong class="affiliate-name">{data.name}</strong>
+            "."
+        </p>
+        <h2>{l.pick("¿Qué desea hacer?", "What would you like to do?")}</h2>
         <ul class="list-bullet services-list">
-            <li>"Consultar sus aportes"</li>
-            <li>"Ver su historia laboral"</li>
-            <li>"Consultar y solicitar préstamos"</li>
-            <li>"Revisar su cobertura de salud"</li>
-            <li>"Consultar su pensión"</li>
+            <li>{l.pick("Consultar sus aportes", "Check your contributions")}</li>
+            <li>{l.pick("Ver su historia laboral", "See your employment history")}</li>
+            <li>{l.pick("Consultar y solicitar préstamos", "Check and apply for loans")}</li>
+            <li>{l.pick("Revisar su cobertura de salud", "Check your health coverage")}</li>
+            <li>{l.pick("Consultar su pensión", "Check your pension")}</li>
         </ul>
         <TimeLimitNotice extends=Extends::Session d=data.idle extended=false/>
         <ActionForm action=salir attr:novalidate="">
-            <button type="submit" class="button">"Salir"</button>
+            <button type="submit" class="button">{l.pick("Salir", "Sign out")}</button>
         </ActionForm>
     }
 }

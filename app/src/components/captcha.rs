@@ -26,6 +26,7 @@ enum Progress {
 /// back (every page load is a new island).
 #[island]
 pub fn CaptchaCheckbox(error: Option<String>, solved: Option<String>) -> impl IntoView {
+    let l = crate::lang::lang();
     let kept = solved.filter(|p| !p.is_empty() && error.is_none());
     let ticked = kept.is_some();
     let checked = RwSignal::new(ticked);
@@ -58,9 +59,18 @@ pub fn CaptchaCheckbox(error: Option<String>, solved: Option<String>) -> impl In
 
     let status = move || match progress.get() {
         Progress::Idle => "",
-        Progress::Working => "Verificando que no es un robot…",
-        Progress::Done => "Verificado. Puede continuar.",
-        Progress::Failed => "No se pudo verificar. Desmarque y vuelva a marcar la casilla.",
+        Progress::Working => l.pick(
+            "Verificando que no es un robot…",
+            "Checking that you are not a robot…",
+        ),
+        Progress::Done => l.pick(
+            "Verificado. Puede continuar.",
+            "Verified. You can continue.",
+        ),
+        Progress::Failed => l.pick(
+            "No se pudo verificar. Desmarque y vuelva a marcar la casilla.",
+            "We could not verify it. Uncheck the box and check it again.",
+        ),
     };
     view! {
         <div class="field captcha" class:field-error=has_error>
@@ -92,7 +102,9 @@ pub fn CaptchaCheckbox(error: Option<String>, solved: Option<String>) -> impl In
                         start();
                     }
                 />
-                <label class="checkbox-label" for="robot">"No soy un robot"</label>
+                <label class="checkbox-label" for="robot">
+                    {l.pick("No soy un robot", "I'm not a robot")}
+                </label>
             </div>
             <p class="captcha-status" id="robot-status" aria-live="polite" aria-atomic="true">{status}</p>
             <input type="hidden" name="captcha" prop:value=move || payload.get()/>

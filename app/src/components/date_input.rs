@@ -3,6 +3,7 @@
 //! one error message read with the group.
 
 use crate::components::form::FormState;
+use crate::lang::lang;
 use leptos::prelude::*;
 
 #[component]
@@ -17,6 +18,7 @@ pub fn DateInput(
     #[prop(optional)]
     with_year: bool,
 ) -> impl IntoView {
+    let l = lang();
     let day_error = form.field_error("day");
     let month_error = form.field_error("month");
     let year_error = form.field_error("year");
@@ -58,12 +60,12 @@ pub fn DateInput(
                         })
                 }}
                 <div class="date-input">
-                    <DatePart id="day" label="Día" autocomplete="bday-day" width=2 error=day_error value=form.value("day")/>
-                    <DatePart id="month" label="Mes" autocomplete="bday-month" width=2 error=month_error value=form.value("month")/>
+                    <DatePart id="day" label=l.pick("Día", "Day") autocomplete="bday-day" width=2 error=day_error value=form.value("day")/>
+                    <DatePart id="month" label=l.pick("Mes", "Month") autocomplete="bday-month" width=2 error=month_error value=form.value("month")/>
                     {with_year
                         .then(|| {
                             view! {
-                                <DatePart id="year" label="Año" autocomplete="bday-year" width=4 error=year_error value=form.value("year")/>
+                                <DatePart id="year" label=l.pick("Año", "Year") autocomplete="bday-year" width=4 error=year_error value=form.value("year")/>
                             }
                         })}
                 </div>

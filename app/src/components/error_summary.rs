@@ -4,6 +4,7 @@
 //! `role=alert` child.
 
 use crate::error::FieldError;
+use crate::lang::lang;
 use leptos::prelude::*;
 
 #[component]
@@ -15,6 +16,7 @@ pub fn ErrorSummary(
     #[prop(into, optional)]
     general: Signal<Option<String>>,
 ) -> impl IntoView {
+    let l = lang();
     let visible = move || !errors.with(Vec::is_empty) || general.with(Option::is_some);
 
     view! {
@@ -22,7 +24,7 @@ pub fn ErrorSummary(
             <div class="error-summary" tabindex="-1" autofocus>
                 <div role="alert">
                     <h2 class="error-summary-title" id="error-summary-title">
-                        "Hay un problema"
+                        {l.pick("Hay un problema", "There is a problem")}
                     </h2>
                     {move || general.get().map(|m| view! { <p class="error-summary-general">{m}</p> })}
                     <ul class="error-summary-list">

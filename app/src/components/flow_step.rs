@@ -6,6 +6,7 @@ use crate::components::layout::{OfficeHours, PageTitle};
 use crate::domain::flow::{FlowKind, FlowState};
 use crate::domain::steps::Step;
 use crate::error::{AppError, LockNotice};
+use crate::lang::lang;
 use crate::shared_steps::tiempo::{deadline_view, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -19,6 +20,7 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let l = lang();
     let kind = current_kind();
     // Created beside the step's own data, never inside the Suspense that
     // reads it (a resource made while it renders stalls the server's render).
@@ -27,7 +29,7 @@ where
     let extended =
         leptos_router::hooks::use_query_map().with_untracked(|q| q.get("ampliado").is_some());
     view! {
-        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+        <Suspense fallback=move || view! { <p>{l.pick("Cargando…", "Loading…")}</p> }>
             {move || {
                 let limit = deadline.get()?.ok().flatten();
                 data.get()
@@ -79,48 +81,68 @@ fn current_kind() -> FlowKind {
 /// What to do when the flow cannot take this step.
 #[component]
 pub fn FlowProblem(error: AppError) -> impl IntoView {
+    let l = lang();
     let kind = current_kind();
+    let flow_name = kind.name(l);
     let restart = FlowState::Failed.path(kind);
-    let message = error.general_message().unwrap_or_default();
-    match error {
+    let message = error.general_message(l).unwrap_or_default();
+    let way_out = match error {
         AppError::WrongStep { resume } => view! {
-            <PageTitle text="Continúe su trámite"/>
-            <h1 tabindex="-1">"Continúe su trámite"</h1>
+            <PageTitle text=l.pick("Continúe su trámite", "Continue your request")/>
+            <h1 tabindex="-1">{l.pick("Continúe su trámite", "Continue your request")}</h1>
             <p>{message}</p>
             <p>
-                <A href=resume attr:class="button">"Continuar"</A>
+                <A href=resume attr:class="button">{l.pick("Continuar", "Continue")}</A>
             </p>
         }
         .into_any(),
         AppError::Locked(notice) => view! { <LockedPanel notice=notice/> }.into_any(),
         AppError::AccountLocked => view! {
-            <PageTitle text="Cuenta bloqueada"/>
-            <h1 tabindex="-1">"Su cuenta está bloqueada"</h1>
+            <PageTitle text=l.pick("Cuenta bloqueada", "Account locked")/>
+            <h1 tabindex="-1">{l.pick("Su cuenta está bloqueada", "Your account is locked")}</h1>
             <p>{message}</p>
             <OfficeHours/>
             <p>
-                <A href=Step::Callback.path() attr:class="button">"Pedir que me llamen"</A>
+                <A href=Step::Callback.path() attr:class="button">
+                    {l.pick("Pedir que me llamen", "Ask us to call me")}
+                </A>
             </p>
         }
         .into_any(),
         AppError::NoClaveYet => view! {
-            <PageTitle text="Todavía no tiene clave – Recuperar clave"/>
-            <h1 tabindex="-1">"Usted todavía no tiene una clave"</h1>
+            <PageTitle text=l.pick(
+                "Todavía no tiene clave – Recuperar clave",
+                "You do not have a password yet – Recover your password",
+            )/>
+            <h1 tabindex="-1">
+                {l.pick("Usted todavía no tiene una clave", "You do not have a password yet")}
+            </h1>
             <p>{message}</p>
             <p>
-                <A href=Step::RequestStart.path() attr:class="button">"Solicitar clave"</A>
+                <A href=Step::RequestStart.path() attr:class="button">
+                    {l.pick("Solicitar clave", "Get a password")}
+                </A>
             </p>
         }
         .into_any(),
         AppError::HasClave => view! {
-            <PageTitle text="Ya tiene clave – Solicitar clave"/>
-            <h1 tabindex="-1">"Usted ya tiene una clave"</h1>
+            <PageTitle text=l.pick(
+                "Ya tiene clave – Solicitar clave",
+                "You already have a password – Get a password",
+            )/>
+            <h1 tabindex="-1">
+                {l.pick("Usted ya tiene una clave", "You already have a password")}
+            </h1>
             <p>{message}</p>
             <p>
-                <A href=Step::RecoveryStart.path() attr:class="button">"Recuperar clave"</A>
+                <A href=Step::RecoveryStart.path() attr:class="button">
+                    {l.pick("Recuperar clave", "Recover your password")}
+                </A>
             </p>
             <p>
-                <A href=Step::SignIn.path()>"Ingresar con mi clave"</A>
+                <A href=Step::SignIn.path()>
+                    {l.pick("Ingresar con mi clave", "Sign in with my password")}
+                </A>
             </p>
         }
         .into_any(),
@@ -133,40 +155,63 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
                 .pathname
                 .get_untracked();
             view! {
-                <PageTitle text=format!("No disponible por un momento – {}", kind.name_es())/>
-                <h1 tabindex="-1">"El sistema no está disponible por un momento"</h1>
+                <PageTitle text=l.pick(
+                    format!("No disponible por un momento – {flow_name}"),
+                    format!("Unavailable for a moment – {flow_name}"),
+                )/>
+                <h1 tabindex="-1">
+                    {l.pick(
+                        "El sistema no está disponible por un momento",
+                        "The system is unavailable for a moment",
+                    )}
+                </h1>
                 <p>{message}</p>
                 <p>
-                    <a href=here class="button">"Intentar otra vez"</a>
+                    <a href=here class="button">{l.pick("Intentar otra vez", "Try again")}</a>
                 </p>
             }
             .into_any()
         }
         AppError::FlowFailed => view! {
-            <PageTitle text=format!("Empiece de nuevo – {}", kind.name_es())/>
-            <h1 tabindex="-1">"No pudimos confirmar sus datos"</h1>
+            <PageTitle text=l.pick(
+                format!("Empiece de nuevo – {flow_name}"),
+                format!("Start again – {flow_name}"),
+            )/>
+            <h1 tabindex="-1">
+                {l.pick("No pudimos confirmar sus datos", "We could not confirm your details")}
+            </h1>
             <p>{message}</p>
             <OfficeHours/>
             <p>
-                <A href=restart attr:class="button">"Volver a empezar"</A>
+                <A href=restart attr:class="button">{l.pick("Volver a empezar", "Start again")}</A>
             </p>
         }
         .into_any(),
         _ => {
             let message = match error {
                 AppError::FlowExpired => message,
-                _ => "No encontramos un trámite en curso. Por seguridad debe empezar de nuevo.",
+                _ => l.pick(
+                    "No encontramos un trámite en curso. Por seguridad debe empezar de nuevo.",
+                    "We could not find a request in progress. For your security, you need to start again.",
+                ),
             };
             view! {
-                <PageTitle text=format!("Empiece de nuevo – {}", kind.name_es())/>
-                <h1 tabindex="-1">"Empiece de nuevo"</h1>
+                <PageTitle text=l.pick(
+                    format!("Empiece de nuevo – {flow_name}"),
+                    format!("Start again – {flow_name}"),
+                )/>
+                <h1 tabindex="-1">{l.pick("Empiece de nuevo", "Start again")}</h1>
                 <p>{message}</p>
                 <p>
-                    <A href=restart attr:class="button">"Volver a empezar"</A>
+                    <A href=restart attr:class="button">{l.pick("Volver a empezar", "Start again")}</A>
                 </p>
             }
             .into_any()
         }
+    };
+    view! {
+        <crate::lang::StepFormStandIn/>
+        {way_out}
     }
 }
 
@@ -174,29 +219,43 @@ pub fn FlowProblem(error: AppError) -> impl IntoView {
 /// wait, or ask the institute to call.
 #[component]
 pub fn LockedPanel(notice: LockNotice) -> impl IntoView {
+    let l = lang();
     let recover = (notice.reason == crate::error::LockReason::Logins).then(|| {
         view! {
             <p>
-                <A href=Step::RecoveryStart.path()>"Recuperar mi clave"</A>
+                <A href=Step::RecoveryStart.path()>
+                    {l.pick("Recuperar mi clave", "Recover my password")}
+                </A>
             </p>
         }
     });
     view! {
-        <PageTitle text="Acceso bloqueado por un tiempo"/>
-        <h1 tabindex="-1">"Bloqueamos el acceso por un tiempo"</h1>
-        <p>{notice.why_es()}</p>
+        <PageTitle text=l.pick("Acceso bloqueado por un tiempo", "Access locked for a while")/>
+        <h1 tabindex="-1">
+            {l.pick("Bloqueamos el acceso por un tiempo", "We have locked access for a while")}
+        </h1>
+        <p>{notice.why(l)}</p>
         <p class="lock-until">
-            "Podrá intentarlo otra vez desde el " <strong>{notice.until.clone()}</strong>
-            " (hora de Ecuador). El bloqueo se quita solo: no tiene que hacer nada."
+            {l.pick("Podrá intentarlo otra vez desde el ", "You can try again from ")}
+            <strong>{notice.until.clone()}</strong>
+            {l.pick(
+                " (hora de Ecuador). El bloqueo se quita solo: no tiene que hacer nada.",
+                " (Ecuador time). The lock ends by itself: you do not need to do anything.",
+            )}
         </p>
         {recover}
-        <h2>"¿No puede esperar?"</h2>
+        <h2>{l.pick("¿No puede esperar?", "Can’t wait?")}</h2>
         <p>
-            "Nuestro personal puede confirmar su identidad y ayudarle, también si vive en el exterior."
+            {l.pick(
+                "Nuestro personal puede confirmar su identidad y ayudarle, también si vive en el exterior.",
+                "Our staff can confirm your identity and help you, including if you live abroad.",
+            )}
         </p>
         <OfficeHours/>
         <p>
-            <A href=Step::Callback.path() attr:class="button">"Pedir que me llamen"</A>
+            <A href=Step::Callback.path() attr:class="button">
+                {l.pick("Pedir que me llamen", "Ask us to call me")}
+            </A>
         </p>
     }
 }

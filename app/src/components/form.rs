@@ -43,13 +43,12 @@ impl FormState {
     }
 
     /// What the user typed in `field`: from the server's answer, or kept on
-    /// the server for this page.
+    /// the server for this page (after an error, or after the language switch,
+    /// which sends the person back to the same step without one).
     fn typed(self, field: &str) -> Option<String> {
         self.form().and_then(|f| f.value_of(field)).or_else(|| {
-            self.server.with(Option::is_some).then(|| {
-                self.echo
-                    .with_value(|e| e.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
-            })?
+            self.echo
+                .with_value(|e| e.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()))
         })
     }
 
@@ -87,10 +86,11 @@ impl FormState {
     }
 
     pub fn general(self) -> Signal<Option<String>> {
+        let l = crate::lang::lang();
         Signal::derive(move || {
             self.server
                 .get()
-                .and_then(|e| e.general_message().map(str::to_owned))
+                .and_then(|e| e.general_message(l).map(str::to_owned))
         })
     }
 

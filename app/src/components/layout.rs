@@ -1,6 +1,7 @@
 //! The page frame: skip link, header, main, footer with the office hours.
 
 use crate::domain::steps::Step;
+use crate::lang::{here, lang, Lang, LanguageSwitch};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -35,8 +36,14 @@ fn office_status_now() -> OfficeStatus {
     }
 }
 
-const INSTITUTE: &str = "Instituto de Seguridad Social";
-const SERVICE: &str = "Clave de servicios en línea";
+/// The header's two lines, read as one name with a pause between them.
+fn institute(l: Lang) -> &'static str {
+    l.pick("Instituto de Seguridad Social", "Social Security Institute")
+}
+
+fn service(l: Lang) -> &'static str {
+    l.pick("Clave de servicios en línea", "Online services password")
+}
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -44,24 +51,36 @@ pub fn Layout(children: Children) -> impl IntoView {
     // anywhere else).
     #[cfg(feature = "ssr")]
     provide_context(office_status_now());
+    let l = lang();
     // Outside `main`, which it replaces at every step.
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    let wizard = Step::at(&path)
+    let here = here();
+    let step = Step::at(here.split('?').next().unwrap_or_default());
+    let wizard = step
         .is_some_and(Step::hosts_wizard)
         .then(|| view! { <crate::wizard::Wizard/> });
+    let step_form = step.is_some_and(|s| s.page().form);
     view! {
-        <a class="skip-link" href="#contenido">"Saltar al contenido principal"</a>
+        <a class="skip-link" href="#contenido">
+            {l.pick("Saltar al contenido principal", "Skip to main content")}
+        </a>
         <header class="site-header">
             <div class="container header-inner">
                 // The two lines are one name, read with a pause between them
                 // whatever the browser makes of two blocks.
-                <A href=Step::Home.path() attr:class="brand" attr:aria-label=format!("{INSTITUTE}, {SERVICE}")>
-                    <span class="brand-name">{INSTITUTE}</span>
-                    <span class="brand-service">{SERVICE}</span>
+                <A
+                    href=Step::Home.path()
+                    attr:class="brand"
+                    attr:aria-label=format!("{}, {}", institute(l), service(l))
+                >
+                    <span class="brand-name">{institute(l)}</span>
+                    <span class="brand-service">{service(l)}</span>
                 </A>
-                <a class="help-link" href="#ayuda">"Ayuda"</a>
+                <div class="header-tools">
+                    <LanguageSwitch here step_form/>
+                    <a class="help-link" href="#ayuda">
+                        {l.pick("Ayuda", "Help")}
+                    </a>
+                </div>
             </div>
         </header>
         <main id="contenido" class="container" tabindex="-1">
@@ -70,19 +89,27 @@ pub fn Layout(children: Children) -> impl IntoView {
         {wizard}
         <footer class="site-footer" id="ayuda">
             <div class="container">
-                <h2 class="footer-title">"Ayuda y contacto"</h2>
+                <h2 class="footer-title">{l.pick("Ayuda y contacto", "Help and contact")}</h2>
                 <OfficeHours/>
                 <ul class="footer-links">
                     <li>
-                        <A href=Step::Contact.path()>"Contacto y ayuda"</A>
+                        <A href=Step::Contact.path()>{l.pick("Contacto y ayuda", "Contact and help")}</A>
                     </li>
                     <li>
-                        <A href=Step::Callback.path()>"Pedir que le llamemos"</A>
-                        " — si vive en el exterior o su cuenta está bloqueada."
+                        <A href=Step::Callback.path()>
+                            {l.pick("Pedir que le llamemos", "Ask us to call you")}
+                        </A>
+                        {l.pick(
+                            " — si vive en el exterior o su cuenta está bloqueada.",
+                            " — if you live abroad or your account is locked.",
+                        )}
                     </li>
                 </ul>
                 <p>
-                    "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes."
+                    {l.pick(
+                        "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes.",
+                        "The Institute will never ask for your password by phone, e-mail or message.",
+                    )}
                 </p>
             </div>
         </footer>
@@ -94,12 +121,13 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// window in the visitor's own time zone when its clock differs from Ecuador's.
 #[component]
 pub fn OfficeHours(#[prop(optional)] local: bool) -> impl IntoView {
+    let l = lang();
     let status = use_context::<OfficeStatus>();
     let now = status.as_ref().map(|s| {
         if s.open {
-            view! { <strong class="office-open">"Abierto ahora."</strong> }
+            view! { <strong class="office-open">{l.pick("Abierto ahora.", "Open now.")}</strong> }
         } else {
-            view! { <strong class="office-closed">"Cerrado ahora."</strong> }
+            view! { <strong class="office-closed">{l.pick("Cerrado ahora.", "Closed now.")}</strong> }
         }
     });
     let local = status
@@ -107,7 +135,7 @@ pub fn OfficeHours(#[prop(optional)] local: bool) -> impl IntoView {
         .map(|status| view! { <LocalOfficeHours status/> });
     view! {
         <p class="office-hours">
-            "Atención al público: " <strong>{crate::domain::office_hours::hours_es()}</strong> ". " {now}
+            {l.pick("Atención al público: ", "Opening hours: ")} <strong>{crate::domain::office_hours::hours(l)}</strong> ". " {now}
         </p>
         {local}
     }
@@ -137,8 +165,12 @@ fn visitor_window(s: &OfficeStatus) -> Option<String> {
         format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
     };
     let (opens, closes) = (clock(s.opens_at), clock(s.closes_at));
-    (opens != s.opens_ecuador || closes != s.closes_ecuador)
-        .then(|| format!("En su hora local: {opens} a {closes}."))
+    (opens != s.opens_ecuador || closes != s.closes_ecuador).then(|| {
+        lang().pick(
+            format!("En su hora local: {opens} a {closes}."),
+            format!("In your local time: {opens} to {closes}."),
+        )
+    })
 }
 
 /// What every `<title>` ends with, and what a page showing errors starts it with.
@@ -162,7 +194,7 @@ pub fn PageTitle(
 #[component]
 pub fn BackLink(#[prop(into)] href: String) -> impl IntoView {
     view! {
-        <A href=href attr:class="back-link">"Volver"</A>
+        <A href=href attr:class="back-link">{lang().pick("Volver", "Back")}</A>
     }
 }
 
@@ -172,7 +204,7 @@ pub fn CedulaEcho(cedula: String) -> impl IntoView {
     view! {
         <dl class="summary-list">
             <div class="summary-row">
-                <dt>"Cédula"</dt>
+                <dt>{lang().pick("Cédula", "ID number (cédula)")}</dt>
                 <dd class="cedula-echo">{cedula}</dd>
             </div>
         </dl>

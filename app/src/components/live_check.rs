@@ -6,6 +6,7 @@
 //! the button or the next field out from under the pointer. Submitting still goes to the server, which checks everything again;
 //! without JavaScript nothing here runs.
 
+use crate::lang::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -32,13 +33,14 @@ impl Rule {
     }
 
     /// The problems of the fields in `left` (already left by the person),
-    /// given every field's value.
+    /// given every field's value, in `lang`.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn problems(
         self,
         value: impl Fn(&str) -> String,
         left: &[&str],
         this_year: i32,
+        lang: Lang,
     ) -> Vec<String> {
         use crate::domain::birthdate::{parse_day_month, parse_full_date, DAY, MONTH, YEAR};
         let found = match self {
@@ -49,7 +51,7 @@ impl Rule {
                 }
                 return crate::domain::cedula::Cedula::parse(&typed)
                     .err()
-                    .map(|e| e.message_es().to_owned())
+                    .map(|e| e.message(lang).to_owned())
                     .into_iter()
                     .collect();
             }
@@ -62,13 +64,14 @@ impl Rule {
             .unwrap_or_default()
             .into_iter()
             .filter(|p| left.contains(&p.field))
-            .map(|p| p.message.to_owned())
+            .map(|p| p.message.get(lang).to_owned())
             .collect()
     }
 }
 
 #[island]
 pub fn LiveCheck(rule: Rule) -> impl IntoView {
+    let l = crate::lang::lang();
     let message = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
     {
@@ -91,14 +94,14 @@ pub fn LiveCheck(rule: Rule) -> impl IntoView {
                 }
             });
             let this_year = js_sys::Date::new_0().get_full_year() as i32;
-            let problems = left.with_value(|l| rule.problems(value_of, l, this_year));
+            let problems = left.with_value(|done| rule.problems(value_of, done, this_year, l));
             message.set((!problems.is_empty()).then(|| problems.join(" ")));
         });
         // Listens for the page's whole life.
         std::mem::forget(handle);
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = rule;
+    let _ = (rule, l);
     view! {
         <p class="error-message live-check" aria-live="polite">
             {move || {
@@ -144,11 +147,11 @@ mod tests {
     fn only_the_fields_already_left_are_judged() {
         let typed = [("day", "32"), ("month", "")];
         assert_eq!(
-            Rule::DayMonth.problems(values(&typed), &["day"], 2026),
+            Rule::DayMonth.problems(values(&typed), &["day"], 2026, Lang::Es),
             vec!["El día debe ser un número del 1 al 31.".to_owned()]
         );
         assert_eq!(
-            Rule::DayMonth.problems(values(&typed), &["day", "month"], 2026),
+            Rule::DayMonth.problems(values(&typed), &["day", "month"], 2026, Lang::Es),
             vec![
                 "El día debe ser un número del 1 al 31.".to_owned(),
                 "Escriba el mes en que nació.".to_owned()
@@ -156,7 +159,7 @@ mod tests {
         );
         let leap = [("day", "29"), ("month", "2"), ("year", "1961")];
         assert_eq!(
-            Rule::FullDate.problems(values(&leap), &["day", "month"], 2026),
+            Rule::FullDate.problems(values(&leap), &["day", "month"], 2026, Lang::Es),
             vec!["Ese año febrero tuvo 28 días. Revise el día.".to_owned()]
         );
     }
@@ -164,15 +167,25 @@ mod tests {
     #[test]
     fn a_cedula_is_judged_once_typed_with_the_servers_words() {
         assert!(Rule::Cedula
-            .problems(values(&[("cedula", "  ")]), &["cedula"], 2026)
+            .problems(values(&[("cedula", "  ")]), &["cedula"], 2026, Lang::Es)
             .is_empty());
         assert!(Rule::Cedula
-            .problems(values(&[("cedula", "1714307103")]), &["cedula"], 2026)
+            .problems(
+                values(&[("cedula", "1714307103")]),
+                &["cedula"],
+                2026,
+                Lang::Es
+            )
             .is_empty());
         assert_eq!(
-            Rule::Cedula.problems(values(&[("cedula", "1714307104")]), &["cedula"], 2026),
+            Rule::Cedula.problems(
+                values(&[("cedula", "1714307104")]),
+                &["cedula"],
+                2026,
+                Lang::Es
+            ),
             vec![crate::domain::cedula::CedulaError::CheckDigit
-                .message_es()
+                .message(Lang::Es)
                 .to_owned()]
         );
     }

@@ -48,6 +48,7 @@ fn PasswordField(
     autocomplete: String,
     min_chars: usize,
 ) -> impl IntoView {
+    let l = crate::lang::lang();
     let has_error = error.is_some();
     let error = Signal::stored(error);
     let shown = RwSignal::new(false);
@@ -109,8 +110,14 @@ fn PasswordField(
                             shown.update(|s| *s = !*s);
                         }
                     >
-                        {move || if shown.get() { "Ocultar" } else { "Mostrar" }}
-                        <span class="visually-hidden">" la clave"</span>
+                        {move || {
+                            if shown.get() {
+                                l.pick("Ocultar", "Hide")
+                            } else {
+                                l.pick("Mostrar", "Show")
+                            }
+                        }}
+                        <span class="visually-hidden">{l.pick(" la clave", " password")}</span>
                     </button>
                 </Show>
             </div>
@@ -119,7 +126,11 @@ fn PasswordField(
                     toggled
                         .get()
                         .then(|| {
-                            if shown.get() { "Su clave se muestra." } else { "Su clave está oculta." }
+                            if shown.get() {
+                                l.pick("Su clave se muestra.", "Your password is shown.")
+                            } else {
+                                l.pick("Su clave está oculta.", "Your password is hidden.")
+                            }
                         })
                 }}
             </p>
@@ -139,8 +150,9 @@ fn PasswordField(
                         }
                     ></meter>
                     <p class="strength-label">
-                        "Seguridad: " <strong>{move || level().label_es()}</strong> ". "
-                        {move || level().hint_es()}
+                        {l.pick("Seguridad: ", "Strength: ")}
+                        <strong>{move || level().label(l)}</strong> ". "
+                        {move || level().hint(l)}
                     </p>
                 </div>
             </Show>

@@ -41,7 +41,7 @@ pub fn StepTitle(
 ) -> impl IntoView {
     let back = back.or_else(|| step.back_path().map(str::to_owned));
     view! {
-        <PageTitle text=step.title_es() error=error/>
+        <PageTitle text=step.title(crate::lang::lang()) error=error/>
         {back.map(|href| view! { <BackLink href=href/> })}
     }
 }
@@ -49,6 +49,6 @@ pub fn StepTitle(
 /// "Recuperar clave · paso 2 de 6" above a step's heading.
 #[component]
 pub fn StepCaption(step: Step) -> impl IntoView {
-    step.caption_es()
+    step.caption(crate::lang::lang())
         .map(|caption| view! { <span class="caption">{caption}</span> })
 }

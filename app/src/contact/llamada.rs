@@ -26,6 +26,7 @@ use crate::domain::callback::{normalise_reference, TimeWindow, COUNTRIES};
 use crate::domain::cedula::Cedula;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -33,13 +34,40 @@ use leptos_router::hooks::use_query_map;
 pub const PAGE: &str = Step::Callback.path();
 pub const RECEIPT: &str = Step::CallbackReceipt.path();
 
-pub const NO_COUNTRY: &str = "Elija el país donde está el teléfono.";
-pub const NO_PHONE: &str = "Escriba el número de teléfono donde podemos llamarle.";
-pub const NO_WINDOW: &str = "Elija a qué hora prefiere que le llamemos.";
-pub const NO_CONSENT: &str =
-    "Para llamarle necesitamos su autorización: marque la casilla si está de acuerdo.";
-pub const TOO_MANY: &str =
-    "Se hicieron demasiadas solicitudes desde su conexión o con esta cédula. Ya tenemos su pedido: espere nuestra llamada, o vuelva a intentarlo mañana.";
+pub fn no_country(l: Lang) -> &'static str {
+    l.pick(
+        "Elija el país donde está el teléfono.",
+        "Choose the country the phone is in.",
+    )
+}
+
+pub fn no_phone(l: Lang) -> &'static str {
+    l.pick(
+        "Escriba el número de teléfono donde podemos llamarle.",
+        "Enter the phone number we can call you on.",
+    )
+}
+
+pub fn no_window(l: Lang) -> &'static str {
+    l.pick(
+        "Elija a qué hora prefiere que le llamemos.",
+        "Choose when you would like us to call you.",
+    )
+}
+
+pub fn no_consent(l: Lang) -> &'static str {
+    l.pick(
+        "Para llamarle necesitamos su autorización: marque la casilla si está de acuerdo.",
+        "We need your permission to call you: check the box if you agree.",
+    )
+}
+
+pub fn too_many(l: Lang) -> &'static str {
+    l.pick(
+        "Se hicieron demasiadas solicitudes desde su conexión o con esta cédula. Ya tenemos su pedido: espere nuestra llamada, o vuelva a intentarlo mañana.",
+        "Too many requests were made from your connection or with this ID number. We already have your request: wait for our call, or try again tomorrow.",
+    )
+}
 
 /// How long a request's phone number is kept, for the consent text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +82,7 @@ pub fn validate_form(
     window: &str,
     consent: bool,
     robot: bool,
+    lang: Lang,
 ) -> Result<(Cedula, TimeWindow), FormErrors> {
     let mut errors = FormErrors::default()
         .with_value("cedula", cedula)
@@ -62,23 +91,23 @@ pub fn validate_form(
         .with_value("horario", window);
     let parsed = Cedula::parse(cedula);
     if let Err(e) = &parsed {
-        errors = errors.error("cedula", e.message_es());
+        errors = errors.error("cedula", e.message(lang));
     }
     if !COUNTRIES.iter().any(|(c, _)| *c == country) {
-        errors = errors.error("pais", NO_COUNTRY);
+        errors = errors.error("pais", no_country(lang));
     }
     if phone.trim().is_empty() {
-        errors = errors.error("telefono", NO_PHONE);
+        errors = errors.error("telefono", no_phone(lang));
     }
     let window = TimeWindow::parse(window);
     if window.is_none() {
-        errors = errors.error("horario", NO_WINDOW);
+        errors = errors.error("horario", no_window(lang));
     }
     if !consent {
-        errors = errors.error("consentimiento", NO_CONSENT);
+        errors = errors.error("consentimiento", no_consent(lang));
     }
     if !robot {
-        errors = errors.error("robot", crate::shared_steps::buscar::ROBOT_UNCHECKED);
+        errors = errors.error("robot", crate::shared_steps::buscar::robot_unchecked(lang));
     }
     match (parsed, window) {
         (Ok(c), Some(w)) if errors.is_empty() => Ok((c, w)),
@@ -146,7 +175,8 @@ mod server {
         let cut = |s: &str| s.chars().take(MAX_INPUT).collect::<String>();
         let (cedula, country, phone, window) =
             (cut(&cedula), cut(&country), cut(&phone), cut(&window));
-        let (valid, window) = validate_form(&cedula, &country, &phone, &window, consent, robot)
+        let l = lang();
+        let (valid, window) = validate_form(&cedula, &country, &phone, &window, consent, robot, l)
             .map_err(AppError::Form)?;
         crate::web::audit_cedula(valid.as_str());
         let keep = || {
@@ -157,7 +187,7 @@ mod server {
                 .with_value("horario", window.as_str())
         };
         let e164 = parse_for_country(&phone, &country)
-            .map_err(|e| AppError::Form(keep().error("telefono", e.message_es())))?;
+            .map_err(|e| AppError::Form(keep().error("telefono", e.message(l))))?;
         let st = state();
         let s = &st.settings;
         let now = now_unix();
@@ -169,7 +199,7 @@ mod server {
                     .is_err())
         {
             return Err(AppError::Form(
-                keep().error("robot", crate::shared_steps::buscar::CAPTCHA_REJECTED),
+                keep().error("robot", crate::shared_steps::buscar::captcha_rejected(l)),
             ));
         }
         let request = NewCallback {
@@ -194,7 +224,9 @@ mod server {
             Taken::Created { reference } | Taken::Merged { reference } => {
                 format!("{RECEIPT}?referencia={reference}")
             }
-            Taken::TooMany => return Err(AppError::RateLimited(keep().error("cedula", TOO_MANY))),
+            Taken::TooMany => {
+                return Err(AppError::RateLimited(keep().error("cedula", too_many(l))))
+            }
         };
         leptos_axum::redirect(&receipt);
         Ok(())
@@ -207,28 +239,32 @@ pub fn LlamadaPage() -> impl IntoView {
     let form = FormState::of(action);
     // Blocking: the consent text states the real figure, also without JavaScript.
     let days = Resource::new_blocking(|| (), |_| callback_retention());
-    let countries = COUNTRIES
-        .iter()
-        .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
+    let countries = crate::domain::callback::countries(lang())
+        .into_iter()
+        .map(|(code, name)| (code.to_owned(), name.to_owned()))
         .collect::<Vec<_>>();
     let windows = TimeWindow::ALL
         .iter()
-        .map(|w| (w.as_str().to_owned(), w.label_es().to_owned()))
+        .map(|w| (w.as_str().to_owned(), w.label(lang())))
         .collect::<Vec<_>>();
     let consent_error = form.field_error("consentimiento");
+    let l = lang();
     view! {
         <StepTitle step=Step::Callback error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
-        <h1 tabindex="-1">"Pedir que le llamemos"</h1>
+        <h1 tabindex="-1">{l.pick("Pedir que le llamemos", "Ask us to call you")}</h1>
         <p class="lead">
-            "Si vive en el exterior, si su cuenta está bloqueada o si no puede confirmar sus datos en línea, deje su número y nuestro personal le llamará en el horario de atención."
+            {l.pick(
+                "Si vive en el exterior, si su cuenta está bloqueada o si no puede confirmar sus datos en línea, deje su número y nuestro personal le llamará en el horario de atención.",
+                "If you live abroad, if your account is locked or if you cannot confirm your details online, leave your number and our staff will call you during opening hours.",
+            )}
         </p>
         <OfficeHours local=true/>
-        <ActionForm action=action attr:novalidate="" attr:class="form">
+        <ActionForm action=action attr:id=crate::lang::STEP_FORM_ID attr:novalidate="" attr:class="form">
             <TextField
                 id="cedula"
-                label="Número de cédula"
-                hint="Los 10 dígitos de su cédula de identidad."
+                label=l.pick("Número de cédula", "ID number (cédula)")
+                hint=l.pick("Los 10 dígitos de su cédula de identidad.", "The 10 digits of your ID number.")
                 error=form.field_error("cedula")
                 value=form.value("cedula")
                 inputmode="numeric"
@@ -237,16 +273,19 @@ pub fn LlamadaPage() -> impl IntoView {
             />
             <SelectField
                 id="pais"
-                label="País del teléfono"
+                label=l.pick("País del teléfono", "Country of the phone number")
                 options=countries
-                placeholder="Elija un país"
+                placeholder=l.pick("Elija un país", "Choose a country")
                 error=form.field_error("pais")
                 value=form.value("pais")
             />
             <TextField
                 id="telefono"
-                label="Número de teléfono"
-                hint="Como se marca en ese país, o completo con el código del país, por ejemplo +34 612 345 678."
+                label=l.pick("Número de teléfono", "Phone number")
+                hint=l.pick(
+                    "Como se marca en ese país, o completo con el código del país, por ejemplo +34 612 345 678.",
+                    "As you would dial it in that country, or in full with the country code, for example +34 612 345 678.",
+                )
                 error=form.field_error("telefono")
                 value=form.value("telefono")
                 input_type="tel"
@@ -254,9 +293,9 @@ pub fn LlamadaPage() -> impl IntoView {
             />
             <SelectField
                 id="horario"
-                label="¿A qué hora prefiere que le llamemos?"
+                label=l.pick("¿A qué hora prefiere que le llamemos?", "When would you like us to call you?")
                 options=windows
-                placeholder="Elija un horario"
+                placeholder=l.pick("Elija un horario", "Choose a time")
                 error=form.field_error("horario")
                 value=form.value("horario")
             />
@@ -279,20 +318,29 @@ pub fn LlamadaPage() -> impl IntoView {
                         }
                     />
                     <label class="checkbox-label" for="consentimiento">
-                        "Autorizo al Instituto a guardar este número para llamarme por esta solicitud."
+                        {l.pick(
+                            "Autorizo al Instituto a guardar este número para llamarme por esta solicitud.",
+                            "I allow the Institute to keep this number to call me about this request.",
+                        )}
                     </label>
                 </div>
                 <p class="hint" id="consentimiento-hint">
-                    "Usaremos su número solo para llamarle por esta solicitud y confirmar su identidad; no lo usaremos para nada más ni lo compartiremos. Lo borraremos "
+                    {l.pick(
+                        "Usaremos su número solo para llamarle por esta solicitud y confirmar su identidad; no lo usaremos para nada más ni lo compartiremos. Lo borraremos ",
+                        "We will use your number only to call you about this request and to confirm your identity; we will not use it for anything else or share it. We will delete it ",
+                    )}
                     <Suspense fallback=|| "30">
                         {move || days.get().and_then(Result::ok).map(|d| d.0.to_string())}
                     </Suspense>
-                    " días después de atender su solicitud (o de recibirla, si no llegamos a atenderla). Ley Orgánica de Protección de Datos Personales, art. 12."
+                    {l.pick(
+                        " días después de atender su solicitud (o de recibirla, si no llegamos a atenderla). Ley Orgánica de Protección de Datos Personales, art. 12.",
+                        " days after we deal with your request (or after we receive it, if we never get to deal with it). Organic Law on Personal Data Protection (Ley Orgánica de Protección de Datos Personales), art. 12.",
+                    )}
                 </p>
             </div>
             <CaptchaCheckbox error=form.field_error("robot").get_untracked() solved=None/>
             <button type="submit" class="button">
-                "Enviar solicitud"
+                {l.pick("Enviar solicitud", "Send request")}
             </button>
         </ActionForm>
     }
@@ -304,30 +352,56 @@ pub fn RecibidaPage() -> impl IntoView {
     let query = use_query_map();
     let reference =
         move || query.with(|q| q.get("referencia").and_then(|r| normalise_reference(&r)));
+    let l = lang();
     view! {
         <StepTitle step=Step::CallbackReceipt/>
         {move || match reference() {
             Some(r) => view! {
                 <div class="panel-success">
-                    <h1 tabindex="-1">"Recibimos su solicitud"</h1>
-                    <p>"Su número de referencia es"</p>
+                    <h1 tabindex="-1">{l.pick("Recibimos su solicitud", "We have received your request")}</h1>
+                    <p>{l.pick("Su número de referencia es", "Your reference number is")}</p>
                     <p class="reference"><strong>{r}</strong></p>
                 </div>
-                <h2>"Qué pasa ahora"</h2>
+                <h2>{l.pick("Qué pasa ahora", "What happens next")}</h2>
                 <ol class="list-number">
-                    <li>"Una persona del Instituto le llamará en el horario que eligió, dentro del horario de atención."</li>
-                    <li>"Para confirmar que es usted, le hará preguntas sobre sus datos. Nunca le pedirá su clave ni los códigos que le enviamos por correo."</li>
-                    <li>"Si su cuenta está bloqueada, la desbloqueará; después podrá recuperar o solicitar su clave."</li>
+                    <li>
+                        {l.pick(
+                            "Una persona del Instituto le llamará en el horario que eligió, dentro del horario de atención.",
+                            "Someone from the Institute will call you at the time you chose, within opening hours.",
+                        )}
+                    </li>
+                    <li>
+                        {l.pick(
+                            "Para confirmar que es usted, le hará preguntas sobre sus datos. Nunca le pedirá su clave ni los códigos que le enviamos por correo.",
+                            "To confirm it is you, they will ask you questions about your details. They will never ask for your password or the codes we send you by e-mail.",
+                        )}
+                    </li>
+                    <li>
+                        {l.pick(
+                            "Si su cuenta está bloqueada, la desbloqueará; después podrá recuperar o solicitar su clave.",
+                            "If your account is locked, they will unlock it; then you can recover your password or get one.",
+                        )}
+                    </li>
                 </ol>
-                <p>"Anote el número de referencia: se lo pedirán si llama usted."</p>
+                <p>
+                    {l.pick(
+                        "Anote el número de referencia: se lo pedirán si llama usted.",
+                        "Write down the reference number: you will be asked for it if you call us.",
+                    )}
+                </p>
                 <OfficeHours/>
-                <p><A href=Step::Home.path()>"Volver al inicio"</A></p>
+                <p><A href=Step::Home.path()>{l.pick("Volver al inicio", "Back to the home page")}</A></p>
             }
             .into_any(),
             None => view! {
-                <h1 tabindex="-1">"No encontramos esa solicitud"</h1>
-                <p>"El enlace está incompleto. Si ya envió su solicitud, espere nuestra llamada."</p>
-                <p><A href=PAGE>"Pedir que le llamemos"</A></p>
+                <h1 tabindex="-1">{l.pick("No encontramos esa solicitud", "We could not find that request")}</h1>
+                <p>
+                    {l.pick(
+                        "El enlace está incompleto. Si ya envió su solicitud, espere nuestra llamada.",
+                        "The link is incomplete. If you have already sent your request, wait for our call.",
+                    )}
+                </p>
+                <p><A href=PAGE>{l.pick("Pedir que le llamemos", "Ask us to call you")}</A></p>
             }
             .into_any(),
         }}

@@ -19,14 +19,19 @@ use crate::components::form::FormState;
 use crate::components::step::{StepCaption, StepTitle};
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RecoveryConfirm;
 
-pub const TOO_MANY_CODES: &str =
-    "Ya enviamos varios códigos en la última hora. Por seguridad, espere una hora antes de pedir otro.";
+pub fn too_many_codes(l: Lang) -> &'static str {
+    l.pick(
+        "Ya enviamos varios códigos en la última hora. Por seguridad, espere una hora antes de pedir otro.",
+        "We have already sent several codes in the last hour. For your security, wait an hour before you ask for another one.",
+    )
+}
 
 /// What this step may show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +95,7 @@ pub(crate) mod server {
         email: &str,
         field: &str,
     ) -> Result<code::Sent, AppError> {
+        let l = lang();
         let st = state();
         let sent = code::send(
             &st.db,
@@ -104,10 +110,13 @@ pub(crate) mod server {
         sent.map_err(|refusal| match refusal {
             SendRefusal::CoolingDown(wait) => AppError::RateLimited(FormErrors::default().error(
                 field,
-                format!("Espere {wait} segundos antes de pedir otro código."),
+                l.pick(
+                    format!("Espere {wait} segundos antes de pedir otro código."),
+                    format!("Wait {wait} seconds before you ask for another code."),
+                ),
             )),
             SendRefusal::TooMany => {
-                AppError::RateLimited(FormErrors::default().error(field, TOO_MANY_CODES))
+                AppError::RateLimited(FormErrors::default().error(field, too_many_codes(l)))
             }
         })
     }
@@ -164,6 +173,7 @@ pub fn ConfirmarPage() -> impl IntoView {
 
 #[component]
 fn Confirm(data: ConfirmData) -> impl IntoView {
+    let l = lang();
     let send = ServerAction::<EnviarCodigo>::new();
     let no_access = ServerAction::<SinAcceso>::new();
     let form = FormState::of(send);
@@ -174,35 +184,51 @@ fn Confirm(data: ConfirmData) -> impl IntoView {
             <StepTitle step=STEP error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <StepCaption step=STEP/>
-            <h1 tabindex="-1">"Confirme sus datos"</h1>
-            <p>"Por su seguridad mostramos solo una parte de sus datos."</p>
+            <h1 tabindex="-1">{l.pick("Confirme sus datos", "Confirm your details")}</h1>
+            <p>
+                {l.pick(
+                    "Por su seguridad mostramos solo una parte de sus datos.",
+                    "For your security, we show only part of your details.",
+                )}
+            </p>
             <dl class="summary-list">
                 <div class="summary-row">
-                    <dt>"Nombre"</dt>
+                    <dt>{l.pick("Nombre", "Name")}</dt>
                     <dd class="masked-name">{data.name.clone()}</dd>
                 </div>
                 <div class="summary-row">
-                    <dt>"Correo registrado"</dt>
+                    <dt>{l.pick("Correo registrado", "Registered e-mail address")}</dt>
                     <dd class="masked-email">{data.email.clone()}</dd>
                 </div>
             </dl>
             <p>
                 {if data.code_sent {
-                    "Ya le enviamos un código a ese correo. Si pide otro, el anterior dejará de servir."
+                    l.pick(
+                        "Ya le enviamos un código a ese correo. Si pide otro, el anterior dejará de servir.",
+                        "We have already sent a code to that e-mail address. If you ask for another one, the previous one will stop working.",
+                    )
                 } else {
-                    "Le enviaremos a ese correo un código de 6 dígitos, válido por 3 minutos."
+                    l.pick(
+                        "Le enviaremos a ese correo un código de 6 dígitos, válido por 3 minutos.",
+                        "We will send a 6-digit code to that e-mail address. It is valid for 3 minutes.",
+                    )
                 }}
             </p>
             <ActionForm action=send attr:novalidate="" attr:class="form">
-                <button type="submit" class="button" id="enviar">"Enviar código"</button>
+                <button type="submit" class="button" id="enviar">
+                    {l.pick("Enviar código", "Send code")}
+                </button>
             </ActionForm>
-            <h2>"¿Ya no usa ese correo?"</h2>
+            <h2>{l.pick("¿Ya no usa ese correo?", "No longer use that e-mail address?")}</h2>
             <p>
-                "Puede registrar otro correo si responde sus cuatro preguntas de seguridad. Le avisaremos al correo anterior."
+                {l.pick(
+                    "Puede registrar otro correo si responde sus cuatro preguntas de seguridad. Le avisaremos al correo anterior.",
+                    "You can register another e-mail address if you answer your four security questions. We will tell you at the previous address.",
+                )}
             </p>
             <ActionForm action=no_access attr:novalidate="">
                 <button type="submit" class="button button-secondary">
-                    "No tengo acceso a este correo"
+                    {l.pick("No tengo acceso a este correo", "I cannot access this e-mail address")}
                 </button>
             </ActionForm>
         </UnlessFlowProblem>

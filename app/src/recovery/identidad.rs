@@ -22,14 +22,19 @@ use crate::components::step::{StepCaption, StepTitle};
 use crate::domain::birthdate::parse_day_month;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RecoveryIdentity;
 
-pub const NO_MATCH: &str =
-    "La fecha no coincide con nuestro registro para esta cédula. Revise el día y el mes e inténtelo otra vez.";
+pub fn no_match(l: Lang) -> &'static str {
+    l.pick(
+        "La fecha no coincide con nuestro registro para esta cédula. Revise el día y el mes e inténtelo otra vez.",
+        "The date does not match our records for this ID number. Check the day and the month and try again.",
+    )
+}
 
 /// What this step may show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,13 +43,13 @@ pub struct IdentityData {
 }
 
 /// The checks of the form alone, before the registry is read.
-pub fn validate_form(day: &str, month: &str) -> Result<(u32, u32), FormErrors> {
+pub fn validate_form(day: &str, month: &str, lang: Lang) -> Result<(u32, u32), FormErrors> {
     parse_day_month(day, month).map_err(|problems| {
         problems.into_iter().fold(
             FormErrors::default()
                 .with_value("day", day)
                 .with_value("month", month),
-            |f, p| f.error(p.field, p.message),
+            |f, p| f.error(p.field, p.message.get(lang)),
         )
     })
 }
@@ -86,12 +91,13 @@ mod server {
                 .with_value("day", &day)
                 .with_value("month", &month)
         };
-        let (d, m) = validate_form(&day, &month).map_err(AppError::Form)?;
+        let l = lang();
+        let (d, m) = validate_form(&day, &month, l).map_err(AppError::Form)?;
         let found = live_flow(FlowKind::Recovery, FlowState::IdentityPending).await?;
         let st = state();
         let affiliate = identity_check(
             &found,
-            || AppError::Form(keep().error("day", NO_MATCH)),
+            || AppError::Form(keep().error("day", no_match(l))),
             async { Ok(identity::match_birth_day_month(&st.db, &found.cedula, d, m).await?) },
         )
         .await?;
@@ -115,6 +121,7 @@ pub fn IdentidadPage() -> impl IntoView {
 
 #[component]
 fn IdentityForm(data: IdentityData) -> impl IntoView {
+    let l = lang();
     let action = ServerAction::<Identidad>::new();
     let form = FormState::of(action);
     let cedula = StoredValue::new(data.cedula);
@@ -129,11 +136,14 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
                 <DateInput
                     form=form
                     heading=true
-                    legend="¿Cuál es su fecha de nacimiento?"
-                    hint="Solo el día y el mes, en números. Por ejemplo, 27 y 3 para el 27 de marzo."
+                    legend=l.pick("¿Cuál es su fecha de nacimiento?", "What is your date of birth?")
+                    hint=l.pick(
+                        "Solo el día y el mes, en números. Por ejemplo, 27 y 3 para el 27 de marzo.",
+                        "Only the day and the month, in numbers. For example, 27 and 3 for 27 March.",
+                    )
                 />
                 <button type="submit" class="button">
-                    "Continuar"
+                    {l.pick("Continuar", "Continue")}
                 </button>
                 <LiveCheck rule=Rule::DayMonth/>
             </ActionForm>

@@ -16,17 +16,18 @@ use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RecoveryNewEmail;
 
 /// The check of the form alone: a well-formed address.
-pub fn validate_form(email: &str) -> Result<String, FormErrors> {
+pub fn validate_form(email: &str, lang: Lang) -> Result<String, FormErrors> {
     crate::domain::email::parse(email).map_err(|m| {
         FormErrors::default()
             .with_value("correo", email)
-            .error("correo", m)
+            .error("correo", m.get(lang))
     })
 }
 
@@ -61,15 +62,19 @@ mod server {
     use crate::web::live_flow;
 
     pub async fn nuevo_correo(input: String) -> Result<(), AppError> {
+        let l = lang();
         let input: String = input.chars().take(300).collect();
-        let email = validate_form(&input).map_err(AppError::Form)?;
+        let email = validate_form(&input, l).map_err(AppError::Form)?;
         let found = live_flow(FlowKind::Recovery, FlowState::NewEmailPending).await?;
         let person = crate::web::flow_affiliate(&found).await?;
         if person.email.eq_ignore_ascii_case(&email) {
             return Err(AppError::Form(
                 FormErrors::default().with_value("correo", &input).error(
                     "correo",
-                    "Ese es el correo que ya está registrado. Escriba uno al que sí tenga acceso.",
+                    l.pick(
+                        "Ese es el correo que ya está registrado. Escriba uno al que sí tenga acceso.",
+                        "That is the e-mail address we already have. Enter one that you can access.",
+                    ),
                 ),
             ));
         }
@@ -79,6 +84,7 @@ mod server {
 
 #[component]
 pub fn NuevoCorreoPage() -> impl IntoView {
+    let l = lang();
     let data = Resource::new_blocking(|| (), |_| new_email_view());
     let action = ServerAction::<NuevoCorreo>::new();
     let form = FormState::of(action);
@@ -92,13 +98,24 @@ pub fn NuevoCorreoPage() -> impl IntoView {
                     <UnlessFlowProblem problem=form.flow_problem()>
                         <StepTitle step=STEP error=form.has_error()/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
-                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                        <ActionForm
+                            action=action
+                            attr:id=crate::lang::STEP_FORM_ID
+                            attr:novalidate=""
+                            attr:class="form"
+                        >
                             <StepCaption step=STEP/>
                             <TextField
                                 id="correo"
-                                label="¿A qué correo le enviamos el código?"
+                                label=l.pick(
+                                    "¿A qué correo le enviamos el código?",
+                                    "Which e-mail address should we send the code to?",
+                                )
                                 heading=true
-                                hint="Use un correo que pueda abrir ahora. Si termina de recuperar su clave, quedará registrado en lugar del anterior."
+                                hint=l.pick(
+                                    "Use un correo que pueda abrir ahora. Si termina de recuperar su clave, quedará registrado en lugar del anterior.",
+                                    "Use an e-mail address you can open now. If you finish recovering your password, it will be registered in place of the previous one.",
+                                )
                                 error=form.field_error("correo")
                                 value=value
                                 input_type="email"
@@ -108,12 +125,15 @@ pub fn NuevoCorreoPage() -> impl IntoView {
                                 .then(|| {
                                     view! {
                                         <p class="correction-note">
-                                            "Si corrige el correo, le enviaremos un código nuevo y el anterior dejará de servir."
+                                            {l.pick(
+                                                "Si corrige el correo, le enviaremos un código nuevo y el anterior dejará de servir.",
+                                                "If you correct the e-mail address, we will send you a new code and the previous one will stop working.",
+                                            )}
                                         </p>
                                     }
                                 })}
                             <button type="submit" class="button">
-                                "Enviar código"
+                                {l.pick("Enviar código", "Send code")}
                             </button>
                         </ActionForm>
                     </UnlessFlowProblem>

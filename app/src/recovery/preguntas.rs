@@ -19,6 +19,7 @@ use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -26,9 +27,18 @@ pub const PAGE: &str = Step::RecoveryQuestions.path();
 pub const ALL_PAGE: &str = Step::RecoveryAllAnswers.path();
 
 pub const FIELDS: [&str; 4] = crate::domain::questions::ANSWER_FIELDS;
-pub const EMPTY_ANSWER: &str = "Escriba su respuesta a esta pregunta.";
-pub const NO_MATCH: &str =
-    "Alguna de las respuestas no coincide con las que registró. Revíselas e inténtelo otra vez.";
+pub fn empty_answer(l: Lang) -> &'static str {
+    l.pick(
+        "Escriba su respuesta a esta pregunta.",
+        "Enter your answer to this question.",
+    )
+}
+pub fn no_match(l: Lang) -> &'static str {
+    l.pick(
+        "Alguna de las respuestas no coincide con las que registró. Revíselas e inténtelo otra vez.",
+        "One or more of the answers do not match the ones you registered. Check them and try again.",
+    )
+}
 pub const MAX_ANSWER_CHARS: usize = 200;
 
 /// The questions this step asks, in order.
@@ -38,15 +48,21 @@ pub struct QuestionsData {
 }
 
 /// Every asked question needs an answer.
-pub fn validate_form(answers: &[String], asked: usize) -> Result<(), FormErrors> {
+pub fn validate_form(answers: &[String], asked: usize, lang: Lang) -> Result<(), FormErrors> {
     let mut errors = FormErrors::default();
     for (i, field) in FIELDS.iter().enumerate().take(asked) {
         let a = answers.get(i).map(String::as_str).unwrap_or_default();
         errors = errors.with_value(field, a);
         if a.trim().is_empty() {
-            errors = errors.error(field, EMPTY_ANSWER);
+            errors = errors.error(field, empty_answer(lang));
         } else if a.chars().count() > MAX_ANSWER_CHARS {
-            errors = errors.error(field, "La respuesta es demasiado larga.");
+            errors = errors.error(
+                field,
+                lang.pick(
+                    "La respuesta es demasiado larga.",
+                    "The answer is too long.",
+                ),
+            );
         }
     }
     if errors.is_empty() {
@@ -127,7 +143,10 @@ mod server {
         let found = live_flow(FlowKind::Recovery, step(all).0).await?;
         let asked = asked(all, &found.cedula).await?;
         Ok(QuestionsData {
-            questions: asked.into_iter().map(|q| q.text_es).collect(),
+            questions: asked
+                .iter()
+                .map(|q| q.text(crate::lang::lang()).to_owned())
+                .collect(),
         })
     }
 
@@ -141,11 +160,12 @@ mod server {
                     .collect()
             })
             .collect();
+        let l = lang();
         let (expected_state, event) = step(all);
         let found = live_flow(FlowKind::Recovery, expected_state).await?;
         let asked = asked(all, &found.cedula).await?;
         let answer_field = |f: &str| f.starts_with("respuesta");
-        validate_form(&given, asked.len())
+        validate_form(&given, asked.len(), l)
             .map_err(|e| AppError::Form(keep_secrets_out_of_urls(e, answer_field)))?;
         let keep = || {
             FIELDS
@@ -158,7 +178,7 @@ mod server {
         let pairs: Vec<(i32, String)> = ids.iter().copied().zip(given.iter().cloned()).collect();
         let again = || {
             AppError::Form(keep_secrets_out_of_urls(
-                keep().error(FIELDS[0], NO_MATCH),
+                keep().error(FIELDS[0], no_match(l)),
                 answer_field,
             ))
         };
@@ -175,6 +195,7 @@ mod server {
 
 #[component]
 pub fn PreguntasPage() -> impl IntoView {
+    let l = lang();
     let data = Resource::new_blocking(|| (), |_| questions_view());
     let action = ServerAction::<Responder>::new();
     let form = FormState::of(action);
@@ -187,7 +208,10 @@ pub fn PreguntasPage() -> impl IntoView {
                     <AnswersFrame
                         form=form
                         step=Step::RecoveryQuestions
-                        intro="Responda como lo hizo al crear su clave. No importan las mayúsculas ni las tildes."
+                        intro=l.pick(
+                            "Responda como lo hizo al crear su clave. No importan las mayúsculas ni las tildes.",
+                            "Answer as you did when you created your password. Capital letters and accents do not matter.",
+                        )
                     >
                         <ActionForm action=action attr:novalidate="" attr:class="form">
                             <AnswerFields questions=questions.get_value() form=form/>
@@ -201,6 +225,7 @@ pub fn PreguntasPage() -> impl IntoView {
 
 #[component]
 pub fn SinCorreoPage() -> impl IntoView {
+    let l = lang();
     let data = Resource::new_blocking(|| (), |_| all_questions_view());
     let action = ServerAction::<ResponderTodas>::new();
     let form = FormState::of(action);
@@ -213,7 +238,10 @@ pub fn SinCorreoPage() -> impl IntoView {
                     <AnswersFrame
                         form=form
                         step=Step::RecoveryAllAnswers
-                        intro="Como no puede recibir el código en su correo registrado, necesitamos las cuatro respuestas. No importan las mayúsculas ni las tildes."
+                        intro=l.pick(
+                            "Como no puede recibir el código en su correo registrado, necesitamos las cuatro respuestas. No importan las mayúsculas ni las tildes.",
+                            "As you cannot receive the code at your registered e-mail address, we need all four answers. Capital letters and accents do not matter.",
+                        )
                     >
                         <ActionForm action=action attr:novalidate="" attr:class="form">
                             <AnswerFields questions=questions.get_value() form=form/>
@@ -233,12 +261,15 @@ fn AnswersFrame(
     intro: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
+    let l = lang();
     view! {
         <UnlessFlowProblem problem=form.flow_problem()>
             <StepTitle step=step error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
             <StepCaption step=step/>
-            <h1 tabindex="-1">"Responda sus preguntas de seguridad"</h1>
+            <h1 tabindex="-1">
+                {l.pick("Responda sus preguntas de seguridad", "Answer your security questions")}
+            </h1>
             <p>{intro}</p>
             {children()}
         </UnlessFlowProblem>
@@ -247,6 +278,7 @@ fn AnswersFrame(
 
 #[component]
 fn AnswerFields(questions: Vec<String>, form: FormState) -> impl IntoView {
+    let l = lang();
     view! {
         {questions
             .into_iter()
@@ -264,7 +296,7 @@ fn AnswerFields(questions: Vec<String>, form: FormState) -> impl IntoView {
             })
             .collect_view()}
         <button type="submit" class="button">
-            "Continuar"
+            {l.pick("Continuar", "Continue")}
         </button>
     }
 }

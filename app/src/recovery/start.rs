@@ -5,30 +5,53 @@
 use crate::components::layout::OfficeHours;
 use crate::components::step::StepTitle;
 use crate::domain::steps::Step;
+use crate::lang::lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn StartPage() -> impl IntoView {
+    let l = lang();
     view! {
         <StepTitle step=Step::RecoveryStart/>
-        <h1 tabindex="-1">"Recuperar su clave"</h1>
-        <p class="lead">"Puede crear una clave nueva en unos minutos. Tenga a mano:"</p>
+        <h1 tabindex="-1">{l.pick("Recuperar su clave", "Recover your password")}</h1>
+        <p class="lead">
+            {l.pick(
+                "Puede crear una clave nueva en unos minutos. Tenga a mano:",
+                "You can create a new password in a few minutes. Have these ready:",
+            )}
+        </p>
         <ul class="list-bullet">
-            <li>"su número de cédula;"</li>
-            <li>"su fecha de nacimiento;"</li>
-            <li>"acceso al correo electrónico que registró en el Instituto;"</li>
-            <li>"las respuestas a las preguntas de seguridad que eligió al crear su clave."</li>
+            <li>{l.pick("su número de cédula;", "your ID number (cédula);")}</li>
+            <li>{l.pick("su fecha de nacimiento;", "your date of birth;")}</li>
+            <li>
+                {l.pick(
+                    "acceso al correo electrónico que registró en el Instituto;",
+                    "access to the e-mail address you registered with the Institute;",
+                )}
+            </li>
+            <li>
+                {l.pick(
+                    "las respuestas a las preguntas de seguridad que eligió al crear su clave.",
+                    "the answers to the security questions you chose when you created your password.",
+                )}
+            </li>
         </ul>
         <p>
-            "Le enviaremos un código a su correo. Si no lo ve en la bandeja de entrada, revise la carpeta de correo no deseado."
+            {l.pick(
+                "Le enviaremos un código a su correo. Si no lo ve en la bandeja de entrada, revise la carpeta de correo no deseado.",
+                "We will send a code to your e-mail. If you cannot see it in your inbox, check your junk mail folder.",
+            )}
         </p>
         <A href=Step::RecoverySearch.path() attr:class="button button-start">
-            "Comenzar"
+            {l.pick("Comenzar", "Start now")}
         </A>
-        <h2>"¿Le falta alguno de estos datos?"</h2>
+        <h2>{l.pick("¿Le falta alguno de estos datos?", "Missing any of these?")}</h2>
         <p>
-            "Nuestro personal puede ayudarle a recuperar el acceso. También atendemos a quienes viven en el exterior."
+            {l.pick(
+                "Nuestro personal puede ayudarle a recuperar el acceso. También atendemos a quienes viven en el exterior.",
+                "Our staff can help you get access back. We also help people who live abroad.",
+            )}
         </p>
         <OfficeHours/>
     }

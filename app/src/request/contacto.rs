@@ -23,6 +23,7 @@ use crate::components::step::{StepCaption, StepTitle};
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -30,18 +31,21 @@ pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RequestContact;
 
 /// The checks of the form alone: the e-mail; the phone only for length.
-pub fn validate_form(email: &str, phone: &str) -> Result<String, FormErrors> {
+pub fn validate_form(email: &str, phone: &str, lang: Lang) -> Result<String, FormErrors> {
     let mut errors = FormErrors::default()
         .with_value("correo", email)
         .with_value("telefono", phone);
     let parsed = crate::domain::email::parse(email);
     if let Err(m) = parsed {
-        errors = errors.error("correo", m);
+        errors = errors.error("correo", m.get(lang));
     }
     if phone.chars().count() > 32 {
         errors = errors.error(
             "telefono",
-            "El número es demasiado largo. Escriba solo el número de su celular.",
+            lang.pick(
+                "El número es demasiado largo. Escriba solo el número de su celular.",
+                "The number is too long. Enter only your mobile phone number.",
+            ),
         );
     }
     match parsed {
@@ -91,7 +95,8 @@ mod server {
     pub async fn contacto(email: String, phone: String) -> Result<(), AppError> {
         let email: String = email.chars().take(300).collect();
         let phone: String = phone.chars().take(40).collect();
-        let valid_email = validate_form(&email, &phone).map_err(AppError::Form)?;
+        let l = lang();
+        let valid_email = validate_form(&email, &phone, l).map_err(AppError::Form)?;
         let e164 = match phone.trim() {
             "" => None,
             typed => Some(parse_mobile(typed).map_err(|e| {
@@ -99,7 +104,7 @@ mod server {
                     FormErrors::default()
                         .with_value("correo", &email)
                         .with_value("telefono", &phone)
-                        .error("telefono", e.message_es()),
+                        .error("telefono", e.message(l)),
                 )
             })?),
         };
@@ -116,6 +121,7 @@ mod server {
 
 #[component]
 pub fn ContactoPage() -> impl IntoView {
+    let l = lang();
     let data = Resource::new_blocking(|| (), |_| contact_view());
     let action = ServerAction::<Contacto>::new();
     let form = FormState::of(action);
@@ -133,21 +139,34 @@ pub fn ContactoPage() -> impl IntoView {
                     <UnlessFlowProblem problem=form.flow_problem()>
                         <StepTitle step=STEP error=form.has_error()/>
                         <ErrorSummary errors=form.errors() general=form.general()/>
-                        <ActionForm action=action attr:novalidate="" attr:class="form">
+                        <ActionForm
+                            action=action
+                            attr:id=crate::lang::STEP_FORM_ID
+                            attr:novalidate=""
+                            attr:class="form"
+                        >
                             <StepCaption step=STEP/>
-                            <h1 tabindex="-1">"¿Cómo le contactamos?"</h1>
+                            <h1 tabindex="-1">
+                                {l.pick("¿Cómo le contactamos?", "How can we contact you?")}
+                            </h1>
                             {correcting
                                 .then(|| {
                                     view! {
                                         <p class="correction-note">
-                                            "Si corrige sus datos, le enviaremos un código nuevo y el anterior dejará de servir."
+                                            {l.pick(
+                                                "Si corrige sus datos, le enviaremos un código nuevo y el anterior dejará de servir.",
+                                                "If you correct your details, we will send you a new code and the previous one will stop working.",
+                                            )}
                                         </p>
                                     }
                                 })}
                             <TextField
                                 id="correo"
-                                label="Correo electrónico"
-                                hint="Le enviaremos ahí un código de 6 dígitos, válido por 3 minutos. Use un correo que pueda abrir ahora: quedará registrado para avisos de su cuenta."
+                                label=l.pick("Correo electrónico", "E-mail address")
+                                hint=l.pick(
+                                    "Le enviaremos ahí un código de 6 dígitos, válido por 3 minutos. Use un correo que pueda abrir ahora: quedará registrado para avisos de su cuenta.",
+                                    "We will send a 6-digit code there, valid for 3 minutes. Use an e-mail address you can open now: it will be registered for notices about your account.",
+                                )
                                 error=form.field_error("correo")
                                 value=correo
                                 input_type="email"
@@ -155,15 +174,18 @@ pub fn ContactoPage() -> impl IntoView {
                             />
                             <TextField
                                 id="telefono"
-                                label="Celular (opcional)"
-                                hint="Por ejemplo, 099 123 4567. Si vive en el exterior, empiece con + y el código de su país, por ejemplo +34 612 345 678."
+                                label=l.pick("Celular (opcional)", "Mobile phone (optional)")
+                                hint=l.pick(
+                                    "Por ejemplo, 099 123 4567. Si vive en el exterior, empiece con + y el código de su país, por ejemplo +34 612 345 678.",
+                                    "For example, 099 123 4567. If you live abroad, start with + and your country code, for example +34 612 345 678.",
+                                )
                                 error=form.field_error("telefono")
                                 value=telefono
                                 input_type="tel"
                                 autocomplete="tel"
                             />
                             <button type="submit" class="button">
-                                "Enviar código"
+                                {l.pick("Enviar código", "Send code")}
                             </button>
                         </ActionForm>
                     </UnlessFlowProblem>

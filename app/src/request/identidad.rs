@@ -30,14 +30,19 @@ use crate::domain::steps::Step;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FormErrors;
+use crate::lang::{lang, Lang};
 use crate::recovery::identidad::IdentityData;
 use leptos::prelude::*;
 
 pub const PAGE: &str = STEP.path();
 const STEP: Step = Step::RequestIdentity;
 
-pub const NO_MATCH: &str =
-    "Los datos no coinciden con nuestro registro para esta cédula. Revise la fecha de nacimiento y el código dactilar e inténtelo otra vez.";
+pub fn no_match(l: Lang) -> &'static str {
+    l.pick(
+        "Los datos no coinciden con nuestro registro para esta cédula. Revise la fecha de nacimiento y el código dactilar e inténtelo otra vez.",
+        "The details do not match our records for this ID number. Check the date of birth and the fingerprint code and try again.",
+    )
+}
 
 /// The year now (no one is born in the future).
 #[cfg(feature = "ssr")]
@@ -53,6 +58,7 @@ pub fn validate_form(
     month: &str,
     year: &str,
     dactilar: &str,
+    lang: Lang,
 ) -> Result<((i32, u32, u32), CodigoDactilar), FormErrors> {
     let date = parse_full_date(day, month, year, this_year());
     let code = CodigoDactilar::parse(dactilar);
@@ -65,10 +71,10 @@ pub fn validate_form(
                 .with_value("year", year)
                 .with_value("dactilar", dactilar);
             for p in date.err().unwrap_or_default() {
-                errors = errors.error(p.field, p.message);
+                errors = errors.error(p.field, p.message.get(lang));
             }
             if let Err(e) = code {
-                errors = errors.error("dactilar", e.message_es());
+                errors = errors.error("dactilar", e.message(lang));
             }
             Err(errors)
         }
@@ -122,7 +128,9 @@ mod server {
     ) -> Result<(), AppError> {
         let cut = |s: String| -> String { s.chars().take(24).collect() };
         let (day, month, year, dactilar) = (cut(day), cut(month), cut(year), cut(dactilar));
-        let (date, code) = validate_form(&day, &month, &year, &dactilar).map_err(AppError::Form)?;
+        let l = lang();
+        let (date, code) =
+            validate_form(&day, &month, &year, &dactilar, l).map_err(AppError::Form)?;
         let found = live_flow(FlowKind::Request, FlowState::IdentityPending).await?;
         let st = state();
         let again = || {
@@ -132,7 +140,7 @@ mod server {
                     .with_value("month", &month)
                     .with_value("year", &year)
                     .with_value("dactilar", &dactilar)
-                    .error("day", NO_MATCH),
+                    .error("day", no_match(l)),
             )
         };
         let affiliate = identity_check(&found, again, async {
@@ -159,6 +167,7 @@ pub fn IdentidadPage() -> impl IntoView {
 
 #[component]
 fn IdentityForm(data: IdentityData) -> impl IntoView {
+    let l = lang();
     let action = ServerAction::<IdentidadSolicitud>::new();
     let form = FormState::of(action);
     let cedula = StoredValue::new(data.cedula);
@@ -168,25 +177,31 @@ fn IdentityForm(data: IdentityData) -> impl IntoView {
             <ErrorSummary errors=form.errors() general=form.general()/>
             <ActionForm action=action attr:novalidate="" attr:class="form">
                 <StepCaption step=STEP/>
-                <h1 tabindex="-1">"Confirme su identidad"</h1>
+                <h1 tabindex="-1">{l.pick("Confirme su identidad", "Confirm your identity")}</h1>
                 <CedulaEcho cedula=cedula.get_value()/>
                 <DateInput
                     form=form
                     with_year=true
-                    legend="Fecha de nacimiento"
-                    hint="Día, mes y año, en números. Por ejemplo, 27 3 1961."
+                    legend=l.pick("Fecha de nacimiento", "Date of birth")
+                    hint=l.pick(
+                        "Día, mes y año, en números. Por ejemplo, 27 3 1961.",
+                        "Day, month and year, in numbers. For example, 27 3 1961.",
+                    )
                 />
                 <TextField
                     id="dactilar"
-                    label="Código dactilar"
-                    hint="Está en el reverso de su cédula, junto a la huella: una letra, cuatro números, una letra y cuatro números. Por ejemplo, V4443V4242."
+                    label=l.pick("Código dactilar", "Fingerprint code (código dactilar)")
+                    hint=l.pick(
+                        "Está en el reverso de su cédula, junto a la huella: una letra, cuatro números, una letra y cuatro números. Por ejemplo, V4443V4242.",
+                        "It is on the back of your ID card, next to the fingerprint: a letter, four numbers, a letter and four numbers. For example, V4443V4242.",
+                    )
                     error=form.field_error("dactilar")
                     value=form.value("dactilar")
                     autocomplete="off"
                     class="input-width-10"
                 />
                 <button type="submit" class="button">
-                    "Continuar"
+                    {l.pick("Continuar", "Continue")}
                 </button>
                 <LiveCheck rule=Rule::FullDate/>
             </ActionForm>

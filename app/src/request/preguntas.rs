@@ -28,6 +28,9 @@ use crate::domain::steps::Step;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FormErrors;
+use crate::lang::lang;
+#[cfg(feature = "ssr")]
+use crate::lang::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -51,8 +54,9 @@ pub struct ChoiceData {
 pub fn validate_form(
     picks: &[(String, String)],
     catalogue: &[i32],
+    lang: Lang,
 ) -> Result<Vec<(i32, String)>, FormErrors> {
-    check_choice(picks, catalogue).map_err(|problems| {
+    check_choice(picks, catalogue, lang).map_err(|problems| {
         let kept = picks
             .iter()
             .enumerate()
@@ -74,12 +78,13 @@ pub async fn choice_view() -> Result<ChoiceData, AppError> {
     let catalogue = crate::services::questions::catalogue(&state().db)
         .await
         .map_err(internal("catalogue"))?;
+    let l = crate::lang::lang();
     Ok(ChoiceData {
         catalogue: catalogue
             .into_iter()
             .map(|q| CatalogueQuestion {
                 id: q.id,
-                text: q.text_es,
+                text: q.text(l).to_owned(),
             })
             .collect(),
     })
@@ -139,7 +144,8 @@ mod server {
             .into_iter()
             .map(|q| q.id)
             .collect();
-        let chosen = validate_form(&picks, &catalogue).map_err(|errors| {
+        let l = lang();
+        let chosen = validate_form(&picks, &catalogue, l).map_err(|errors| {
             AppError::Form(keep_secrets_out_of_urls(errors, |f| {
                 f.starts_with("respuesta")
             }))
@@ -171,6 +177,7 @@ pub fn PreguntasPage() -> impl IntoView {
 
 #[component]
 fn ChoiceForm(data: ChoiceData) -> impl IntoView {
+    let l = lang();
     let action = ServerAction::<ElegirPreguntas>::new();
     let form = FormState::of(action);
     let catalogue = StoredValue::new(data.catalogue);
@@ -178,20 +185,33 @@ fn ChoiceForm(data: ChoiceData) -> impl IntoView {
         <UnlessFlowProblem problem=form.flow_problem()>
             <StepTitle step=STEP error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
-            <ActionForm action=action attr:novalidate="" attr:class="form">
+            <ActionForm
+                action=action
+                attr:id=crate::lang::STEP_FORM_ID
+                attr:novalidate=""
+                attr:class="form"
+            >
                 <StepCaption step=STEP/>
-                <h1 tabindex="-1">"Elija sus preguntas de seguridad"</h1>
+                <h1 tabindex="-1">
+                    {l.pick("Elija sus preguntas de seguridad", "Choose your security questions")}
+                </h1>
                 <p>
-                    "Elija cuatro preguntas distintas y respóndalas. Si algún día olvida su clave, le preguntaremos algunas de ellas."
+                    {l.pick(
+                        "Elija cuatro preguntas distintas y respóndalas. Si algún día olvida su clave, le preguntaremos algunas de ellas.",
+                        "Choose four different questions and answer them. If you ever forget your password, we will ask you some of them.",
+                    )}
                 </p>
                 <p class="hint">
-                    "Use respuestas que usted recuerde siempre y que otras personas no puedan averiguar. No importan las mayúsculas ni las tildes."
+                    {l.pick(
+                        "Use respuestas que usted recuerde siempre y que otras personas no puedan averiguar. No importan las mayúsculas ni las tildes.",
+                        "Use answers that you will always remember and that other people cannot find out. Capital letters and accents do not matter.",
+                    )}
                 </p>
                 {(0..TO_CHOOSE)
                     .map(|i| view! { <QuestionChoice index=i form=form catalogue=catalogue/> })
                     .collect_view()}
                 <button type="submit" class="button">
-                    "Continuar"
+                    {l.pick("Continuar", "Continue")}
                 </button>
             </ActionForm>
         </UnlessFlowProblem>
@@ -205,6 +225,7 @@ fn QuestionChoice(
     form: FormState,
     catalogue: StoredValue<Vec<CatalogueQuestion>>,
 ) -> impl IntoView {
+    let l = lang();
     let n = index + 1;
     let q_field = QUESTION_FIELDS[index];
     let a_field = ANSWER_FIELDS[index];
@@ -217,9 +238,13 @@ fn QuestionChoice(
     };
     view! {
         <fieldset class="question-choice">
-            <legend>{format!("Pregunta {n} de {TO_CHOOSE}")}</legend>
+            <legend>
+                {l.pick(format!("Pregunta {n} de {TO_CHOOSE}"), format!("Question {n} of {TO_CHOOSE}"))}
+            </legend>
             <div class="field" class:field-error=move || q_error.with(Option::is_some)>
-                <label class="label" for=q_field>{format!("Pregunta {n}")}</label>
+                <label class="label" for=q_field>
+                    {l.pick(format!("Pregunta {n}"), format!("Question {n}"))}
+                </label>
                 <ErrorMessage id=error_id error=q_error/>
                 <select
                     class="select"
@@ -228,7 +253,7 @@ fn QuestionChoice(
                     aria-describedby=described
                     aria-invalid=move || q_error.with(Option::is_some).then_some("true")
                 >
-                    <option value="">"Elija una pregunta"</option>
+                    <option value="">{l.pick("Elija una pregunta", "Choose a question")}</option>
                     {catalogue
                         .get_value()
                         .into_iter()
@@ -247,7 +272,7 @@ fn QuestionChoice(
             </div>
             <TextField
                 id=a_field
-                label=format!("Respuesta {n}")
+                label=l.pick(format!("Respuesta {n}"), format!("Answer {n}"))
                 error=form.field_error(a_field)
                 value=form.value(a_field)
                 autocomplete="off"

@@ -1,11 +1,12 @@
 //! Claves, logins, sessions and "no fui yo" notices (SPEC §4.2–§4.4).
 
 use super::db::{statement, stored};
-use super::mail::{self, Locale};
+use super::mail;
 use super::{audit, hashing, questions};
 use crate::domain::ecuador_time;
 use crate::domain::mask::mask_email;
 use crate::domain::stored::{AffiliateStatus, CaseKind, CaseStatus, MailKind, NoticeKind, Stored};
+use crate::lang::Lang;
 use entity::{affiliate, credential, login_lock, notice, session, staff_case};
 use rand::RngCore;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -70,6 +71,7 @@ async fn tell_old_address<C: ConnectionTrait>(
     public_url: &str,
     person: &affiliate::Model,
     new_email: &str,
+    lang: Lang,
     now: i64,
 ) -> Result<(), DbErr> {
     let token = new_notice(
@@ -81,7 +83,7 @@ async fn tell_old_address<C: ConnectionTrait>(
     )
     .await?;
     let body = mail::email_changed_mail(
-        Locale::Es,
+        lang,
         &mask_email(new_email),
         NOTICE_DAYS,
         &format!("{public_url}/no-fui-yo?t={token}"),
@@ -91,7 +93,8 @@ async fn tell_old_address<C: ConnectionTrait>(
 
 /// Stores a new clave at the end of a recovery: signs out every session,
 /// forgets the question pair and login lock, records a replaced e-mail, and
-/// mails the notices with their "no fui yo" links.
+/// mails the notices with their "no fui yo" links, in the language of the
+/// person asking ([`mail::requester_lang`]).
 pub async fn set_clave(
     db: &DatabaseConnection,
     public_url: &str,
@@ -100,6 +103,7 @@ pub async fn set_clave(
     phc: String,
     now: i64,
 ) -> Result<(), DbErr> {
+    let lang = mail::requester_lang();
     let txn = db.begin().await?;
     credential::Entity::insert(credential::ActiveModel {
         cedula: Set(person.cedula.clone()),
@@ -132,7 +136,7 @@ pub async fn set_clave(
             .filter(affiliate::Column::Cedula.eq(&person.cedula))
             .exec(&txn)
             .await?;
-        tell_old_address(&txn, public_url, person, new_email, now).await?;
+        tell_old_address(&txn, public_url, person, new_email, lang, now).await?;
         audit::record(
             &txn,
             "affiliate",
@@ -147,7 +151,7 @@ pub async fn set_clave(
     }
     let token = new_notice(&txn, &person.cedula, NoticeKind::ClaveChanged, None, now).await?;
     let body = mail::clave_changed_mail(
-        Locale::Es,
+        lang,
         &ecuador_time::clock(now),
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
@@ -169,7 +173,8 @@ pub async fn set_clave(
 /// everything the request gathered: the verified e-mail and the phone go into
 /// the registry, the held answers become the affiliate's. A notice with a
 /// "no fui yo" link goes to the new address; when it differs from the one the
-/// registry had, the old address is told too, and its link restores it.
+/// registry had, the old address is told too, and its link restores it. The
+/// mails are in the language of the person asking ([`mail::requester_lang`]).
 /// Returns `false`, changing nothing, when the affiliate already has a clave.
 pub async fn create_clave(
     db: &DatabaseConnection,
@@ -179,6 +184,7 @@ pub async fn create_clave(
     phc: String,
     now: i64,
 ) -> Result<bool, DbErr> {
+    let lang = mail::requester_lang();
     let txn = db.begin().await?;
     let inserted = credential::Entity::insert(credential::ActiveModel {
         cedula: Set(person.cedula.clone()),
@@ -214,11 +220,11 @@ pub async fn create_clave(
         .exec(&txn)
         .await?;
     if !email.eq_ignore_ascii_case(&person.email) {
-        tell_old_address(&txn, public_url, person, &email, now).await?;
+        tell_old_address(&txn, public_url, person, &email, lang, now).await?;
     }
     let token = new_notice(&txn, &person.cedula, NoticeKind::ClaveCreated, None, now).await?;
     let body = mail::clave_created_mail(
-        Locale::Es,
+        lang,
         &ecuador_time::clock(now),
         &format!("{public_url}/no-fui-yo?t={token}"),
     );
@@ -561,7 +567,9 @@ pub async fn report_not_me(
         id: NotSet,
         cedula: Set(n.cedula.clone()),
         kind: Set(opened.stored().to_owned()),
-        detail: Set(opened.detail_es().to_owned()),
+        // Kept as data, in Spanish as ever; a page can show the stored
+        // kind's `detail` in its reader's language instead.
+        detail: Set(opened.detail(Lang::Es).to_owned()),
         status: Set(CaseStatus::Open.stored().to_owned()),
         created_at: Set(now),
         claimed_by: NotSet,

@@ -3,7 +3,7 @@
 
 use super::db::statement;
 use super::limit::{allow, Budget};
-use super::mail::{self, Locale};
+use super::mail;
 use super::{keyed_hash, Settings};
 use crate::domain::code::{self as rules, CodeOutcome, StoredCode, VerificationCode};
 use crate::domain::ecuador_time;
@@ -39,7 +39,8 @@ pub struct Sent {
 
 /// Sends a new code for `found` to `email`, voiding the previous one. The
 /// hourly budgets are spent first, then the cool-down is claimed by the write
-/// of the new code itself, so racing requests send one code.
+/// of the new code itself, so racing requests send one code. The mail is in
+/// the language of the person asking ([`mail::requester_lang`]).
 pub async fn send(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -48,6 +49,7 @@ pub async fn send(
     client_key: &str,
     now: i64,
 ) -> Result<Result<Sent, SendRefusal>, DbErr> {
+    let lang = mail::requester_lang();
     let per_hour = Budget::per_hour(settings.code_sends_per_hour);
     let secret = settings.secret();
     let budgets = [
@@ -84,12 +86,7 @@ pub async fn send(
         crate::domain::steps::Step::code_link(found.kind).path(),
         code.as_str()
     );
-    let body = mail::code_mail(
-        Locale::Es,
-        code.as_str(),
-        &ecuador_time::clock(expires_at),
-        &link,
-    );
+    let body = mail::code_mail(lang, code.as_str(), &ecuador_time::clock(expires_at), &link);
     let txn = db.begin().await?;
     let claimed = verification_code::Entity::insert(verification_code::ActiveModel {
         flow_id: Set(found.id.clone()),

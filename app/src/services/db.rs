@@ -1,6 +1,7 @@
 //! Connecting to SQLite or PostgreSQL and applying the migrations.
 
-use crate::domain::stored::Stored;
+use crate::domain::stored::{Stored, UnknownValue};
+use crate::lang::Lang;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
@@ -116,4 +117,19 @@ pub fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement
 /// (logged, and the generic message shown), never a default.
 pub fn stored<T: Stored>(text: &str) -> Result<T, DbErr> {
     T::from_stored(text).map_err(|e| DbErr::Type(e.to_string()))
+}
+
+/// Reads a language column (`column` is `table.column`, for the error), kept
+/// as [`Lang::code`] writes it: like [`stored`], anything but one of ours is a
+/// database error, never the default language.
+pub fn stored_lang(column: &'static str, code: &str) -> Result<Lang, DbErr> {
+    Lang::from_code(code).ok_or_else(|| {
+        DbErr::Type(
+            UnknownValue {
+                column,
+                value: code.to_owned(),
+            }
+            .to_string(),
+        )
+    })
 }

@@ -35,7 +35,7 @@ pub struct DemoAffiliate {
     pub note: &'static str,
 }
 
-pub const DEMO_AFFILIATES: [DemoAffiliate; 23] = [
+pub const DEMO_AFFILIATES: [DemoAffiliate; 27] = [
     DemoAffiliate {
         cedula: "1712345675",
         given_names: "María José",
@@ -311,6 +311,54 @@ pub const DEMO_AFFILIATES: [DemoAffiliate; 23] = [
         has_clave: true,
         locked: true,
         note: "vive en el exterior, con clave y cuenta bloqueada (recorrido solo con teclado)",
+    },
+    DemoAffiliate {
+        cedula: "1724445554",
+        given_names: "Nancy Elizabeth",
+        surnames: "Quishpe Andrango",
+        birth_date: (1990, 2, 11),
+        codigo_dactilar: "P1313Q2424",
+        email: "lucia.quishpe@example.com",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "sin clave (recorrido en inglés)",
+    },
+    DemoAffiliate {
+        cedula: "0917778888",
+        given_names: "Washington Efraín",
+        surnames: "Macías Zambrano",
+        birth_date: (1966, 8, 5),
+        codigo_dactilar: "R3535S4646",
+        email: "washington.macias@example.org",
+        country: "EC",
+        has_clave: false,
+        locked: false,
+        note: "sin clave (recorrido en inglés)",
+    },
+    DemoAffiliate {
+        cedula: "0805556669",
+        given_names: "Mercedes Alexandra",
+        surnames: "Cortez Valencia",
+        birth_date: (1981, 1, 27),
+        codigo_dactilar: "T5757U6868",
+        email: "mercedes.cortez@example.com",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliada con clave (recorrido en inglés)",
+    },
+    DemoAffiliate {
+        cedula: "1712349875",
+        given_names: "Fausto Ramiro",
+        surnames: "Villacís Herrera",
+        birth_date: (1958, 10, 14),
+        codigo_dactilar: "W7979X8080",
+        email: "fausto.villacis@example.org",
+        country: "EC",
+        has_clave: true,
+        locked: false,
+        note: "afiliado con clave (recorrido en inglés)",
     },
 ];
 

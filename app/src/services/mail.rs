@@ -4,11 +4,18 @@
 //! SMTP; the worker delivers rows with retries and back-off, and an SMTP outage
 //! delays mail without losing any. Several instances may run workers: a row is
 //! claimed with a conditional update before it is sent.
+//!
+//! A mail is written when it is queued, in the language of the person who
+//! caused it ([`requester_lang`]), and the row keeps that language: the worker
+//! reads it back ([`lang_of`]) and says it in the message's `Content-Language`.
 
+use super::db::stored_lang;
 use super::{telemetry, Settings};
 use crate::domain::stored::{Delivery, MailKind, Stored};
+use crate::lang::Lang;
 use entity::mail_outbox;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -17,16 +24,25 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
-/// The language of a mail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Locale {
-    Es,
-    En,
+/// The language of a mail the running request causes. The person who caused
+/// it is the one asking, so it is their page's language. Outside a request (a
+/// staff action about an affiliate, a worker) nobody's page is at hand; the
+/// affiliate's flow would say next, but no flow stores a language, so such a
+/// mail is Spanish, which is also what `lang()` answers outside a request.
+pub fn requester_lang() -> Lang {
+    crate::lang::lang()
 }
 
-/// A rendered mail: subject, plain text and HTML.
+/// The language an outbox row was written in: a code outside the schema's
+/// set is a database error, never Spanish by default.
+pub fn lang_of(row: &mail_outbox::Model) -> Result<Lang, DbErr> {
+    stored_lang("mail_outbox.lang", &row.lang)
+}
+
+/// A rendered mail: subject, plain text and HTML, in `lang`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mail {
+    pub lang: Lang,
     pub subject: String,
     pub text: String,
     pub html: String,
@@ -40,10 +56,11 @@ fn escape(s: &str) -> String {
 }
 
 /// Wraps paragraphs (and one optional link button) into both bodies.
-fn compose(subject: String, paragraphs: &[String], link: Option<(&str, &str)>) -> Mail {
+fn compose(lang: Lang, subject: String, paragraphs: &[String], link: Option<(&str, &str)>) -> Mail {
     let mut text = paragraphs.join("\n\n");
-    let mut html = String::from(
-        "<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c\">",
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:Arial,sans-serif;font-size:19px;line-height:1.5;color:#0b0c0c\">",
+        lang.tag()
     );
     for p in paragraphs {
         html.push_str(&format!("<p>{}</p>", escape(p)));
@@ -58,109 +75,134 @@ fn compose(subject: String, paragraphs: &[String], link: Option<(&str, &str)>) -
     }
     html.push_str("</body></html>");
     Mail {
+        lang,
         subject,
         text,
         html,
     }
 }
 
+/// "If it was not you": the last paragraph of a notice about a clave.
+fn not_you(lang: Lang) -> String {
+    lang.pick(
+        "Si no fue usted, use el enlace de abajo: bloquearemos la cuenta y nuestro personal se pondrá en contacto con usted.",
+        "If this was not you, use the link below: we will lock the account and our staff will contact you.",
+    )
+    .into()
+}
+
+/// The label of the "no fui yo" link.
+fn not_me_label(lang: Lang) -> &'static str {
+    lang.pick("No fui yo", "It was not me")
+}
+
 /// The verification-code mail: the code, until when it works, and a link to
 /// the page that asks for one button press (mail scanners open links).
-pub fn code_mail(locale: Locale, code: &str, valid_until: &str, link: &str) -> Mail {
-    match locale {
-        Locale::Es => compose(
+pub fn code_mail(lang: Lang, code: &str, valid_until: &str, link: &str) -> Mail {
+    compose(
+        lang,
+        lang.pick(
             format!("Su código de verificación es {code}"),
-            &[
-                format!("Su código de verificación para la clave de servicios en línea es: {code}"),
-                format!("Puede usarlo una sola vez, hasta las {valid_until} (hora de Ecuador)."),
-                "Si usted no pidió este código, no haga nada: su clave no cambia. El Instituto nunca le pedirá este código por teléfono.".into(),
-            ],
-            Some(("Usar el código desde este enlace", link)),
-        ),
-        Locale::En => compose(
             format!("Your verification code is {code}"),
-            &[
-                format!("Your verification code for your online-services password is: {code}"),
-                format!("It works once, until {valid_until} (Ecuador time)."),
-                "If you did not ask for this code, do nothing: your password stays the same. The Institute will never ask you for this code by phone.".into(),
-            ],
-            Some(("Use the code from this link", link)),
         ),
-    }
+        &[
+            lang.pick(
+                format!("Su código de verificación para la clave de servicios en línea es: {code}"),
+                format!("Your verification code for your online services password is: {code}"),
+            ),
+            lang.pick(
+                format!("Puede usarlo una sola vez, hasta las {valid_until} (hora de Ecuador)."),
+                format!("You can use it once, until {valid_until} (Ecuador time)."),
+            ),
+            lang.pick(
+                "Si usted no pidió este código, no haga nada: su clave no cambia. El Instituto nunca le pedirá este código por teléfono.",
+                "If you did not ask for this code, do nothing: your password stays the same. The Institute will never ask you for this code by phone.",
+            )
+            .into(),
+        ],
+        Some((
+            lang.pick("Usar el código desde este enlace", "Use the code from this link"),
+            link,
+        )),
+    )
 }
 
 /// The notice after a clave change, with the "no fui yo" link.
-pub fn clave_changed_mail(locale: Locale, when: &str, link: &str) -> Mail {
-    match locale {
-        Locale::Es => compose(
-            "Su clave de servicios en línea cambió".into(),
-            &[
+pub fn clave_changed_mail(lang: Lang, when: &str, link: &str) -> Mail {
+    compose(
+        lang,
+        lang.pick(
+            "Su clave de servicios en línea cambió",
+            "Your online services password has changed",
+        )
+        .into(),
+        &[
+            lang.pick(
                 format!("La clave de servicios en línea de su cuenta se cambió hoy a las {when} (hora de Ecuador). Por seguridad cerramos todas las sesiones abiertas."),
-                "Si fue usted, no necesita hacer nada.".into(),
-                "Si no fue usted, use el enlace de abajo: bloquearemos la cuenta y nuestro personal se pondrá en contacto con usted.".into(),
-            ],
-            Some(("No fui yo", link)),
-        ),
-        Locale::En => compose(
-            "Your online-services password changed".into(),
-            &[
-                format!("The online-services password of your account was changed today at {when} (Ecuador time). For your safety we signed out every open session."),
-                "If it was you, there is nothing to do.".into(),
-                "If it was not you, use the link below: we will lock the account and our staff will contact you.".into(),
-            ],
-            Some(("It was not me", link)),
-        ),
-    }
+                format!("The online services password for your account was changed today at {when} (Ecuador time). For your security, we signed you out of every open session."),
+            ),
+            lang.pick(
+                "Si fue usted, no necesita hacer nada.",
+                "If this was you, you do not need to do anything.",
+            )
+            .into(),
+            not_you(lang),
+        ],
+        Some((not_me_label(lang), link)),
+    )
 }
 
 /// The notice after a first clave was created, with the "no fui yo" link.
-pub fn clave_created_mail(locale: Locale, when: &str, link: &str) -> Mail {
-    match locale {
-        Locale::Es => compose(
-            "Se creó su clave de servicios en línea".into(),
-            &[
+pub fn clave_created_mail(lang: Lang, when: &str, link: &str) -> Mail {
+    compose(
+        lang,
+        lang.pick(
+            "Se creó su clave de servicios en línea",
+            "Your online services password has been created",
+        )
+        .into(),
+        &[
+            lang.pick(
                 format!("Hoy a las {when} (hora de Ecuador) se creó la clave de servicios en línea de su cuenta y se registró este correo."),
-                "Si fue usted, no necesita hacer nada. Guarde su clave en un lugar seguro.".into(),
-                "Si no fue usted, use el enlace de abajo: bloquearemos la cuenta y nuestro personal se pondrá en contacto con usted.".into(),
-            ],
-            Some(("No fui yo", link)),
-        ),
-        Locale::En => compose(
-            "Your online-services password was created".into(),
-            &[
-                format!("Today at {when} (Ecuador time) the online-services password of your account was created and this address was registered."),
-                "If it was you, there is nothing to do. Keep your password somewhere safe.".into(),
-                "If it was not you, use the link below: we will lock the account and our staff will contact you.".into(),
-            ],
-            Some(("It was not me", link)),
-        ),
-    }
+                format!("Today at {when} (Ecuador time), an online services password was created for your account and this e-mail address was registered."),
+            ),
+            lang.pick(
+                "Si fue usted, no necesita hacer nada. Guarde su clave en un lugar seguro.",
+                "If this was you, you do not need to do anything. Keep your password somewhere safe.",
+            )
+            .into(),
+            not_you(lang),
+        ],
+        Some((not_me_label(lang), link)),
+    )
 }
 
 /// The notice to the old address after the e-mail was replaced (§2.1.1, or a
 /// first request that registered another address).
-pub fn email_changed_mail(locale: Locale, new_masked: &str, days: i64, link: &str) -> Mail {
-    match locale {
-        Locale::Es => compose(
-            "Cambió el correo de su cuenta de servicios en línea".into(),
-            &[
+pub fn email_changed_mail(lang: Lang, new_masked: &str, days: i64, link: &str) -> Mail {
+    compose(
+        lang,
+        lang.pick(
+            "Cambió el correo de su cuenta de servicios en línea",
+            "The e-mail address for your online services account has changed",
+        )
+        .into(),
+        &[
+            lang.pick(
                 format!("El correo registrado en su cuenta se cambió a {new_masked} en un trámite de clave de servicios en línea."),
+                format!("The e-mail address registered to your account was changed to {new_masked} during an online services password request."),
+            ),
+            lang.pick(
                 format!("Si no fue usted, use el enlace de abajo en los próximos {days} días: volveremos a poner este correo, bloquearemos la cuenta y nuestro personal se pondrá en contacto con usted."),
-            ],
-            Some(("No fui yo", link)),
-        ),
-        Locale::En => compose(
-            "The e-mail address of your online-services account changed".into(),
-            &[
-                format!("The e-mail address of your account was changed to {new_masked} while an online-services password was requested or recovered."),
-                format!("If it was not you, use the link below within {days} days: we will restore this address, lock the account and our staff will contact you."),
-            ],
-            Some(("It was not me", link)),
-        ),
-    }
+                format!("If this was not you, use the link below within the next {days} days: we will put this e-mail address back, lock the account and our staff will contact you."),
+            ),
+        ],
+        Some((not_me_label(lang), link)),
+    )
 }
 
-/// Writes a mail to the outbox; the worker sends it.
+/// Writes a mail to the outbox, with the language it is written in; the
+/// worker sends it.
 pub async fn enqueue<C: sea_orm::ConnectionTrait>(
     db: &C,
     kind: MailKind,
@@ -182,6 +224,7 @@ pub async fn enqueue<C: sea_orm::ConnectionTrait>(
         sent_at: Set(None),
         delivered_via: Set(None),
         last_error: Set(None),
+        lang: Set(mail.lang.code().to_owned()),
     })
     .exec(db)
     .await?;
@@ -217,7 +260,7 @@ impl Transport {
         }
     }
 
-    async fn send(&self, row: &mail_outbox::Model) -> Result<Delivery, String> {
+    async fn send(&self, row: &mail_outbox::Model, lang: Lang) -> Result<Delivery, String> {
         match self {
             Transport::DevMailbox => Ok(Delivery::DevMailbox),
             Transport::Smtp { mailer, from } => {
@@ -226,6 +269,10 @@ impl Transport {
                     .from(from.clone())
                     .to(to)
                     .subject(row.subject.clone())
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("Content-Language"),
+                        lang.tag().to_owned(),
+                    ))
                     .multipart(
                         MultiPart::alternative()
                             .singlepart(
@@ -304,7 +351,13 @@ pub async fn deliver_due_while(
         if claimed.rows_affected != 1 {
             continue;
         }
-        match transport.send(&row).await {
+        // The row's language is read before anything is sent: an unknown one
+        // is this mail's failure (kept in `last_error`, retried), never Spanish.
+        let sent_via = match lang_of(&row) {
+            Ok(lang) => transport.send(&row, lang).await,
+            Err(e) => Err(e.to_string()),
+        };
+        match sent_via {
             Ok(via) => {
                 let mut update = mail_outbox::Entity::update_many()
                     .col_expr(mail_outbox::Column::SentAt, Expr::value(now))

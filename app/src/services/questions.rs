@@ -4,6 +4,7 @@
 
 use super::hashing;
 use crate::domain::answer::normalise;
+use crate::lang::Lang;
 use entity::{flow_answer, question_pair, security_answer, security_question};
 use rand::seq::SliceRandom;
 use sea_orm::sea_query::OnConflict;
@@ -12,11 +13,19 @@ use sea_orm::{
     TransactionTrait,
 };
 
-/// A question as shown to the affiliate.
+/// A question as shown to the affiliate, in both languages of the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
     pub id: i32,
     pub text_es: String,
+    pub text_en: String,
+}
+
+impl Question {
+    /// The question in `lang`, as the page shows it.
+    pub fn text(&self, lang: Lang) -> &str {
+        lang.pick(&self.text_es, &self.text_en)
+    }
 }
 
 /// The active questions of the catalogue, in catalogue order.
@@ -30,6 +39,7 @@ pub async fn catalogue(db: &DatabaseConnection) -> Result<Vec<Question>, DbErr> 
         .map(|q| Question {
             id: q.id,
             text_es: q.text_es,
+            text_en: q.text_en,
         })
         .collect())
 }
@@ -186,21 +196,22 @@ async fn answered(db: &DatabaseConnection, cedula: &str) -> Result<Vec<(Question
         .all(db)
         .await?;
     // Two queries, not one per answer: every recovery step that asks comes here.
-    let texts: std::collections::HashMap<i32, String> = security_question::Entity::find()
+    let texts: std::collections::HashMap<i32, (String, String)> = security_question::Entity::find()
         .filter(security_question::Column::Id.is_in(answers.iter().map(|a| a.question_id)))
         .all(db)
         .await?
         .into_iter()
-        .map(|q| (q.id, q.text_es))
+        .map(|q| (q.id, (q.text_es, q.text_en)))
         .collect();
     let out = answers
         .into_iter()
         .filter_map(|a| {
-            let text_es = texts.get(&a.question_id)?.clone();
+            let (text_es, text_en) = texts.get(&a.question_id)?.clone();
             Some((
                 Question {
                     id: a.question_id,
                     text_es,
+                    text_en,
                 },
                 a.answer_hash,
             ))

@@ -24,26 +24,44 @@ use crate::domain::cedula::Cedula;
 use crate::domain::flow::FlowKind;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 
 /// Messages of this step.
-pub const ROBOT_UNCHECKED: &str = "Marque la casilla «No soy un robot».";
-pub const CAPTCHA_REJECTED: &str =
-    "No pudimos confirmar que no es un robot. Marque otra vez la casilla «No soy un robot» y espere a que diga «Verificado».";
-pub const TOO_MANY_STARTS: &str =
-    "Se hicieron demasiados intentos desde su conexión. Por seguridad, espere una hora antes de volver a intentarlo.";
-pub const TOO_MANY_FOR_CEDULA: &str =
-    "Se hicieron demasiados intentos con esta cédula. Por seguridad, espere una hora antes de volver a intentarlo.";
+pub fn robot_unchecked(l: Lang) -> &'static str {
+    l.pick(
+        "Marque la casilla «No soy un robot».",
+        "Select the “I'm not a robot” box.",
+    )
+}
+pub fn captcha_rejected(l: Lang) -> &'static str {
+    l.pick(
+        "No pudimos confirmar que no es un robot. Marque otra vez la casilla «No soy un robot» y espere a que diga «Verificado».",
+        "We could not confirm that you are not a robot. Select the “I'm not a robot” box again and wait until it says “Verified”.",
+    )
+}
+pub fn too_many_starts(l: Lang) -> &'static str {
+    l.pick(
+        "Se hicieron demasiados intentos desde su conexión. Por seguridad, espere una hora antes de volver a intentarlo.",
+        "There have been too many attempts from your connection. For your security, wait an hour before you try again.",
+    )
+}
+pub fn too_many_for_cedula(l: Lang) -> &'static str {
+    l.pick(
+        "Se hicieron demasiados intentos con esta cédula. Por seguridad, espere una hora antes de volver a intentarlo.",
+        "There have been too many attempts with this ID number. For your security, wait an hour before you try again.",
+    )
+}
 
 /// The checks of the form alone, before anything is stored.
-pub fn validate_form(cedula: &str, robot: bool) -> Result<Cedula, FormErrors> {
+pub fn validate_form(cedula: &str, robot: bool, lang: Lang) -> Result<Cedula, FormErrors> {
     let mut errors = FormErrors::default().with_value("cedula", cedula);
     let parsed = Cedula::parse(cedula);
     if let Err(e) = &parsed {
-        errors = errors.error("cedula", e.message_es());
+        errors = errors.error("cedula", e.message(lang));
     }
     if !robot {
-        errors = errors.error("robot", ROBOT_UNCHECKED);
+        errors = errors.error("robot", robot_unchecked(lang));
     }
     match parsed {
         Ok(c) if errors.is_empty() => Ok(c),
@@ -95,6 +113,7 @@ mod server {
         const MAX_INPUT: usize = 64;
         // Far longer than any proof of work's payload.
         const MAX_PAYLOAD: usize = 4_096;
+        let l = lang();
         let cedula_input: String = cedula.chars().take(MAX_INPUT).collect();
         let keep = || FormErrors::default().with_value("cedula", &cedula_input);
         // Refused before the proof of work is redeemed: it comes back unspent,
@@ -108,11 +127,11 @@ mod server {
         };
         if cedula_input.len() < cedula.len() {
             return Err(AppError::Form(keep_proof(
-                keep().error("cedula", CedulaError::Length.message_es()),
+                keep().error("cedula", CedulaError::Length.message(l)),
             )));
         }
         let valid =
-            validate_form(&cedula_input, robot).map_err(|e| AppError::Form(keep_proof(e)))?;
+            validate_form(&cedula_input, robot, l).map_err(|e| AppError::Form(keep_proof(e)))?;
         crate::web::audit_cedula(valid.as_str());
 
         let st = state();
@@ -131,7 +150,7 @@ mod server {
             .map_err(internal("rate limit"))?;
             if !ip_ok {
                 return Err(AppError::RateLimited(
-                    keep().error("cedula", TOO_MANY_STARTS),
+                    keep().error("cedula", too_many_starts(l)),
                 ));
             }
             let cedula_key = keyed_hash(s.secret(), "cedula", valid.as_str());
@@ -145,7 +164,7 @@ mod server {
             .map_err(internal("rate limit"))?;
             if !cedula_ok {
                 return Err(AppError::RateLimited(
-                    keep().error("cedula", TOO_MANY_FOR_CEDULA),
+                    keep().error("cedula", too_many_for_cedula(l)),
                 ));
             }
         } else if payload.len() > MAX_PAYLOAD
@@ -154,7 +173,7 @@ mod server {
                 .map_err(internal("captcha"))?
                 .is_err()
         {
-            return Err(AppError::Form(keep().error("robot", CAPTCHA_REJECTED)));
+            return Err(AppError::Form(keep().error("robot", captcha_rejected(l))));
         }
 
         let within = allow(
@@ -167,7 +186,7 @@ mod server {
         .map_err(internal("rate limit"))?;
         if !within {
             return Err(AppError::RateLimited(
-                keep().error("cedula", TOO_MANY_STARTS),
+                keep().error("cedula", too_many_starts(l)),
             ));
         }
 
@@ -182,20 +201,29 @@ mod server {
 
 #[component]
 pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
+    let l = lang();
     let action = ServerAction::<Buscar>::new();
     let form = FormState::of(action);
 
     view! {
         <StepTitle step=Step::search(kind) error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=form.general()/>
-        <ActionForm action=action attr:novalidate="" attr:class="form">
+        <ActionForm
+            action=action
+            attr:id=crate::lang::STEP_FORM_ID
+            attr:novalidate=""
+            attr:class="form"
+        >
             <StepCaption step=Step::search(kind)/>
             <input type="hidden" name="flujo" value=kind.form_value()/>
             <TextField
                 id="cedula"
-                label="¿Cuál es su número de cédula?"
+                label=l.pick("¿Cuál es su número de cédula?", "What is your ID number (cédula)?")
                 heading=true
-                hint="Los 10 dígitos de su cédula de identidad, por ejemplo 1714307103."
+                hint=l.pick(
+                    "Los 10 dígitos de su cédula de identidad, por ejemplo 1714307103.",
+                    "The 10 digits of your identity card (cédula), for example 1714307103.",
+                )
                 error=form.field_error("cedula")
                 value=form.value("cedula")
                 inputmode="numeric"
@@ -207,7 +235,7 @@ pub fn BuscarPage(kind: FlowKind) -> impl IntoView {
                 solved=form.value("captcha").get_untracked()
             />
             <button type="submit" class="button">
-                "Buscar"
+                {l.pick("Buscar", "Search")}
             </button>
             <LiveCheck rule=Rule::Cedula/>
         </ActionForm>

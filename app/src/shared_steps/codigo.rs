@@ -34,14 +34,23 @@ use crate::domain::flow::FlowKind;
 use crate::domain::flow::FlowState;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-pub const WRONG_CODE: &str =
-    "El código no es correcto. Revise los 6 dígitos del correo más reciente.";
-pub const DEAD_CODE: &str =
-    "Ese código ya no sirve: venció, ya se usó o se pidió uno nuevo. Pida un código nuevo con el botón de abajo.";
+pub fn wrong_code(l: Lang) -> &'static str {
+    l.pick(
+        "El código no es correcto. Revise los 6 dígitos del correo más reciente.",
+        "The code is not right. Check the 6 digits in the most recent e-mail.",
+    )
+}
+pub fn dead_code(l: Lang) -> &'static str {
+    l.pick(
+        "Ese código ya no sirve: venció, ya se usó o se pidió uno nuevo. Pida un código nuevo con el botón de abajo.",
+        "That code no longer works: it has expired, it has been used, or a new one was requested. Ask for a new code with the button below.",
+    )
+}
 
 /// What this step may show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,11 +67,11 @@ pub struct CodeData {
     pub back: String,
 }
 
-pub fn validate_form(code: &str) -> Result<String, FormErrors> {
+pub fn validate_form(code: &str, lang: Lang) -> Result<String, FormErrors> {
     parse_input(code).map_err(|e| {
         FormErrors::default()
             .with_value("codigo", code)
-            .error("codigo", e.message_es())
+            .error("codigo", e.message(lang))
     })
 }
 
@@ -140,8 +149,9 @@ mod server {
     use crate::web::{advance, internal, live_flow, state};
 
     pub async fn verificar(kind: FlowKind, input: String) -> Result<(), AppError> {
+        let l = lang();
         let input: String = input.chars().take(32).collect();
-        let code_digits = validate_form(&input).map_err(AppError::Form)?;
+        let code_digits = validate_form(&input, l).map_err(AppError::Form)?;
         let found = live_flow(kind, FlowState::CodePending).await?;
         let st = state();
         // A code that was checked is not put back: a wrong one may be a digit
@@ -161,7 +171,7 @@ mod server {
                         .map_err(internal("load code"))?
                         .map(|c| c.email);
                     if sent_to.as_deref() != Some(held.as_str()) {
-                        return Err(AppError::Form(keep().error("codigo", DEAD_CODE)));
+                        return Err(AppError::Form(keep().error("codigo", dead_code(l))));
                     }
                 }
                 let next = advance(&found, FlowEvent::CodeAccepted).await?;
@@ -169,15 +179,18 @@ mod server {
                 Ok(())
             }
             CodeOutcome::Wrong { tries_left } if tries_left > 0 => {
-                Err(AppError::Form(keep().error("codigo", WRONG_CODE)))
+                Err(AppError::Form(keep().error("codigo", wrong_code(l))))
             }
             CodeOutcome::Wrong { .. } | CodeOutcome::Dead(CodeDeadReason::TooManyTries) => {
                 Err(AppError::Form(keep().error(
                     "codigo",
-                    "Se equivocó de código demasiadas veces y lo anulamos. Pida un código nuevo con el botón de abajo.",
+                    l.pick(
+                        "Se equivocó de código demasiadas veces y lo anulamos. Pida un código nuevo con el botón de abajo.",
+                        "The wrong code was entered too many times, so we cancelled it. Ask for a new code with the button below.",
+                    ),
                 )))
             }
-            CodeOutcome::Dead(_) => Err(AppError::Form(keep().error("codigo", DEAD_CODE))),
+            CodeOutcome::Dead(_) => Err(AppError::Form(keep().error("codigo", dead_code(l)))),
         }
     }
 
@@ -205,6 +218,7 @@ pub fn CodigoPage(kind: FlowKind) -> impl IntoView {
 
 #[component]
 fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -> impl IntoView {
+    let l = lang();
     let action = ServerAction::<VerificarCodigo>::new();
     let form = FormState::of(action);
     let resend_form = FormState::of(resend);
@@ -220,7 +234,13 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
         Signal::derive(move || {
             (resend.value().with(|v| matches!(v, Some(Ok(()))))
                 || query.with(|q| q.get("enviado").is_some()))
-            .then(|| format!("Le enviamos un código nuevo a {}.", email.get_value()))
+            .then(|| {
+                let email = email.get_value();
+                l.pick(
+                    format!("Le enviamos un código nuevo a {email}."),
+                    format!("We sent a new code to {email}."),
+                )
+            })
         })
     };
     let errors = Signal::derive(move || {
@@ -240,9 +260,12 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
                 <input type="hidden" name="flujo" value=kind.form_value()/>
                 <TextField
                     id="codigo"
-                    label="Escriba el código que le enviamos"
+                    label=l.pick("Escriba el código que le enviamos", "Enter the code we sent you")
                     heading=true
-                    hint="Son 6 dígitos. Si no lo ve en su bandeja de entrada, busque en la carpeta de correo no deseado (spam)."
+                    hint=l.pick(
+                        "Son 6 dígitos. Si no lo ve en su bandeja de entrada, busque en la carpeta de correo no deseado (spam).",
+                        "It has 6 digits. If you cannot see it in your inbox, look in your junk mail (spam) folder.",
+                    )
                     error=form.field_error("codigo")
                     value=form.value("codigo")
                     inputmode="numeric"
@@ -250,29 +273,43 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
                     class="input-width-10"
                 />
                 <p>
-                    "Enviado a " <strong>{email.get_value()}</strong> ". "
-                    {if data.sending { "El correo está saliendo; puede tardar unos minutos. " } else { "" }}
-                    "El código es válido hasta las "
+                    {l.pick("Enviado a ", "Sent to ")} <strong>{email.get_value()}</strong> ". "
+                    {if data.sending {
+                        l.pick(
+                            "El correo está saliendo; puede tardar unos minutos. ",
+                            "The e-mail is on its way; it may take a few minutes. ",
+                        )
+                    } else {
+                        ""
+                    }}
+                    {l.pick("El código es válido hasta las ", "The code is valid until ")}
                     <strong class="code-deadline">{valid_until.get_value()}</strong>
-                    " (hora de Ecuador)."
+                    {l.pick(" (hora de Ecuador).", " (Ecuador time).")}
                 </p>
                 <CodeDeadline seconds_left=data.seconds_left/>
                 <button type="submit" class="button">
-                    "Continuar"
+                    {l.pick("Continuar", "Continue")}
                 </button>
             </ActionForm>
             <ActionForm action=resend attr:novalidate="">
                 <input type="hidden" name="flujo" value=kind.form_value()/>
                 <p class="hint">
                     {if data.resend_in > 0 {
-                        format!("Puede pedir un código nuevo dentro de {} segundos.", data.resend_in)
+                        let n = data.resend_in;
+                        l.pick(
+                            format!("Puede pedir un código nuevo dentro de {n} segundos."),
+                            format!("You can ask for a new code in {n} seconds."),
+                        )
                     } else {
-                        "¿No le llegó o se le acabó el tiempo? Pida otro; el anterior dejará de servir."
-                            .to_owned()
+                        l.pick(
+                            "¿No le llegó o se le acabó el tiempo? Pida otro; el anterior dejará de servir.",
+                            "Did it not arrive, or did the time run out? Ask for another one; the previous one will stop working.",
+                        )
+                        .to_owned()
                     }}
                 </p>
                 <button type="submit" class="button button-secondary" id="nuevo">
-                    "Enviar un código nuevo"
+                    {l.pick("Enviar un código nuevo", "Send a new code")}
                 </button>
             </ActionForm>
         </UnlessFlowProblem>
@@ -283,25 +320,33 @@ fn CodeForm(kind: FlowKind, data: CodeData, resend: ServerAction<NuevoCodigo>) -
 /// code has expired. Nothing is said every second.
 #[component]
 fn CodeDeadline(seconds_left: i64) -> impl IntoView {
-    const EXPIRED: &str = "El código venció. Pida un código nuevo.";
+    let l = lang();
+    let expired = l.pick(
+        "El código venció. Pida un código nuevo.",
+        "The code has expired. Ask for a new code.",
+    );
     let mut later = Vec::new();
     if seconds_left > 60 {
         later.push((
             (seconds_left - 60) as u32,
-            "Queda 1 minuto para usar el código. Si necesita más tiempo, pida un código nuevo."
-                .to_owned(),
+            l.pick(
+                "Queda 1 minuto para usar el código. Si necesita más tiempo, pida un código nuevo.",
+                "You have 1 minute left to use the code. If you need more time, ask for a new code.",
+            )
+            .to_owned(),
         ));
     }
     if seconds_left > 0 {
-        later.push((seconds_left as u32, EXPIRED.to_owned()));
+        later.push((seconds_left as u32, expired.to_owned()));
     }
-    let initial = (seconds_left <= 0).then(|| EXPIRED.to_owned());
+    let initial = (seconds_left <= 0).then(|| expired.to_owned());
     view! { <TimedStatus class=Some("deadline-status".to_owned()) initial later/> }
 }
 
 /// The page the mailed link opens: one button, so pre-fetching does nothing.
 #[component]
 pub fn EnlacePage(kind: FlowKind) -> impl IntoView {
+    let l = lang();
     let action = ServerAction::<VerificarCodigo>::new();
     let form = FormState::of(action);
     let query = use_query_map();
@@ -310,15 +355,26 @@ pub fn EnlacePage(kind: FlowKind) -> impl IntoView {
         <UnlessFlowProblem problem=form.flow_problem()>
             <StepTitle step=Step::code_link(kind) error=form.has_error()/>
             <ErrorSummary errors=form.errors() general=form.general()/>
-            <h1 tabindex="-1">"Confirme el código de su correo"</h1>
-            <p>"Use este botón en el mismo navegador en el que empezó el trámite."</p>
+            <h1 tabindex="-1">
+                {l.pick("Confirme el código de su correo", "Confirm the code from your e-mail")}
+            </h1>
+            <p>
+                {l.pick(
+                    "Use este botón en el mismo navegador en el que empezó el trámite.",
+                    "Use this button in the same browser where you started your request.",
+                )}
+            </p>
             <ActionForm action=action attr:novalidate="" attr:class="form">
                 <input type="hidden" name="flujo" value=kind.form_value()/>
                 <input type="hidden" name="codigo" id="codigo" value=code/>
-                <button type="submit" class="button">"Confirmar el código"</button>
+                <button type="submit" class="button">
+                    {l.pick("Confirmar el código", "Confirm the code")}
+                </button>
             </ActionForm>
             <p>
-                <a href=Step::code(kind).path()>"Escribir el código a mano"</a>
+                <a href=Step::code(kind).path()>
+                    {l.pick("Escribir el código a mano", "Type the code in yourself")}
+                </a>
             </p>
         </UnlessFlowProblem>
     }

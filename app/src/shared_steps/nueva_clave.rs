@@ -31,6 +31,7 @@ use crate::domain::steps::Step;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FormErrors;
+use crate::lang::lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +67,7 @@ mod server {
     use super::*;
     use crate::domain::flow::FlowEvent;
     use crate::domain::password::{normalise, MAX_CHARS};
+    use crate::lang::Lang;
     use crate::services::{account, hashing, now_unix};
     use crate::web::{advance, internal, live_flow, state};
     use chrono::Datelike;
@@ -73,10 +75,10 @@ mod server {
     /// Words zxcvbn counts as known in every clave.
     const INSTITUTE_WORDS: [&str; 2] = ["iess", "clave"];
 
-    fn errors_for(problems: &[crate::domain::password::PasswordProblem]) -> FormErrors {
+    fn errors_for(problems: &[crate::domain::password::PasswordProblem], lang: Lang) -> FormErrors {
         // The value is never echoed back: a clave does not travel in a URL.
         problems.iter().fold(FormErrors::default(), |f, p| {
-            f.error("clave", p.message_es())
+            f.error("clave", p.message(lang))
         })
     }
 
@@ -113,7 +115,8 @@ mod server {
             .chain([person.cedula.as_str()])
             .chain(INSTITUTE_WORDS)
             .collect();
-        refusal(&policy, &clave, &ctx, &words).map_err(|p| AppError::Form(errors_for(&p)))?;
+        let l = lang();
+        refusal(&policy, &clave, &ctx, &words).map_err(|p| AppError::Form(errors_for(&p, l)))?;
         let phc = match hashing::hash(normalise(&clave)).await {
             Ok(phc) => phc,
             // The clave is never sent back: the person types it again.
@@ -274,6 +277,7 @@ mod server {
 
 #[component]
 pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
+    let l = lang();
     let data = Resource::new_blocking(|| (), move |_| new_clave_view(kind));
     let action = ServerAction::<Generar>::new();
     let form = FormState::of(action);
@@ -289,36 +293,54 @@ pub fn NuevaClavePage(kind: FlowKind) -> impl IntoView {
                         <StepCaption step=Step::new_clave(kind)/>
                         <h1 tabindex="-1">
                             {match kind {
-                                FlowKind::Recovery => "Cree su nueva clave",
-                                FlowKind::Request => "Cree su clave",
+                                FlowKind::Recovery => {
+                                    l.pick("Cree su nueva clave", "Create your new password")
+                                }
+                                FlowKind::Request => l.pick("Cree su clave", "Create your password"),
                             }}
                         </h1>
                         <div class="notice">
-                            <h2>"Antes de empezar"</h2>
+                            <h2>{l.pick("Antes de empezar", "Before you start")}</h2>
                             <ul class="list-bullet">
-                                <li>"Su clave es personal: no la comparta con nadie."</li>
-                                <li>"Anótela y guárdela en un lugar seguro, lejos de su cédula."</li>
                                 <li>
-                                    "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes."
+                                    {l.pick(
+                                        "Su clave es personal: no la comparta con nadie.",
+                                        "Your password is personal: do not share it with anyone.",
+                                    )}
+                                </li>
+                                <li>
+                                    {l.pick(
+                                        "Anótela y guárdela en un lugar seguro, lejos de su cédula.",
+                                        "Write it down and keep it in a safe place, away from your ID card.",
+                                    )}
+                                </li>
+                                <li>
+                                    {l.pick(
+                                        "El Instituto nunca le pedirá su clave por teléfono, correo electrónico ni mensajes.",
+                                        "The Institute will never ask for your password by phone, e-mail or messages.",
+                                    )}
                                 </li>
                             </ul>
                         </div>
-                        <h2>"Cómo debe ser"</h2>
+                        <h2>{l.pick("Cómo debe ser", "Password rules")}</h2>
                         <ul class="list-bullet">
-                            {policy.rules_es().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                            {policy.rules(l).into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
                         </ul>
                         <ActionForm action=action attr:novalidate="" attr:class="form">
                             <input type="hidden" name="flujo" value=kind.form_value()/>
                             <PasswordInput
                                 id="clave"
-                                label="Nueva clave"
-                                hint="Por ejemplo, tres o cuatro palabras que solo usted relacione."
+                                label=l.pick("Nueva clave", "New password")
+                                hint=l.pick(
+                                    "Por ejemplo, tres o cuatro palabras que solo usted relacione.",
+                                    "For example, three or four words that only you would put together.",
+                                )
                                 error=form.field_error("clave")
                                 autocomplete="new-password"
                                 min_chars=policy.min_chars
                             />
                             <button type="submit" class="button">
-                                "Generar"
+                                {l.pick("Generar", "Create password")}
                             </button>
                         </ActionForm>
                     </UnlessFlowProblem>

@@ -14,6 +14,7 @@
 
 use crate::domain::flow::FlowKind;
 use crate::error::AppError;
+use crate::lang::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -108,40 +109,62 @@ impl Extends {
         matches!(self, Extends::Flow(_))
     }
 
-    fn button_es(self) -> &'static str {
+    fn button(self, l: Lang) -> &'static str {
         if self.is_flow() {
-            "Ampliar el tiempo"
+            l.pick("Ampliar el tiempo", "Extend the time")
         } else {
-            "Seguir"
+            l.pick("Seguir", "Stay signed in")
         }
     }
 
-    fn lead_es(self) -> &'static str {
+    fn lead(self, l: Lang) -> &'static str {
         if self.is_flow() {
-            "Por seguridad, este trámite se cierra si no lo usa. Seguirá abierto hasta las "
-        } else {
-            "Por seguridad, su sesión se cierra si no la usa. Seguirá abierta hasta las "
-        }
-    }
-
-    fn warning_es(self, until: &str) -> String {
-        if self.is_flow() {
-            format!(
-                "Su trámite se cerrará a las {until} por inactividad. Pulse «Ampliar el tiempo» si necesita más."
+            l.pick(
+                "Por seguridad, este trámite se cierra si no lo usa. Seguirá abierto hasta las ",
+                "For your security, this request closes if you do not use it. It will stay open until ",
             )
         } else {
-            format!(
-                "Su sesión se cerrará a las {until} por inactividad. Pulse «Seguir» si quiere continuar."
+            l.pick(
+                "Por seguridad, su sesión se cierra si no la usa. Seguirá abierta hasta las ",
+                "For your security, your session closes if you do not use it. It will stay open until ",
+            )
+        }
+    }
+
+    fn warning(self, until: &str, l: Lang) -> String {
+        if self.is_flow() {
+            l.pick(
+                format!(
+                    "Su trámite se cerrará a las {until} por inactividad. Pulse «Ampliar el tiempo» si necesita más."
+                ),
+                format!(
+                    "Your request will close at {until} because it has not been used. Select “Extend the time” if you need more."
+                ),
+            )
+        } else {
+            l.pick(
+                format!(
+                    "Su sesión se cerrará a las {until} por inactividad. Pulse «Seguir» si quiere continuar."
+                ),
+                format!(
+                    "Your session will close at {until} because it has not been used. Select “Stay signed in” if you want to carry on."
+                ),
             )
         }
     }
 
     #[cfg(feature = "hydrate")]
-    fn extended_es(self, until: &str) -> String {
+    fn extended(self, until: &str, l: Lang) -> String {
         if self.is_flow() {
-            format!("Le dimos más tiempo: su trámite seguirá abierto hasta las {until}.")
+            l.pick(
+                format!("Le dimos más tiempo: su trámite seguirá abierto hasta las {until}."),
+                format!("We gave you more time: your request will stay open until {until}."),
+            )
         } else {
-            format!("Le dimos más tiempo: su sesión seguirá abierta hasta las {until}.")
+            l.pick(
+                format!("Le dimos más tiempo: su sesión seguirá abierta hasta las {until}."),
+                format!("We gave you more time: your session will stay open until {until}."),
+            )
         }
     }
 
@@ -198,6 +221,7 @@ pub fn TimeLimitNotice(
     extended: bool,
     #[prop(optional)] volver: Option<String>,
 ) -> impl IntoView {
+    let l = crate::lang::lang();
     let until = RwSignal::new(d.until);
     let said = RwSignal::new(None::<String>);
     let dialog = NodeRef::<leptos::html::Dialog>::new();
@@ -217,7 +241,7 @@ pub fn TimeLimitNotice(
                 if generation.get_value() != mine || !d.is_connected() {
                     return;
                 }
-                said.set(Some(extends.warning_es(&until.get_untracked())));
+                said.set(Some(extends.warning(&until.get_untracked(), l)));
                 let _ = d.show_modal();
             })
             .forget();
@@ -235,13 +259,16 @@ pub fn TimeLimitNotice(
             }
             match answer {
                 Ok(d) => {
-                    said.set(Some(extends.extended_es(&d.until)));
+                    said.set(Some(extends.extended(&d.until, l)));
                     until.set(d.until);
                     arm(d.seconds_left);
                 }
                 Err(_) => said.set(Some(
-                    "No pudimos ampliar el tiempo. Revise su conexión e inténtelo otra vez."
-                        .to_owned(),
+                    l.pick(
+                        "No pudimos ampliar el tiempo. Revise su conexión e inténtelo otra vez.",
+                        "We could not extend the time. Check your connection and try again.",
+                    )
+                    .to_owned(),
                 )),
             }
         });
@@ -257,10 +284,10 @@ pub fn TimeLimitNotice(
                 {move || said.get()}
             </p>
             <p>
-                {if extended { "Le dimos más tiempo. " } else { "" }}
-                {extends.lead_es()}
+                {if extended { l.pick("Le dimos más tiempo. ", "We gave you more time. ") } else { "" }}
+                {extends.lead(l)}
                 <strong class=extends.deadline_class()>{move || until.get()}</strong>
-                " (hora de Ecuador)."
+                {l.pick(" (hora de Ecuador).", " (Ecuador time).")}
             </p>
             <form
                 method="post"
@@ -273,7 +300,7 @@ pub fn TimeLimitNotice(
             >
                 {hidden}
                 <button type="submit" class="button button-secondary">
-                    {extends.button_es()}
+                    {extends.button(l)}
                 </button>
             </form>
             <dialog
@@ -282,10 +309,10 @@ pub fn TimeLimitNotice(
                 aria-labelledby="time-limit-title"
                 aria-describedby="time-limit-text"
             >
-                <h2 id="time-limit-title">"¿Necesita más tiempo?"</h2>
-                <p id="time-limit-text">{move || extends.warning_es(&until.get())}</p>
+                <h2 id="time-limit-title">{l.pick("¿Necesita más tiempo?", "Do you need more time?")}</h2>
+                <p id="time-limit-text">{move || extends.warning(&until.get(), l)}</p>
                 <button type="button" class="button" on:click=move |_| extend()>
-                    {extends.button_es()}
+                    {extends.button(l)}
                 </button>
             </dialog>
         </div>

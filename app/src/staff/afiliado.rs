@@ -16,6 +16,7 @@ use crate::components::layout::PageTitle;
 use crate::components::text_field::ErrorMessage;
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -93,22 +94,39 @@ mod server {
     use crate::domain::mask::mask_email;
     use crate::domain::staff::Role;
     use crate::error::FormErrors;
+    use crate::lang::Lang;
     use crate::services::{audit, now_unix, registry, staff};
     use crate::web::{audit_cedula, audit_detail, has_clave, internal, staff_user, state};
 
-    fn action_label(action: &str) -> String {
+    fn action_label(action: &str, l: Lang) -> String {
         let label = match action {
-            "recuperar/buscar" => "Recuperar o solicitar: cédula y captcha",
-            "recuperar/identidad" => "Recuperar: fecha de nacimiento",
-            "solicitar/identidad" => "Solicitar: fecha y código dactilar",
-            "recuperar/codigo" | "recuperar/codigo/verificar" => "Código del correo",
-            "recuperar/nueva-clave" => "Nueva clave",
-            "ingresar" | "login" => "Ingreso",
-            "contacto/llamada" => "Pidió que le llamen",
-            "personal/desbloquear" => "Desbloqueo por el personal",
-            "personal/afiliado" => "Consulta del personal",
-            "personal/solicitud" => "Solicitud de llamada trabajada",
-            "personal/caso" => "Caso «no fui yo» trabajado",
+            "recuperar/buscar" => l.pick(
+                "Recuperar o solicitar: cédula y captcha",
+                "Recover or get a password: ID number and captcha",
+            ),
+            "recuperar/identidad" => {
+                l.pick("Recuperar: fecha de nacimiento", "Recover: date of birth")
+            }
+            "solicitar/identidad" => l.pick(
+                "Solicitar: fecha y código dactilar",
+                "Get a password: date and fingerprint code",
+            ),
+            "recuperar/codigo" | "recuperar/codigo/verificar" => {
+                l.pick("Código del correo", "E-mail code")
+            }
+            "recuperar/nueva-clave" => l.pick("Nueva clave", "New password"),
+            "ingresar" | "login" => l.pick("Ingreso", "Sign-in"),
+            "contacto/llamada" => l.pick("Pidió que le llamen", "Asked us to call"),
+            "personal/desbloquear" => l.pick("Desbloqueo por el personal", "Unlocked by staff"),
+            "personal/afiliado" => l.pick("Consulta del personal", "Looked up by staff"),
+            "personal/solicitud" => l.pick(
+                "Solicitud de llamada trabajada",
+                "Call-back request worked on",
+            ),
+            "personal/caso" => l.pick(
+                "Caso «no fui yo» trabajado",
+                "“It was not me” case worked on",
+            ),
             _ => return action.to_owned(),
         };
         format!("{label} ({action})")
@@ -116,6 +134,7 @@ mod server {
 
     pub async fn afiliado_ver(input: String) -> Result<AffiliateView, AppError> {
         let me = staff_user(Role::Agent).await?;
+        let l = lang();
         let asked: String = input.chars().take(64).collect();
         let mut view = AffiliateView {
             me: StaffMe::from(&me),
@@ -130,7 +149,7 @@ mod server {
         let cedula = match Cedula::parse(&asked) {
             Ok(c) => c,
             Err(e) => {
-                view.problem = Some(e.message_es().to_owned());
+                view.problem = Some(e.message(l).to_owned());
                 return Ok(view);
             }
         };
@@ -141,7 +160,13 @@ mod server {
             .await
             .map_err(internal("load affiliate"))?
         else {
-            view.problem = Some("Esa cédula no está en el registro de afiliados.".to_owned());
+            view.problem = Some(
+                l.pick(
+                    "Esa cédula no está en el registro de afiliados.",
+                    "That ID number is not in the members' register.",
+                )
+                .to_owned(),
+            );
             return Ok(view);
         };
         let locks = staff::locks(&st.db, &st.settings, &person, now)
@@ -152,13 +177,13 @@ mod server {
             .map_err(internal("history"))?
             .into_iter()
             .map(|e| EventRow {
-                at: ecuador_time::date_time(e.at),
+                at: ecuador_time::date_time(e.at, l),
                 actor: if e.actor == "affiliate" {
-                    "Afiliado".to_owned()
+                    l.pick("Afiliado", "Member").to_owned()
                 } else {
                     e.actor
                 },
-                action: action_label(&e.action),
+                action: action_label(&e.action, l),
                 outcome: e.outcome,
                 detail: e.detail,
             })
@@ -166,13 +191,13 @@ mod server {
         view.person = Some(PersonView {
             has_clave: has_clave(&person.cedula).await?,
             name: format!("{} {}", person.given_names, person.surnames),
-            country: country_name(&person.country)
+            country: country_name(&person.country, l)
                 .unwrap_or(&person.country)
                 .to_owned(),
             email_masked: mask_email(&person.email),
             account_locked: locks.account,
-            logins_locked_until: locks.logins_until.map(ecuador_time::date_time),
-            identity_locked_until: locks.identity_until.map(ecuador_time::date_time),
+            logins_locked_until: locks.logins_until.map(|t| ecuador_time::date_time(t, l)),
+            identity_locked_until: locks.identity_until.map(|t| ecuador_time::date_time(t, l)),
             cedula: person.cedula,
         });
         Ok(view)
@@ -187,7 +212,7 @@ mod server {
             AppError::Form(
                 FormErrors::default()
                     .with_value("motivo", &motivo)
-                    .error("motivo", m),
+                    .error("motivo", m.get(crate::lang::lang())),
             )
         })?;
         audit_detail(&reason);
@@ -231,9 +256,10 @@ fn Affiliate(view: AffiliateView, unlock: ServerAction<Desbloquear>) -> impl Int
         person,
         history,
     } = view;
+    let l = lang();
     view! {
         <PageTitle
-            text=Step::StaffAffiliate.title_es()
+            text=Step::StaffAffiliate.title(l)
             error=Signal::derive({
                 let bad_lookup = problem.is_some();
                 move || bad_lookup || form.has_error().get()
@@ -242,12 +268,19 @@ fn Affiliate(view: AffiliateView, unlock: ServerAction<Desbloquear>) -> impl Int
         <StaffNav me=me/>
         <ErrorSummary errors=form.errors() general=form.general()/>
         <p class="status-message" aria-live="polite" aria-atomic="true">
-            {move || done().then_some("Listo: se quitaron los bloqueos de esta cédula.")}
+            {move || {
+                done().then_some(l.pick(
+                    "Listo: se quitaron los bloqueos de esta cédula.",
+                    "Done: the locks on this ID number have been removed.",
+                ))
+            }}
         </p>
-        <h1 tabindex="-1">"Buscar afiliado"</h1>
+        <h1 tabindex="-1">{l.pick("Buscar afiliado", "Find a member")}</h1>
         <form method="get" action=PAGE class="filters">
             <div class="field">
-                <label class="label" for="buscar-cedula">"Número de cédula"</label>
+                <label class="label" for="buscar-cedula">
+                    {l.pick("Número de cédula", "ID number (cédula)")}
+                </label>
                 {problem.clone().map(|p| view! {
                     <p class="error-message" id="buscar-cedula-error">
                         <span class="visually-hidden">"Error: "</span>{p}
@@ -264,7 +297,9 @@ fn Affiliate(view: AffiliateView, unlock: ServerAction<Desbloquear>) -> impl Int
                     aria-invalid=problem.is_some().then_some("true")
                 />
             </div>
-            <button type="submit" class="button button-secondary">"Buscar"</button>
+            <button type="submit" class="button button-secondary">
+                {l.pick("Buscar", "Search")}
+            </button>
         </form>
         {person.map(|p| view! { <PersonDetails person=p history=history unlock=unlock form=form/> })}
     }
@@ -282,25 +317,43 @@ fn PersonDetails(
         || person.identity_locked_until.is_some();
     let reason_error = form.field_error("motivo");
     let reason_value = form.value("motivo");
-    let yes_no = |b: bool| if b { "Sí" } else { "No" };
+    let l = lang();
+    let yes_no = move |b: bool| if b { l.pick("Sí", "Yes") } else { "No" };
     view! {
         <h2>{person.name.clone()}</h2>
         <dl class="summary-list">
-            <dt>"Cédula"</dt><dd>{person.cedula.clone()}</dd>
-            <dt>"País de residencia"</dt><dd>{person.country}</dd>
-            <dt>"Correo"</dt><dd>{person.email_masked}</dd>
-            <dt>"Tiene clave"</dt><dd>{yes_no(person.has_clave)}</dd>
-            <dt>"Cuenta bloqueada («no fui yo»)"</dt><dd>{yes_no(person.account_locked)}</dd>
-            <dt>"Ingreso bloqueado hasta"</dt>
-            <dd>{person.logins_locked_until.unwrap_or_else(|| "No está bloqueado".to_owned())}</dd>
-            <dt>"Recuperar y solicitar bloqueados hasta"</dt>
-            <dd>{person.identity_locked_until.unwrap_or_else(|| "No están bloqueados".to_owned())}</dd>
+            <dt>{l.pick("Cédula", "ID number (cédula)")}</dt><dd>{person.cedula.clone()}</dd>
+            <dt>{l.pick("País de residencia", "Country of residence")}</dt><dd>{person.country}</dd>
+            <dt>{l.pick("Correo", "E-mail")}</dt><dd>{person.email_masked}</dd>
+            <dt>{l.pick("Tiene clave", "Has a password")}</dt><dd>{yes_no(person.has_clave)}</dd>
+            <dt>{l.pick("Cuenta bloqueada («no fui yo»)", "Account locked (“It was not me”)")}</dt>
+            <dd>{yes_no(person.account_locked)}</dd>
+            <dt>{l.pick("Ingreso bloqueado hasta", "Sign-in locked until")}</dt>
+            <dd>
+                {person
+                    .logins_locked_until
+                    .unwrap_or_else(|| l.pick("No está bloqueado", "Not locked").to_owned())}
+            </dd>
+            <dt>
+                {l.pick(
+                    "Recuperar y solicitar bloqueados hasta",
+                    "Password recovery and requests locked until",
+                )}
+            </dt>
+            <dd>
+                {person
+                    .identity_locked_until
+                    .unwrap_or_else(|| l.pick("No están bloqueados", "Not locked").to_owned())}
+            </dd>
         </dl>
-        <h2>"Desbloquear"</h2>
+        <h2>{l.pick("Desbloquear", "Unlock")}</h2>
         {if locked {
             let voids = person.account_locked.then(|| view! {
                 <p class="notice">
-                    "Al desbloquear la cuenta, su clave actual deja de servir (pudo ponerla otra persona): para ingresar, la persona debe crear una nueva con «Recuperar clave»."
+                    {l.pick(
+                        "Al desbloquear la cuenta, su clave actual deja de servir (pudo ponerla otra persona): para ingresar, la persona debe crear una nueva con «Recuperar clave».",
+                        "When you unlock the account, its current password stops working (someone else may have set it): to sign in, the person must create a new one with “Recover your password”.",
+                    )}
                 </p>
             });
             view! {
@@ -308,9 +361,14 @@ fn PersonDetails(
                 <ActionForm action=unlock attr:novalidate="" attr:class="form">
                     <input type="hidden" name="cedula" value=person.cedula.clone()/>
                     <div class="field" class:field-error=move || reason_error.with(Option::is_some)>
-                        <label class="label" for="motivo">"Motivo del desbloqueo"</label>
+                        <label class="label" for="motivo">
+                            {l.pick("Motivo del desbloqueo", "Reason for unlocking")}
+                        </label>
                         <p class="hint" id="motivo-hint">
-                            "Obligatorio. Por ejemplo: cómo confirmó la identidad y el número de referencia de la solicitud."
+                            {l.pick(
+                                "Obligatorio. Por ejemplo: cómo confirmó la identidad y el número de referencia de la solicitud.",
+                                "Required. For example: how you confirmed their identity, and the request's reference number.",
+                            )}
                         </p>
                         <ErrorMessage id="motivo-error".to_owned() error=reason_error/>
                         <textarea
@@ -324,23 +382,29 @@ fn PersonDetails(
                             {move || reason_value.get().unwrap_or_default()}
                         </textarea>
                     </div>
-                    <button type="submit" class="button">"Desbloquear"</button>
+                    <button type="submit" class="button">{l.pick("Desbloquear", "Unlock")}</button>
                 </ActionForm>
             }
             .into_any()
         } else {
-            view! { <p>"Esta cédula no tiene bloqueos."</p> }.into_any()
+            view! { <p>{l.pick("Esta cédula no tiene bloqueos.", "This ID number has no locks.")}</p> }
+                .into_any()
         }}
-        <h2>"Historial"</h2>
+        <h2>{l.pick("Historial", "History")}</h2>
         <table class="table">
-            <caption class="visually-hidden">"Eventos de la cédula, del más reciente al más antiguo"</caption>
+            <caption class="visually-hidden">
+                {l.pick(
+                    "Eventos de la cédula, del más reciente al más antiguo",
+                    "Events for the ID number, newest first",
+                )}
+            </caption>
             <thead>
                 <tr>
-                    <th scope="col">"Cuándo"</th>
-                    <th scope="col">"Quién"</th>
-                    <th scope="col">"Qué"</th>
-                    <th scope="col">"Resultado"</th>
-                    <th scope="col">"Motivo"</th>
+                    <th scope="col">{l.pick("Cuándo", "When")}</th>
+                    <th scope="col">{l.pick("Quién", "Who")}</th>
+                    <th scope="col">{l.pick("Qué", "What")}</th>
+                    <th scope="col">{l.pick("Resultado", "Outcome")}</th>
+                    <th scope="col">{l.pick("Motivo", "Reason")}</th>
                 </tr>
             </thead>
             <tbody>

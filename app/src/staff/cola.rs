@@ -17,6 +17,7 @@ use crate::components::text_field::ErrorMessage;
 use crate::domain::callback::{CallbackStatus, COUNTRIES};
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -160,12 +161,14 @@ mod server {
                     id: r.id,
                     registry_phone,
                     reference: r.reference,
-                    received: ecuador_time::date_time(r.created_at),
+                    received: ecuador_time::date_time(r.created_at, lang()),
                     name,
-                    country: country_name(&r.country).unwrap_or(&r.country).to_owned(),
+                    country: country_name(&r.country, lang())
+                        .unwrap_or(&r.country)
+                        .to_owned(),
                     phone: r.phone,
                     phone_alt: r.phone_alt,
-                    window: stored::<TimeWindow>(&r.time_window)?.label_es().to_owned(),
+                    window: stored::<TimeWindow>(&r.time_window)?.label(lang()),
                     status: stored(&r.status)?,
                     mine: r.claimed_by.as_deref() == Some(me.username.as_str()),
                     claimed_by: r.claimed_by,
@@ -182,7 +185,7 @@ mod server {
             .into_iter()
             .map(|c| CaseRow {
                 id: c.id,
-                opened: ecuador_time::date_time(c.created_at),
+                opened: ecuador_time::date_time(c.created_at, lang()),
                 detail: c.detail,
                 mine: c.claimed_by.as_deref() == Some(me.username.as_str()),
                 claimed_by: c.claimed_by,
@@ -227,7 +230,7 @@ mod server {
                 AppError::Form(
                     FormErrors::default()
                         .with_value(&field, &raw)
-                        .error(&field, m),
+                        .error(&field, m.get(lang())),
                 )
             })?;
             audit_detail(&note);
@@ -258,7 +261,10 @@ mod server {
             Err(ActRefusal::NotNow | ActRefusal::NotYours) => {
                 Err(AppError::Form(FormErrors::default().error(
                     &format!("solicitud-{id}"),
-                    "Esa solicitud ya cambió o la tiene otra persona. Revise la lista actualizada.",
+                    lang().pick(
+                        "Esa solicitud ya cambió o la tiene otra persona. Revise la lista actualizada.",
+                        "That request has already changed or someone else has it. Check the updated list.",
+                    ),
                 )))
             }
         }
@@ -280,7 +286,7 @@ mod server {
                     AppError::Form(
                         FormErrors::default()
                             .with_value(&field, &raw)
-                            .error(&field, m),
+                            .error(&field, m.get(lang())),
                     )
                 })?;
                 audit_detail(&note);
@@ -301,7 +307,10 @@ mod server {
             }
             None => Err(AppError::Form(FormErrors::default().error(
                 &format!("caso-{id}"),
-                "Ese caso ya cambió o lo tiene otra persona. Revise la lista actualizada.",
+                lang().pick(
+                    "Ese caso ya cambió o lo tiene otra persona. Revise la lista actualizada.",
+                    "That case has already changed or someone else has it. Check the updated list.",
+                ),
             ))),
         }
     }
@@ -381,50 +390,74 @@ fn Queue(
     let supervisor = me.supervisor;
     let request_count = requests.len();
     let case_count = cases.len();
+    let l = lang();
     view! {
-        <PageTitle text=Step::StaffQueue.title_es() error=has_error/>
+        <PageTitle text=Step::StaffQueue.title(l) error=has_error/>
         <StaffNav me=me/>
         <ErrorSummary errors=errors general=general/>
-        <h1 tabindex="-1">"Solicitudes de llamada"</h1>
-        <form method="get" action=super::HOME class="filters" aria-label="Filtrar solicitudes">
+        <h1 tabindex="-1">{l.pick("Solicitudes de llamada", "Call-back requests")}</h1>
+        <form
+            method="get"
+            action=super::HOME
+            class="filters"
+            aria-label=l.pick("Filtrar solicitudes", "Filter requests")
+        >
             <div class="field">
-                <label class="label" for="estado">"Estado"</label>
+                <label class="label" for="estado">{l.pick("Estado", "Status")}</label>
                 <select class="select" id="estado" name="estado">
-                    <option value="" selected=move || selected_status().is_empty()>"Sin resolver"</option>
-                    <option value=ALL_STATUSES selected=move || selected_status() == ALL_STATUSES>"Todas"</option>
+                    <option value="" selected=move || selected_status().is_empty()>
+                        {l.pick("Sin resolver", "Unresolved")}
+                    </option>
+                    <option value=ALL_STATUSES selected=move || selected_status() == ALL_STATUSES>
+                        {l.pick("Todas", "All")}
+                    </option>
                     {CallbackStatus::ALL
                         .into_iter()
                         .map(|s| view! {
                             <option value=s.as_str() selected=move || selected_status() == s.as_str()>
-                                {s.label_es()}
+                                {s.label(l)}
                             </option>
                         })
                         .collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label class="label" for="pais">"País"</label>
+                <label class="label" for="pais">{l.pick("País", "Country")}</label>
                 <select class="select" id="pais" name="pais">
-                    <option value="" selected=move || selected_country().is_empty()>"Todos"</option>
+                    <option value="" selected=move || selected_country().is_empty()>
+                        {l.pick("Todos", "All")}
+                    </option>
                     {COUNTRIES
                         .iter()
                         .map(|(code, name)| view! {
-                            <option value=*code selected=move || selected_country() == *code>{*name}</option>
+                            <option value=*code selected=move || selected_country() == *code>{name.get(l)}</option>
                         })
                         .collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button button-secondary">"Filtrar"</button>
+            <button type="submit" class="button button-secondary">
+                {l.pick("Filtrar", "Filter")}
+            </button>
         </form>
-        <p role="status">{format!("{request_count} solicitudes en la lista.")}</p>
+        <p role="status">
+            {l.pick(
+                format!("{request_count} solicitudes en la lista."),
+                format!("{request_count} requests in the list."),
+            )}
+        </p>
         <ul class="case-list">
             {requests
                 .into_iter()
                 .map(|r| view! { <RequestItem row=r action=request_action form=request_form here=Signal::derive(here) supervisor=supervisor/> })
                 .collect_view()}
         </ul>
-        <h2>"Casos «no fui yo»"</h2>
-        <p>{format!("{case_count} casos abiertos.")}</p>
+        <h2>{l.pick("Casos «no fui yo»", "“It was not me” cases")}</h2>
+        <p>
+            {l.pick(
+                format!("{case_count} casos abiertos."),
+                format!("{case_count} open cases."),
+            )}
+        </p>
         <ul class="case-list">
             {cases
                 .into_iter()
@@ -448,6 +481,7 @@ fn RequestItem(
     /// Supervisors may put a taken request back in the queue.
     supervisor: bool,
 ) -> impl IntoView {
+    let l = lang();
     let id = row.id.to_string();
     let (release_id, release_ref) = (id.clone(), row.reference.clone());
     let release = (supervisor
@@ -462,7 +496,8 @@ fn RequestItem(
                 <input type="hidden" name="accion" value="liberar"/>
                 <input type="hidden" name="volver" value=here/>
                 <button type="submit" class="button button-secondary">
-                    "Devolver a la cola " <span class="visually-hidden">{release_ref}</span>
+                    {l.pick("Devolver a la cola ", "Put back in the queue ")}
+                    <span class="visually-hidden">{release_ref}</span>
                 </button>
             </ActionForm>
         }
@@ -478,21 +513,27 @@ fn RequestItem(
                 <input type="hidden" name="id" value=id.clone()/>
                 <input type="hidden" name="accion" value="tomar"/>
                 <input type="hidden" name="volver" value=here/>
-                <button type="submit" class="button">"Tomar " <span class="visually-hidden">{row.reference.clone()}</span></button>
+                <button type="submit" class="button">
+                    {l.pick("Tomar ", "Take ")}
+                    <span class="visually-hidden">{row.reference.clone()}</span>
+                </button>
             </ActionForm>
         }
         .into_any(),
         (CallbackStatus::Claimed | CallbackStatus::Contacted, true) => {
             let (id2, reference2) = (id.clone(), row.reference.clone());
-            let contacted = (row.status == CallbackStatus::Claimed).then(move || view! {
-                <ActionForm action=action>
-                    <input type="hidden" name="id" value=id2/>
-                    <input type="hidden" name="accion" value="contactada"/>
-                    <input type="hidden" name="volver" value=here/>
-                    <button type="submit" class="button button-secondary">
-                        "Marcar contactada " <span class="visually-hidden">{reference2}</span>
-                    </button>
-                </ActionForm>
+            let contacted = (row.status == CallbackStatus::Claimed).then(move || {
+                view! {
+                    <ActionForm action=action>
+                        <input type="hidden" name="id" value=id2/>
+                        <input type="hidden" name="accion" value="contactada"/>
+                        <input type="hidden" name="volver" value=here/>
+                        <button type="submit" class="button button-secondary">
+                            {l.pick("Marcar contactada ", "Mark as contacted ")}
+                            <span class="visually-hidden">{reference2}</span>
+                        </button>
+                    </ActionForm>
+                }
             });
             view! {
                 {contacted}
@@ -502,7 +543,8 @@ fn RequestItem(
                     <input type="hidden" name="volver" value=here/>
                     <div class="field" class:field-error=move || note_error.with(Option::is_some)>
                         <label class="label" for=note_id.clone()>
-                            "Nota de resolución " <span class="visually-hidden">{row.reference.clone()}</span>
+                            {l.pick("Nota de resolución ", "Resolution note ")}
+                            <span class="visually-hidden">{row.reference.clone()}</span>
                         </label>
                         <ErrorMessage id=format!("{note_id}-error") error=note_error/>
                         <textarea
@@ -516,7 +558,10 @@ fn RequestItem(
                             {move || note_value.get().unwrap_or_default()}
                         </textarea>
                     </div>
-                    <button type="submit" class="button">"Resolver " <span class="visually-hidden">{row.reference.clone()}</span></button>
+                    <button type="submit" class="button">
+                        {l.pick("Resolver ", "Resolve ")}
+                        <span class="visually-hidden">{row.reference.clone()}</span>
+                    </button>
                 </ActionForm>
             }
             .into_any()
@@ -526,30 +571,44 @@ fn RequestItem(
     view! {
         <li class="case">
             <h2 class="case-title" id=heading_id tabindex="-1">
-                {reference} " · " {row.status.label_es()}
+                {reference} " · " {row.status.label(l)}
             </h2>
             <dl class="summary-list">
-                <dt>"Recibida"</dt><dd>{row.received}</dd>
-                <dt>"Cédula"</dt><dd>{row.cedula.clone()}</dd>
-                <dt>"Nombre"</dt><dd>{row.name.unwrap_or_else(|| "No está en el registro".to_owned())}</dd>
-                <dt>"País"</dt><dd>{row.country}</dd>
-                <dt>"Teléfono"</dt><dd>{row.phone.clone()}</dd>
+                <dt>{l.pick("Recibida", "Received")}</dt><dd>{row.received}</dd>
+                <dt>{l.pick("Cédula", "ID number (cédula)")}</dt><dd>{row.cedula.clone()}</dd>
+                <dt>{l.pick("Nombre", "Name")}</dt>
+                <dd>
+                    {row
+                        .name
+                        .unwrap_or_else(|| l.pick("No está en el registro", "Not in the register").to_owned())}
+                </dd>
+                <dt>{l.pick("País", "Country")}</dt><dd>{row.country}</dd>
+                <dt>{l.pick("Teléfono", "Phone")}</dt><dd>{row.phone.clone()}</dd>
                 {row.registry_phone.map(|p| {
                     let differs = p != row.phone;
                     view! {
-                        <dt>"Teléfono del registro"</dt>
-                        <dd>{p} {differs.then_some(" (distinto del que dejó: confirme la identidad con cuidado)")}</dd>
+                        <dt>{l.pick("Teléfono del registro", "Phone in the register")}</dt>
+                        <dd>
+                            {p}
+                            {differs.then_some(l.pick(
+                                " (distinto del que dejó: confirme la identidad con cuidado)",
+                                " (not the one they left: confirm their identity carefully)",
+                            ))}
+                        </dd>
                     }
                 })}
-                {row.phone_alt.map(|p| view! { <dt>"Otro teléfono"</dt><dd>{p}</dd> })}
-                <dt>"Horario"</dt><dd>{row.window}</dd>
-                {(row.merges > 0).then(|| view! { <dt>"Solicitudes unidas"</dt><dd>{row.merges}</dd> })}
-                {row.claimed_by.map(|c| view! { <dt>"Asignada a"</dt><dd>{c}</dd> })}
-                {row.note.map(|n| view! { <dt>"Nota"</dt><dd>{n}</dd> })}
+                {row.phone_alt.map(|p| view! { <dt>{l.pick("Otro teléfono", "Other phone")}</dt><dd>{p}</dd> })}
+                <dt>{l.pick("Horario", "Preferred time")}</dt><dd>{row.window}</dd>
+                {(row.merges > 0).then(|| view! {
+                    <dt>{l.pick("Solicitudes unidas", "Merged requests")}</dt><dd>{row.merges}</dd>
+                })}
+                {row.claimed_by.map(|c| view! { <dt>{l.pick("Asignada a", "Assigned to")}</dt><dd>{c}</dd> })}
+                {row.note.map(|n| view! { <dt>{l.pick("Nota", "Note")}</dt><dd>{n}</dd> })}
             </dl>
             <p>
                 <A href=format!("{}?cedula={}", super::afiliado::PAGE, row.cedula)>
-                    "Ver historial y bloqueos de " {row.cedula.clone()}
+                    {l.pick("Ver historial y bloqueos de ", "View history and locks for ")}
+                    {row.cedula.clone()}
                 </A>
             </p>
             {controls}
@@ -565,6 +624,7 @@ fn CaseItem(
     form: FormState,
     here: Signal<String>,
 ) -> impl IntoView {
+    let l = lang();
     let id = row.id.to_string();
     let note_id = format!("caso-nota-{}", row.id);
     let note_error = form.field_error_owned(note_id.clone());
@@ -574,7 +634,7 @@ fn CaseItem(
             <ActionForm action=action>
                 <input type="hidden" name="id" value=id.clone()/>
                 <input type="hidden" name="volver" value=here/>
-                <button type="submit" class="button">"Tomar caso " {row.id}</button>
+                <button type="submit" class="button">{l.pick("Tomar caso ", "Take case ")} {row.id}</button>
             </ActionForm>
         }
         .into_any(),
@@ -583,7 +643,10 @@ fn CaseItem(
                 <input type="hidden" name="id" value=id.clone()/>
                 <input type="hidden" name="volver" value=here/>
                 <div class="field" class:field-error=move || note_error.with(Option::is_some)>
-                    <label class="label" for=note_id.clone()>"Nota de cierre del caso " {row.id}</label>
+                    <label class="label" for=note_id.clone()>
+                        {l.pick("Nota de cierre del caso ", "Closing note for case ")}
+                        {row.id}
+                    </label>
                     <ErrorMessage id=format!("{note_id}-error") error=note_error/>
                     <textarea
                         class="textarea"
@@ -596,7 +659,7 @@ fn CaseItem(
                         {move || note_value.get().unwrap_or_default()}
                     </textarea>
                 </div>
-                <button type="submit" class="button">"Cerrar caso " {row.id}</button>
+                <button type="submit" class="button">{l.pick("Cerrar caso ", "Close case ")} {row.id}</button>
             </ActionForm>
         }
         .into_any(),
@@ -604,15 +667,21 @@ fn CaseItem(
     };
     view! {
         <li class="case">
-            <h3 class="case-title" id=format!("caso-{}", row.id) tabindex="-1">{format!("Caso {} · {}", row.id, row.cedula)}</h3>
+            <h3 class="case-title" id=format!("caso-{}", row.id) tabindex="-1">
+                {l.pick(
+                    format!("Caso {} · {}", row.id, row.cedula),
+                    format!("Case {} · {}", row.id, row.cedula),
+                )}
+            </h3>
             <dl class="summary-list">
-                <dt>"Abierto"</dt><dd>{row.opened}</dd>
-                <dt>"Detalle"</dt><dd>{row.detail}</dd>
-                {row.claimed_by.map(|c| view! { <dt>"Asignado a"</dt><dd>{c}</dd> })}
+                <dt>{l.pick("Abierto", "Opened")}</dt><dd>{row.opened}</dd>
+                <dt>{l.pick("Detalle", "Details")}</dt><dd>{row.detail}</dd>
+                {row.claimed_by.map(|c| view! { <dt>{l.pick("Asignado a", "Assigned to")}</dt><dd>{c}</dd> })}
             </dl>
             <p>
                 <A href=format!("{}?cedula={}", super::afiliado::PAGE, row.cedula)>
-                    "Ver historial y bloqueos de " {row.cedula.clone()}
+                    {l.pick("Ver historial y bloqueos de ", "View history and locks for ")}
+                    {row.cedula.clone()}
                 </A>
             </p>
             {controls}

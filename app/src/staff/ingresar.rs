@@ -15,20 +15,31 @@ use crate::components::password_input::PasswordInput;
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 pub const PAGE: &str = Step::StaffSignIn.path();
-pub const WRONG: &str =
-    "El usuario o la clave no son correctos. Revise ambos e inténtelo otra vez.";
+pub fn wrong(l: Lang) -> &'static str {
+    l.pick(
+        "El usuario o la clave no son correctos. Revise ambos e inténtelo otra vez.",
+        "The user name or the password is not right. Check both and try again.",
+    )
+}
 
-pub fn validate_form(usuario: &str, clave: &str) -> Result<String, FormErrors> {
+pub fn validate_form(usuario: &str, clave: &str, lang: Lang) -> Result<String, FormErrors> {
     let mut errors = FormErrors::default().with_value("usuario", usuario);
     if usuario.trim().is_empty() {
-        errors = errors.error("usuario", "Escriba su usuario.");
+        errors = errors.error(
+            "usuario",
+            lang.pick("Escriba su usuario.", "Enter your user name."),
+        );
     }
     if clave.is_empty() {
-        errors = errors.error("clave", "Escriba su clave.");
+        errors = errors.error(
+            "clave",
+            lang.pick("Escriba su clave.", "Enter your password."),
+        );
     }
     if errors.is_empty() {
         Ok(usuario.trim().to_ascii_lowercase())
@@ -64,7 +75,8 @@ mod server {
     pub async fn ingresar(usuario: String, clave: String) -> Result<(), AppError> {
         let usuario: String = usuario.chars().take(64).collect();
         let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
-        let username = validate_form(&usuario, &clave).map_err(AppError::Form)?;
+        let l = lang();
+        let username = validate_form(&usuario, &clave, l).map_err(AppError::Form)?;
         let keep = || FormErrors::default().with_value("usuario", &usuario);
         let st = state();
         let s = &st.settings;
@@ -79,7 +91,7 @@ mod server {
         .map_err(internal("rate limit"))?
         else {
             return Err(AppError::RateLimited(
-                keep().error("usuario", crate::shared_steps::buscar::TOO_MANY_STARTS),
+                keep().error("usuario", crate::shared_steps::buscar::too_many_starts(l)),
             ));
         };
         crate::web::audit_detail(&format!("usuario {username}"));
@@ -92,7 +104,7 @@ mod server {
                 leptos_axum::redirect(crate::staff::verificar::PAGE);
                 Ok(())
             }
-            StaffLogin::Wrong => Err(AppError::Form(keep().error("clave", WRONG))),
+            StaffLogin::Wrong => Err(AppError::Form(keep().error("clave", wrong(l)))),
             StaffLogin::Locked { until } => Err(crate::web::locked(LockReason::Logins, until)),
             StaffLogin::Busy => {
                 refund(&st.db, &ip_try)
@@ -110,28 +122,47 @@ pub fn StaffIngresarPage() -> impl IntoView {
     let form = FormState::of(action);
     let query = use_query_map();
     let signed_out = move || query.with(|q| q.get("salio").is_some());
+    let l = lang();
     let locked = move || {
         action.value().with(|v| match v {
-            Some(Err(AppError::Locked(n))) => Some(format!(
-                "Demasiadas claves equivocadas para este usuario. Podrá intentarlo otra vez desde el {} (hora de Ecuador).",
-                n.until
+            Some(Err(AppError::Locked(n))) => Some(l.pick(
+                format!(
+                    "Demasiadas claves equivocadas para este usuario. Podrá intentarlo otra vez desde el {} (hora de Ecuador).",
+                    n.until
+                ),
+                format!(
+                    "Too many wrong passwords for this user name. You can try again from {} (Ecuador time).",
+                    n.until
+                ),
             )),
             _ => None,
         })
     };
     let general = Signal::derive(move || locked().or_else(|| form.general().get()));
     view! {
-        <PageTitle text=Step::StaffSignIn.title_es() error=form.has_error()/>
+        <PageTitle text=Step::StaffSignIn.title(l) error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=general/>
         <p class="status-message" aria-live="polite" aria-atomic="true">
-            {move || signed_out().then_some("Usted salió de la consola del personal.")}
+            {move || {
+                signed_out().then_some(l.pick(
+                    "Usted salió de la consola del personal.",
+                    "You have signed out of the staff console.",
+                ))
+            }}
         </p>
-        <h1 tabindex="-1">"Consola del personal"</h1>
-        <p>"Solo para el personal del centro de contacto. Afiliados: "<a href=Step::SignIn.path()>"ingresen aquí"</a>"."</p>
-        <ActionForm action=action attr:novalidate="" attr:class="form">
+        <h1 tabindex="-1">{l.pick("Consola del personal", "Staff console")}</h1>
+        <p>
+            {l.pick(
+                "Solo para el personal del centro de contacto. Afiliados: ",
+                "For contact center staff only. Members: ",
+            )}
+            <a href=Step::SignIn.path()>{l.pick("ingresen aquí", "sign in here")}</a>
+            "."
+        </p>
+        <ActionForm action=action attr:id=crate::lang::STEP_FORM_ID attr:novalidate="" attr:class="form">
             <TextField
                 id="usuario"
-                label="Usuario"
+                label=l.pick("Usuario", "User name")
                 error=form.field_error("usuario")
                 value=form.value("usuario")
                 autocomplete="username"
@@ -139,12 +170,12 @@ pub fn StaffIngresarPage() -> impl IntoView {
             />
             <PasswordInput
                 id="clave"
-                label="Clave"
+                label=l.pick("Clave", "Password")
                 error=form.field_error("clave")
                 autocomplete="current-password"
             />
             <button type="submit" class="button">
-                "Ingresar"
+                {l.pick("Ingresar", "Sign in")}
             </button>
         </ActionForm>
     }

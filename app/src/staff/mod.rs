@@ -15,6 +15,7 @@ pub mod verificar;
 use crate::components::layout::PageTitle;
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use crate::shared_steps::tiempo::{Deadline, Extends, TimeLimitNotice};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -67,7 +68,7 @@ impl From<&crate::services::staff::StaffUser> for StaffMe {
         StaffMe {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            role_label: u.role.label_es().to_owned(),
+            role_label: u.role.label(crate::lang::lang()).to_owned(),
             supervisor: u.role.allows(Role::Supervisor),
         }
     }
@@ -153,20 +154,23 @@ pub async fn personal_seguir(volver: Option<String>) -> Result<Deadline, AppErro
 #[component]
 pub fn StaffNav(me: StaffMe) -> impl IntoView {
     let salir = ServerAction::<PersonalSalir>::new();
+    let l = lang();
     view! {
-        <nav class="staff-nav" aria-label="Consola del personal">
+        <nav class="staff-nav" aria-label=l.pick("Consola del personal", "Staff console")>
             <p class="staff-who">
                 {me.display_name} " (" {me.username} ", " {me.role_label} ")"
             </p>
             <ul class="staff-links">
-                <li><A href=HOME>"Solicitudes y casos"</A></li>
-                <li><A href=afiliado::PAGE>"Buscar afiliado"</A></li>
+                <li><A href=HOME>{l.pick("Solicitudes y casos", "Requests and cases")}</A></li>
+                <li><A href=afiliado::PAGE>{l.pick("Buscar afiliado", "Find a member")}</A></li>
                 {me.supervisor.then(|| view! {
-                    <li><A href=supervision::PAGE>"Supervisión"</A></li>
+                    <li><A href=supervision::PAGE>{l.pick("Supervisión", "Supervision")}</A></li>
                 })}
             </ul>
             <ActionForm action=salir attr:class="staff-logout">
-                <button type="submit" class="button button-secondary">"Salir"</button>
+                <button type="submit" class="button button-secondary">
+                    {l.pick("Salir", "Sign out")}
+                </button>
             </ActionForm>
         </nav>
     }
@@ -196,8 +200,9 @@ where
             format!("{path}?{query}")
         }
     };
+    let l = lang();
     view! {
-        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+        <Suspense fallback=move || view! { <p>{l.pick("Cargando…", "Loading…")}</p> }>
             {move || {
                 let limit = deadline.get()?.ok();
                 data.get()
@@ -218,27 +223,28 @@ where
 
 #[component]
 pub fn StaffProblem(error: AppError) -> impl IntoView {
-    let message = error.general_message().unwrap_or_default();
+    let l = lang();
+    let message = error.general_message(l).unwrap_or_default();
     match error {
         AppError::StaffSignedOut => view! {
-            <PageTitle text=Step::StaffSignIn.title_es()/>
-            <h1 tabindex="-1">"Ingrese a la consola del personal"</h1>
+            <PageTitle text=Step::StaffSignIn.title(l)/>
+            <h1 tabindex="-1">{l.pick("Ingrese a la consola del personal", "Sign in to the staff console")}</h1>
             <p>{message}</p>
-            <p><A href=ingresar::PAGE attr:class="button">"Ingresar"</A></p>
+            <p><A href=ingresar::PAGE attr:class="button">{l.pick("Ingresar", "Sign in")}</A></p>
         }
         .into_any(),
         AppError::Forbidden => view! {
-            <PageTitle text="Sin permiso – Consola del personal"/>
-            <h1 tabindex="-1">"No tiene permiso"</h1>
+            <PageTitle text=l.pick("Sin permiso – Consola del personal", "No permission – Staff console")/>
+            <h1 tabindex="-1">{l.pick("No tiene permiso", "You do not have permission")}</h1>
             <p>{message}</p>
-            <p><A href=Step::Home.path()>"Ir al inicio"</A></p>
+            <p><A href=Step::Home.path()>{l.pick("Ir al inicio", "Go to the home page")}</A></p>
         }
         .into_any(),
         _ => view! {
-            <PageTitle text="Error – Consola del personal"/>
-            <h1 tabindex="-1">"No pudimos mostrar esta página"</h1>
+            <PageTitle text=l.pick("Error – Consola del personal", "Error – Staff console")/>
+            <h1 tabindex="-1">{l.pick("No pudimos mostrar esta página", "We could not show this page")}</h1>
             <p>{message}</p>
-            <p><A href=HOME>"Volver a la consola"</A></p>
+            <p><A href=HOME>{l.pick("Volver a la consola", "Back to the console")}</A></p>
         }
         .into_any(),
     }

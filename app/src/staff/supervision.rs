@@ -14,6 +14,7 @@ use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::AppError;
+use crate::lang::lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +126,7 @@ mod server {
             by_status: counts
                 .by_status
                 .into_iter()
-                .map(|(s, n)| (s.label_es().to_owned(), n))
+                .map(|(s, n)| (s.label(crate::lang::lang()).to_owned(), n))
                 .collect(),
             by_day: counts.by_day,
             staff: accounts
@@ -133,7 +134,9 @@ mod server {
                 .map(|a| {
                     Ok(StaffRow {
                         factor: enrolled.contains(&a.username),
-                        role_label: stored::<Role>(&a.role)?.label_es().to_owned(),
+                        role_label: stored::<Role>(&a.role)?
+                            .label(crate::lang::lang())
+                            .to_owned(),
                         username: a.username,
                         display_name: a.display_name,
                         active: a.active,
@@ -165,7 +168,10 @@ mod server {
             .check(password, &ctx, |c| {
                 crate::domain::password::is_common(c, &words)
             })
-            .map_err(|problems| problems.iter().map(|p| p.message_es()).collect())
+            .map_err(|problems| {
+                let lang = crate::lang::lang();
+                problems.iter().map(|p| p.message(lang)).collect()
+            })
     }
 
     pub async fn crear_personal(
@@ -175,6 +181,7 @@ mod server {
         clave: String,
     ) -> Result<(), AppError> {
         let _me = staff_user(Role::Supervisor).await?;
+        let l = lang();
         let usuario: String = usuario.chars().take(64).collect();
         let nombre: String = nombre.trim().chars().take(121).collect();
         let clave: String = clave.chars().take(MAX_CHARS + 1).collect();
@@ -184,17 +191,20 @@ mod server {
             .with_value("rol", &rol);
         let username = parse_username(&usuario);
         if let Err(m) = &username {
-            errors = errors.error("usuario", *m);
+            errors = errors.error("usuario", m.get(l));
         }
         if nombre.chars().count() < 3 || nombre.chars().count() > 120 {
             errors = errors.error(
                 "nombre",
-                "Escriba el nombre completo (de 3 a 120 caracteres).",
+                l.pick(
+                    "Escriba el nombre completo (de 3 a 120 caracteres).",
+                    "Enter the full name (3 to 120 characters).",
+                ),
             );
         }
         let role = Role::parse(&rol);
         if role.is_none() {
-            errors = errors.error("rol", "Elija el rol.");
+            errors = errors.error("rol", l.pick("Elija el rol.", "Choose the role."));
         }
         if let Err(problems) = check_password(
             state().settings.clave_min_chars,
@@ -220,9 +230,13 @@ mod server {
         .await
         .map_err(internal("create staff"))?;
         if !created {
-            return Err(AppError::Form(
-                errors.error("usuario", "Ya existe una cuenta con ese usuario."),
-            ));
+            return Err(AppError::Form(errors.error(
+                "usuario",
+                l.pick(
+                    "Ya existe una cuenta con ese usuario.",
+                    "There is already an account with that user name.",
+                ),
+            )));
         }
         if crate::web::is_plain_form_post() {
             leptos_axum::redirect(&format!("{PAGE}?creada={username}"));
@@ -236,7 +250,10 @@ mod server {
         if username == me.username && !active {
             return Err(AppError::Form(FormErrors::default().error(
                 &format!("cuenta-{username}"),
-                "No puede desactivar su propia cuenta.",
+                lang().pick(
+                    "No puede desactivar su propia cuenta.",
+                    "You cannot turn off your own account.",
+                ),
             )));
         }
         audit_detail(&format!(
@@ -262,7 +279,10 @@ mod server {
         if username == me.username {
             return Err(AppError::Form(FormErrors::default().error(
                 &format!("cuenta-{username}"),
-                "No puede restablecer su propio segundo factor: pídaselo a otro supervisor.",
+                lang().pick(
+                    "No puede restablecer su propio segundo factor: pídaselo a otro supervisor.",
+                    "You cannot reset your own second factor: ask another supervisor.",
+                ),
             )));
         }
         audit_detail(&format!("restableció el segundo factor de {username}"));
@@ -335,33 +355,67 @@ fn Supervision(
         staff,
     } = view;
     let my_name = me.username.clone();
+    let l = lang();
     let roles = vec![
-        ("agent".to_owned(), "Agente".to_owned()),
-        ("supervisor".to_owned(), "Supervisor/a".to_owned()),
+        ("agent".to_owned(), l.pick("Agente", "Agent").to_owned()),
+        (
+            "supervisor".to_owned(),
+            l.pick("Supervisor/a", "Supervisor").to_owned(),
+        ),
     ];
     view! {
-        <PageTitle text=Step::StaffSupervision.title_es() error=has_error/>
+        <PageTitle text=Step::StaffSupervision.title(l) error=has_error/>
         <StaffNav me=me/>
         <ErrorSummary errors=errors general=general/>
-        <h1 tabindex="-1">"Supervisión"</h1>
-        <h2>"Solicitudes de llamada por estado"</h2>
+        <h1 tabindex="-1">{l.pick("Supervisión", "Supervision")}</h1>
+        <h2>{l.pick("Solicitudes de llamada por estado", "Call-back requests by status")}</h2>
         <table class="table">
-            <caption class="visually-hidden">"Solicitudes por estado, ahora"</caption>
-            <thead><tr><th scope="col">"Estado"</th><th scope="col">"Solicitudes"</th></tr></thead>
+            <caption class="visually-hidden">
+                {l.pick("Solicitudes por estado, ahora", "Requests by status, now")}
+            </caption>
+            <thead>
+                <tr>
+                    <th scope="col">{l.pick("Estado", "Status")}</th>
+                    <th scope="col">{l.pick("Solicitudes", "Requests")}</th>
+                </tr>
+            </thead>
             <tbody>
                 {by_status.into_iter().map(|(label, n)| view! {
                     <tr><th scope="row">{label}</th><td>{n}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>
-        <h2>{format!("Solicitudes recibidas por día (últimos {DAYS} días)")}</h2>
+        <h2>
+            {l.pick(
+                format!("Solicitudes recibidas por día (últimos {DAYS} días)"),
+                format!("Requests received per day (last {DAYS} days)"),
+            )}
+        </h2>
         {if by_day.is_empty() {
-            view! { <p>"No se recibieron solicitudes en esos días."</p> }.into_any()
+            view! {
+                <p>
+                    {l.pick(
+                        "No se recibieron solicitudes en esos días.",
+                        "No requests were received on those days.",
+                    )}
+                </p>
+            }
+                .into_any()
         } else {
             view! {
                 <table class="table">
-                    <caption class="visually-hidden">"Solicitudes recibidas por día, fecha de Ecuador"</caption>
-                    <thead><tr><th scope="col">"Día"</th><th scope="col">"Solicitudes"</th></tr></thead>
+                    <caption class="visually-hidden">
+                        {l.pick(
+                            "Solicitudes recibidas por día, fecha de Ecuador",
+                            "Requests received per day, by Ecuador date",
+                        )}
+                    </caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{l.pick("Día", "Day")}</th>
+                            <th scope="col">{l.pick("Solicitudes", "Requests")}</th>
+                        </tr>
+                    </thead>
                     <tbody>
                         {by_day.into_iter().map(|(day, n)| view! {
                             <tr><th scope="row">{day}</th><td>{n}</td></tr>
@@ -370,33 +424,54 @@ fn Supervision(
                 </table>
             }.into_any()
         }}
-        <h2>"Personal"</h2>
+        <h2>{l.pick("Personal", "Staff")}</h2>
         // Six columns do not fit a phone with large text: the table scrolls
         // by itself (WCAG 1.4.10 allows it for data tables), not the page.
-        <div class="table-scroll" role="region" aria-label="Cuentas del personal" tabindex="0">
+        <div
+            class="table-scroll"
+            role="region"
+            aria-label=l.pick("Cuentas del personal", "Staff accounts")
+            tabindex="0"
+        >
         <table class="table">
-            <caption class="visually-hidden">"Cuentas del personal"</caption>
+            <caption class="visually-hidden">{l.pick("Cuentas del personal", "Staff accounts")}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Usuario"</th>
-                    <th scope="col">"Nombre"</th>
-                    <th scope="col">"Rol"</th>
-                    <th scope="col">"Estado"</th>
-                    <th scope="col">"Segundo factor"</th>
-                    <th scope="col">"Acción"</th>
+                    <th scope="col">{l.pick("Usuario", "User name")}</th>
+                    <th scope="col">{l.pick("Nombre", "Name")}</th>
+                    <th scope="col">{l.pick("Rol", "Role")}</th>
+                    <th scope="col">{l.pick("Estado", "Status")}</th>
+                    <th scope="col">{l.pick("Segundo factor", "Second factor")}</th>
+                    <th scope="col">{l.pick("Acción", "Action")}</th>
                 </tr>
             </thead>
             <tbody>
                 {staff.into_iter().map(|s| {
                     let me_row = s.username == my_name;
-                    let (label, value) = if s.active { ("Desactivar", "no") } else { ("Activar", "si") };
+                    let (label, value) = if s.active {
+                        (l.pick("Desactivar", "Turn off"), "no")
+                    } else {
+                        (l.pick("Activar", "Turn on"), "si")
+                    };
                     view! {
                         <tr>
                             <th scope="row" id=format!("cuenta-{}", s.username) tabindex="-1">{s.username.clone()}</th>
                             <td>{s.display_name}</td>
                             <td>{s.role_label}</td>
-                            <td>{if s.active { "Activa" } else { "Desactivada" }}</td>
-                            <td>{if s.factor { "Configurado" } else { "Sin configurar" }}</td>
+                            <td>
+                                {if s.active {
+                                    l.pick("Activa", "Active")
+                                } else {
+                                    l.pick("Desactivada", "Turned off")
+                                }}
+                            </td>
+                            <td>
+                                {if s.factor {
+                                    l.pick("Configurado", "Set up")
+                                } else {
+                                    l.pick("Sin configurar", "Not set up")
+                                }}
+                            </td>
                             <td class="staff-actions">
                                 {(!me_row && s.factor).then(|| {
                                     let who = s.username.clone();
@@ -404,7 +479,9 @@ fn Supervision(
                                     <ActionForm action=reset>
                                         <input type="hidden" name="usuario" value=who.clone()/>
                                         <button type="submit" class="button button-secondary">
-                                            "Restablecer segundo factor" " " <span class="visually-hidden">{who}</span>
+                                            {l.pick("Restablecer segundo factor", "Reset second factor")}
+                                            " "
+                                            <span class="visually-hidden">{who}</span>
                                         </button>
                                     </ActionForm>
                                 }})}
@@ -424,13 +501,42 @@ fn Supervision(
             </tbody>
         </table>
         </div>
-        <h2>"Añadir una cuenta"</h2>
+        <h2>{l.pick("Añadir una cuenta", "Add an account")}</h2>
         <ActionForm action=create attr:novalidate="" attr:class="form">
-            <TextField id="usuario" label="Usuario" hint="Letras sin tildes, números, puntos o guiones; por ejemplo ana.perez." error=form.field_error("usuario") value=form.value("usuario") autocomplete="off" class="input-width-10"/>
-            <TextField id="nombre" label="Nombre completo" error=form.field_error("nombre") value=form.value("nombre") autocomplete="off"/>
-            <SelectField id="rol" label="Rol" options=roles placeholder="Elija el rol" error=form.field_error("rol") value=form.value("rol")/>
-            <PasswordInput id="clave" label="Clave inicial" error=form.field_error("clave") autocomplete="new-password"/>
-            <button type="submit" class="button">"Añadir cuenta"</button>
+            <TextField
+                id="usuario"
+                label=l.pick("Usuario", "User name")
+                hint=l.pick(
+                    "Letras sin tildes, números, puntos o guiones; por ejemplo ana.perez.",
+                    "Letters without accents, numbers, dots or hyphens; for example ana.perez.",
+                )
+                error=form.field_error("usuario")
+                value=form.value("usuario")
+                autocomplete="off"
+                class="input-width-10"
+            />
+            <TextField
+                id="nombre"
+                label=l.pick("Nombre completo", "Full name")
+                error=form.field_error("nombre")
+                value=form.value("nombre")
+                autocomplete="off"
+            />
+            <SelectField
+                id="rol"
+                label=l.pick("Rol", "Role")
+                options=roles
+                placeholder=l.pick("Elija el rol", "Choose the role")
+                error=form.field_error("rol")
+                value=form.value("rol")
+            />
+            <PasswordInput
+                id="clave"
+                label=l.pick("Clave inicial", "Initial password")
+                error=form.field_error("clave")
+                autocomplete="new-password"
+            />
+            <button type="submit" class="button">{l.pick("Añadir cuenta", "Add account")}</button>
         </ActionForm>
     }
 }

@@ -24,12 +24,17 @@ use crate::components::layout::PageTitle;
 use crate::components::text_field::TextField;
 use crate::domain::steps::Step;
 use crate::error::{AppError, FormErrors};
+use crate::lang::{lang, Lang};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE: &str = Step::StaffFactor.path();
-pub const WRONG: &str =
-    "El código no es correcto o ya se usó. Escriba el código que su aplicación muestra ahora.";
+pub fn wrong(l: Lang) -> &'static str {
+    l.pick(
+        "El código no es correcto o ya se usó. Escriba el código que su aplicación muestra ahora.",
+        "The code is not right or has already been used. Enter the code your app shows now.",
+    )
+}
 
 /// What the enrolment face shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +72,7 @@ pub async fn personal_verificar(codigo: Option<String>) -> Result<(), AppError> 
 
 pub fn validate_form(codigo: &str) -> Result<crate::domain::staff::FactorInput, FormErrors> {
     crate::domain::staff::parse_factor_input(codigo)
-        .map_err(|m| FormErrors::default().error("codigo", m))
+        .map_err(|m| FormErrors::default().error("codigo", m.get(crate::lang::lang())))
 }
 
 #[cfg(feature = "ssr")]
@@ -168,7 +173,9 @@ mod server {
                 leptos_axum::redirect(crate::staff::HOME);
                 Ok(())
             }
-            FactorCheck::Wrong => Err(AppError::Form(FormErrors::default().error("codigo", WRONG))),
+            FactorCheck::Wrong => Err(AppError::Form(
+                FormErrors::default().error("codigo", wrong(lang())),
+            )),
             FactorCheck::Locked { until } => Err(crate::web::locked(LockReason::Logins, until)),
             FactorCheck::NoSession => Err(AppError::StaffSignedOut),
         }
@@ -187,11 +194,18 @@ pub fn VerificarPage() -> impl IntoView {
 #[component]
 fn Verificar(view: FactorView, action: ServerAction<PersonalVerificar>) -> impl IntoView {
     let form = FormState::of(action);
+    let l = lang();
     let locked = move || {
         action.value().with(|v| match v {
-            Some(Err(AppError::Locked(n))) => Some(format!(
-                "Demasiados códigos equivocados para este usuario. Podrá intentarlo otra vez desde el {} (hora de Ecuador).",
-                n.until
+            Some(Err(AppError::Locked(n))) => Some(l.pick(
+                format!(
+                    "Demasiados códigos equivocados para este usuario. Podrá intentarlo otra vez desde el {} (hora de Ecuador).",
+                    n.until
+                ),
+                format!(
+                    "Too many wrong codes for this user name. You can try again from {} (Ecuador time).",
+                    n.until
+                ),
             )),
             _ => None,
         })
@@ -201,43 +215,78 @@ fn Verificar(view: FactorView, action: ServerAction<PersonalVerificar>) -> impl 
     let enrolling = enrol.is_some();
     let (title, heading) = if enrolling {
         (
-            "Configure su segundo factor – Consola del personal",
-            "Configure su segundo factor",
+            l.pick(
+                "Configure su segundo factor – Consola del personal",
+                "Set up your second factor – Staff console",
+            ),
+            l.pick("Configure su segundo factor", "Set up your second factor"),
         )
     } else {
         (
-            Step::StaffFactor.title_es(),
-            "Escriba su código de verificación",
+            Step::StaffFactor.title(l),
+            l.pick(
+                "Escriba su código de verificación",
+                "Enter your verification code",
+            ),
         )
     };
     let hint = if enrolling {
-        "Las 6 cifras que su aplicación muestra ahora para esta cuenta."
+        l.pick(
+            "Las 6 cifras que su aplicación muestra ahora para esta cuenta.",
+            "The 6 digits your app shows now for this account.",
+        )
     } else {
-        "Las 6 cifras que su aplicación de autenticación muestra ahora, o uno de sus códigos de recuperación."
+        l.pick(
+            "Las 6 cifras que su aplicación de autenticación muestra ahora, o uno de sus códigos de recuperación.",
+            "The 6 digits your authenticator app shows now, or one of your recovery codes.",
+        )
     };
     view! {
         <PageTitle text=title error=form.has_error()/>
         <ErrorSummary errors=form.errors() general=general/>
         <h1 tabindex="-1">{heading}</h1>
-        <p>"Usuario: " <strong>{username}</strong></p>
+        <p>{l.pick("Usuario: ", "User name: ")} <strong>{username}</strong></p>
         {enrol.map(|e| view! {
-            <p>"La consola del personal pide, además de la clave, un código que cambia cada 30 segundos. Se lo da una aplicación de autenticación en su teléfono (por ejemplo, FreeOTP, Google Authenticator o Microsoft Authenticator)."</p>
-            <h2>"1. Añada esta cuenta a su aplicación"</h2>
-            <p>"Escanee este código QR con la aplicación:"</p>
-            <div class="qr-code" role="img" aria-label="Código QR para añadir la cuenta a su aplicación de autenticación" inner_html=e.qr_svg></div>
-            <p>"Si no puede escanearlo, escriba en la aplicación esta clave de configuración (tipo: basada en el tiempo):"</p>
+            <p>
+                {l.pick(
+                    "La consola del personal pide, además de la clave, un código que cambia cada 30 segundos. Se lo da una aplicación de autenticación en su teléfono (por ejemplo, FreeOTP, Google Authenticator o Microsoft Authenticator).",
+                    "Besides the password, the staff console asks for a code that changes every 30 seconds. An authenticator app on your phone gives it to you (for example, FreeOTP, Google Authenticator or Microsoft Authenticator).",
+                )}
+            </p>
+            <h2>{l.pick("1. Añada esta cuenta a su aplicación", "1. Add this account to your app")}</h2>
+            <p>{l.pick("Escanee este código QR con la aplicación:", "Scan this QR code with the app:")}</p>
+            <div
+                class="qr-code"
+                role="img"
+                aria-label=l.pick(
+                    "Código QR para añadir la cuenta a su aplicación de autenticación",
+                    "QR code to add the account to your authenticator app",
+                )
+                inner_html=e.qr_svg
+            ></div>
+            <p>
+                {l.pick(
+                    "Si no puede escanearlo, escriba en la aplicación esta clave de configuración (tipo: basada en el tiempo):",
+                    "If you cannot scan it, enter this setup key in the app (type: time-based):",
+                )}
+            </p>
             <p class="secret-text" id="secreto">{e.secret_groups}</p>
-            <h2>"2. Guarde sus códigos de recuperación"</h2>
-            <p>"Si pierde el teléfono, cada uno de estos códigos le deja entrar una sola vez. Escríbalos en papel y guárdelos en un lugar seguro; no se volverán a mostrar."</p>
+            <h2>{l.pick("2. Guarde sus códigos de recuperación", "2. Keep your recovery codes")}</h2>
+            <p>
+                {l.pick(
+                    "Si pierde el teléfono, cada uno de estos códigos le deja entrar una sola vez. Escríbalos en papel y guárdelos en un lugar seguro; no se volverán a mostrar.",
+                    "If you lose your phone, each of these codes lets you in once only. Write them down on paper and keep them somewhere safe; they will not be shown again.",
+                )}
+            </p>
             <ol class="recovery-codes" id="codigos-recuperacion">
                 {e.recovery_codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ol>
-            <h2>"3. Escriba el código que muestra la aplicación"</h2>
+            <h2>{l.pick("3. Escriba el código que muestra la aplicación", "3. Enter the code the app shows")}</h2>
         })}
         <ActionForm action=action attr:novalidate="" attr:class="form">
             <TextField
                 id="codigo"
-                label="Código de verificación"
+                label=l.pick("Código de verificación", "Verification code")
                 hint=hint
                 error=form.field_error("codigo")
                 inputmode="text"
@@ -245,9 +294,18 @@ fn Verificar(view: FactorView, action: ServerAction<PersonalVerificar>) -> impl 
                 class="input-width-10"
             />
             <button type="submit" class="button">
-                {if enrolling { "Activar y continuar" } else { "Continuar" }}
+                {if enrolling {
+                    l.pick("Activar y continuar", "Turn on and continue")
+                } else {
+                    l.pick("Continuar", "Continue")
+                }}
             </button>
         </ActionForm>
-        <p>"¿No tiene su teléfono ni sus códigos? Pida a un supervisor que restablezca su segundo factor."</p>
+        <p>
+            {l.pick(
+                "¿No tiene su teléfono ni sus códigos? Pida a un supervisor que restablezca su segundo factor.",
+                "Don't have your phone or your codes? Ask a supervisor to reset your second factor.",
+            )}
+        </p>
     }
 }

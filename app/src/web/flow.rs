@@ -95,7 +95,7 @@ pub async fn advance(
 pub fn locked(reason: LockReason, until: i64) -> AppError {
     AppError::Locked(LockNotice {
         reason,
-        until: crate::domain::ecuador_time::date_time(until),
+        until: crate::domain::ecuador_time::date_time(until, crate::lang::lang()),
     })
 }
 

@@ -6,6 +6,7 @@ mod audit;
 mod client;
 mod cookies;
 mod flow;
+mod language;
 mod respond;
 mod staff_auth;
 
@@ -13,6 +14,9 @@ pub use audit::{audit_cedula, audit_detail, audit_staff_actor};
 pub use client::{captcha_binding, client_ip, client_key};
 pub use cookies::*;
 pub use flow::{advance, flow_affiliate, has_clave, identity_check, live_flow, locked};
+pub use language::{
+    choose_language, is_secret_field, language_cookie_name, request_lang, switch as switch_language,
+};
 pub use respond::{
     conclude, conclude_view, form_echo, is_plain_form_post, keep_secrets_out_of_urls,
     page_says_retry_later, view_result,
