@@ -44,12 +44,16 @@ export async function expectAccessiblePage(page: Page, testInfo: TestInfo) {
   expect(emptyRoles, "empty status or alert regions").toEqual([]);
   // The language switch works here: its button belongs to a form and comes
   // back to this very page (after a step shown in place, too).
-  const back = await page.evaluate(() => {
+  const switched = await page.evaluate(() => {
     const button = document.querySelector<HTMLButtonElement>(".language-switch-button");
     if (!button?.form) return null;
-    return new URL(button.formAction).searchParams.get("volver");
+    return { back: new URL(button.formAction).searchParams.get("volver"), form: button.form.id };
   });
-  expect(back, "where the language switch comes back to").toBe(new URL(page.url()).pathname + new URL(page.url()).search);
+  const shown = new URL(page.url());
+  expect(switched?.back, "where the language switch comes back to").toBe(shown.pathname + shown.search);
+  // On a page whose table says so, the button posts the step's form, so typed values travel.
+  const listed = Object.values(LISTED).find((p) => p.path === shown.pathname);
+  if (listed?.form) expect(switched?.form, "the form the language switch posts").toBe("paso");
   const name = recordChecked(page, testInfo);
   await expectPinnedAriaTree(page, testInfo, name);
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
@@ -566,6 +570,8 @@ type Listed = {
   caption_en: string | null;
   back: string | null;
   needs: Needs;
+  /** The page's step form holds values the language switch keeps: the switch's button belongs to it. */
+  form: boolean;
 };
 export type StepPage = Listed & { path: string };
 

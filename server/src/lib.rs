@@ -306,7 +306,11 @@ async fn check_origin(State(state): State<AppState>, req: Request<Body>, next: N
         && req.method() != Method::HEAD
         && !same_site(&state, req.headers())
     {
-        return (StatusCode::FORBIDDEN, "Origen no permitido.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Origen no permitido. Origin not allowed.",
+        )
+            .into_response();
     }
     next.run(req).await
 }

@@ -174,6 +174,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                         "caption_en": p.step.caption(Lang::En),
                         "back": p.step.back_path(),
                         "needs": format!("{:?}", p.needs),
+                        "form": p.form,
                     });
                     (format!("{:?}", p.step), page)
                 })
@@ -187,6 +188,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                 "caption_en": null,
                 "back": null,
                 "needs": "Nothing",
+                "form": false,
             });
             pages.insert("NotFound".into(), not_found);
             println!("{}", serde_json::to_string_pretty(&pages)?);

@@ -81,7 +81,7 @@ async fn a_first_visit_gets_the_language_its_browser_asks_for_and_the_choice_win
 }
 
 #[tokio::test]
-async fn the_switch_brings_back_the_same_page_with_what_was_typed_and_never_a_secret() {
+async fn the_switch_brings_back_the_same_page_with_the_cedula_typed_and_nothing_secret() {
     for db in [test_support::sqlite().await, test_support::postgres().await] {
         let h = harness(db, &[]).await;
         let (status, headers, _) = send(
@@ -91,6 +91,15 @@ async fn the_switch_brings_back_the_same_page_with_what_was_typed_and_never_a_se
                 &[
                     ("cedula", "1712345675"),
                     ("clave", "una clave que no viaja"),
+                    ("codigo", "123456"),
+                    ("respuesta1", "Andrea"),
+                    ("day", "14"),
+                    ("month", "3"),
+                    ("year", "1985"),
+                    ("dactilar", "V4443V4242"),
+                    ("captcha", "prueba"),
+                    ("robot", "si"),
+                    ("consentimiento", "si"),
                     ("idioma", "en"),
                 ],
                 None,
@@ -109,7 +118,8 @@ async fn the_switch_brings_back_the_same_page_with_what_was_typed_and_never_a_se
                 .any(|c| c.starts_with("clave_idioma=en;") && c.contains("Max-Age=31536000")),
             "{set:?}"
         );
-        // What waits on the server for the page: the cédula, not the clave.
+        // What waits on the server for the page: the cédula alone, none of the
+        // clave, code, answer, birth date, dactilar code, robot proof or consent.
         let kept: Vec<String> = form_echo::Entity::find()
             .all(&h.db)
             .await

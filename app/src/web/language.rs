@@ -55,22 +55,31 @@ pub async fn choose_language(
     res
 }
 
-/// A form field whose value the switch never keeps: claves, codes, security
-/// answers, the birth date, the dactilar code, a staff factor's secret, the
-/// robot check's proof.
-pub fn is_secret_field(name: &str) -> bool {
-    const SECRET: [&str; 9] = [
-        "clave",
-        "codigo",
-        "respuesta",
-        "secreto",
-        "captcha",
-        "dactilar",
-        "day",
-        "month",
-        "year",
-    ];
-    SECRET.iter().any(|s| name.starts_with(s))
+/// The fields whose typed values the switch keeps: what the pages with a
+/// step's form ask that is not a secret (cédula, e-mail, phone, country,
+/// preferred time, the chosen questions, a staff user name). Anything else —
+/// claves, codes, answers, the birth date, the dactilar code, the robot
+/// proof, a consent given to a text in the other language, a field added
+/// later — is dropped unless listed here.
+const KEPT: [&str; 10] = [
+    "cedula",
+    "correo",
+    "telefono",
+    "pais",
+    "horario",
+    "usuario",
+    "pregunta1",
+    "pregunta2",
+    "pregunta3",
+    "pregunta4",
+];
+
+/// The longest value kept (the forms' own fields are shorter).
+const KEPT_CHARS: usize = 300;
+
+/// Whether the switch keeps what was typed in field `name`.
+pub fn is_kept_field(name: &str) -> bool {
+    KEPT.contains(&name)
 }
 
 #[derive(Deserialize)]
@@ -81,7 +90,7 @@ pub struct Back {
 /// `POST /idioma?volver=…` with `idioma=en|es` (the button) and, from a step's
 /// form, what was typed: remembers the language and sends the person back to
 /// the same page, the typed values kept on the server for it like an error
-/// page's (`services::echo`), secrets dropped. An error in the way back's
+/// page's (`services::echo`), only those of [`KEPT`]. An error in the way back's
 /// query is dropped too: it was written in the other language, and the step
 /// judges again when the person continues.
 pub async fn switch(
@@ -119,7 +128,7 @@ pub async fn switch(
     ));
     let typed: Vec<(String, String)> = fields
         .into_iter()
-        .filter(|(k, v)| k != "idioma" && !v.is_empty() && !is_secret_field(k))
+        .filter(|(k, v)| is_kept_field(k) && !v.is_empty() && v.chars().count() <= KEPT_CHARS)
         .collect();
     if !typed.is_empty() {
         match crate::services::echo::keep(&state.db, &typed, crate::services::now_unix()).await {
@@ -187,21 +196,41 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_never_kept() {
+    fn only_what_is_not_secret_is_kept() {
+        // Every field name the step forms post, by hand from their pages.
         for f in [
             "clave",
             "clave_confirmacion",
             "codigo",
-            "respuesta_1",
+            "respuesta1",
+            "respuesta4",
             "secreto",
             "captcha",
+            "robot",
+            "dactilar",
+            "day",
+            "month",
+            "year",
+            "consentimiento",
+            "flujo",
+            "idioma",
+            "nombre",
+            "motivo",
+            "rol",
         ] {
-            assert!(is_secret_field(f), "{f}");
+            assert!(!is_kept_field(f), "{f}");
         }
         for f in [
-            "cedula", "correo", "telefono", "nombre", "pais", "motivo", "horario", "usuario",
+            "cedula",
+            "correo",
+            "telefono",
+            "pais",
+            "horario",
+            "usuario",
+            "pregunta1",
+            "pregunta4",
         ] {
-            assert!(!is_secret_field(f), "{f}");
+            assert!(is_kept_field(f), "{f}");
         }
     }
 }

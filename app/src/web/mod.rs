@@ -15,7 +15,7 @@ pub use client::{captcha_binding, client_ip, client_key};
 pub use cookies::*;
 pub use flow::{advance, flow_affiliate, has_clave, identity_check, live_flow, locked};
 pub use language::{
-    choose_language, is_secret_field, language_cookie_name, request_lang, switch as switch_language,
+    choose_language, is_kept_field, language_cookie_name, request_lang, switch as switch_language,
 };
 pub use respond::{
     conclude, conclude_view, form_echo, is_plain_form_post, keep_secrets_out_of_urls,
